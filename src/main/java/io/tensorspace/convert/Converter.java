@@ -1,0 +1,35 @@
+package io.tensorspace.convert;
+
+import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.select.LayerSelection;
+import io.tensorspace.convert.summary.ModelSummary;
+import io.tensorspace.convert.tfjs.TfjsCompatibility;
+import io.tensorspace.convert.write.AtomicDirectory;
+import io.tensorspace.convert.write.LayersModelWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The converter's one entry point: read, make tfjs-compatible, select, write. */
+public final class Converter {
+
+  public ConversionResult convert(ConversionRequest request) throws ConversionException, IOException {
+    try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
+      LayersModel compatible = new TfjsCompatibility().apply(source);
+      LayersModel selected =
+          new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(compatible);
+      AtomicLong bytes = new AtomicLong();
+      LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes());
+      new AtomicDirectory(request.outputDirectory(), LayersModelWriter::writes)
+          .write(directory -> bytes.set(writer.write(selected, directory)));
+      return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes.get());
+    }
+  }
+
+  /** Lists every layer a user can pick. */
+  public ModelSummary summarize(Path source, Path weights) throws ConversionException, IOException {
+    try (LayersModel model = ModelReaders.open(source, weights)) {
+      return ModelSummary.of(model);
+    }
+  }
+}

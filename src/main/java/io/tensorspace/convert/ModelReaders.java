@@ -1,0 +1,72 @@
+package io.tensorspace.convert;
+
+import io.tensorspace.convert.keras.KerasH5Reader;
+import io.tensorspace.convert.model.LayersModel;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/** Picks the reader for a source by looking at its content, not its file name. */
+public final class ModelReaders {
+  private static final byte[] HDF5_SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+  private ModelReaders() {}
+
+  /** Opens the model; the caller closes it once its weights are written. */
+  public static LayersModel open(Path source, Path weights) throws ConversionException, IOException {
+    if (!Files.exists(source)) {
+      throw new ConversionException("Model source " + source + " does not exist.");
+    }
+    if (weights != null && !Files.isRegularFile(weights)) {
+      throw new ConversionException("Weights file " + weights + " does not exist or is not a file.");
+    }
+    if (Files.isDirectory(source)) {
+      throw new ConversionException(
+          source + " is a folder; give the model file itself (.h5 or topology .json).");
+    }
+    byte[] head = head(source);
+    if (isHdf5(head)) {
+      if (weights != null) {
+        throw new ConversionException(
+            source + " is an HDF5 model that holds its own weights; remove <weights> ("
+                + weights + "), or give the topology JSON as <source>.");
+      }
+      return new KerasH5Reader().readCombined(source);
+    }
+    if (startsLikeJson(head)) {
+      if (weights == null) {
+        throw new ConversionException(
+            source + " is a JSON topology without weights; give the weights file (save_weights"
+                + " .h5) as <weights>.");
+      }
+      if (!isHdf5(head(weights))) {
+        throw new ConversionException(weights + " is not an HDF5 weights file.");
+      }
+      return new KerasH5Reader().readSeparated(source, weights);
+    }
+    throw new ConversionException(
+        source + " is not a model this plugin reads (Keras HDF5 .h5, or a topology .json with an"
+            + " HDF5 weights file).");
+  }
+
+  private static byte[] head(Path file) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return in.readNBytes(16);
+    }
+  }
+
+  private static boolean isHdf5(byte[] head) {
+    return head.length >= 8 && Arrays.equals(Arrays.copyOf(head, 8), HDF5_SIGNATURE);
+  }
+
+  private static boolean startsLikeJson(byte[] head) {
+    for (byte b : head) {
+      if (!Character.isWhitespace(b)) {
+        return b == '{';
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,126 @@
+package io.tensorspace.convert.keras;
+
+import io.jhdf.api.Dataset;
+import io.jhdf.dataset.DatasetBase;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.model.DType;
+import io.tensorspace.convert.model.TensorData;
+import io.tensorspace.convert.model.Weight;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * A weight stored as an HDF5 dataset. Its bytes are read when written, one tensor at a time, and
+ * converted to what tfjs reads: float16/float64 to float32, int64 to int32, little-endian.
+ */
+final class H5Tensor implements TensorData {
+  private static final int COPY_CHUNK = 1 << 16;
+
+  private final Dataset dataset;
+  private final Kind kind;
+  private final ByteOrder order;
+  private final long elements;
+
+  private enum Kind {
+    FLOAT16(2), FLOAT32(4), FLOAT64(8), INT32(4), INT64(8), UINT8(1), BOOL(1);
+
+    final int size;
+
+    Kind(int size) {
+      this.size = size;
+    }
+  }
+
+  private H5Tensor(Dataset dataset, Kind kind, ByteOrder order, long elements) {
+    this.dataset = dataset;
+    this.kind = kind;
+    this.order = order;
+    this.elements = elements;
+  }
+
+  /** Describes {@code dataset} as the weight {@code name}, checking that its size is plausible. */
+  static Weight weight(Path file, String name, Dataset dataset) throws ConversionException {
+    DataType type = dataset.getDataType();
+    Kind kind;
+    ByteOrder order;
+    if (type instanceof FloatingPoint floating) {
+      order = floating.getByteOrder();
+      kind = switch (floating.getSize()) {
+        case 2 -> Kind.FLOAT16;
+        case 4 -> Kind.FLOAT32;
+        case 8 -> Kind.FLOAT64;
+        default -> throw unsupported(file, name, floating.getSize() * 8 + "-bit float");
+      };
+    } else if (type instanceof FixedPoint fixed) {
+      order = fixed.getByteOrder();
+      kind = switch (fixed.getSize()) {
+        case 1 -> Kind.UINT8;
+        case 4 -> Kind.INT32;
+        case 8 -> Kind.INT64;
+        default -> throw unsupported(file, name, fixed.getSize() * 8 + "-bit integer");
+      };
+    } else {
+      throw unsupported(file, name, type.getClass().getSimpleName());
+    }
+    long[] shape = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
+    long elements = 1;
+    try {
+      for (long dim : shape) {
+        if (dim < 0) {
+          throw new ArithmeticException();
+        }
+        elements = Math.multiplyExact(elements, dim);
+      }
+    } catch (ArithmeticException e) {
+      throw new ConversionException(file + ": weight '" + name + "' declares an impossible shape.");
+    }
+    DType dtype = kind == Kind.INT32 || kind == Kind.INT64 ? DType.INT32 : DType.FLOAT32;
+    return new Weight(name, shape, dtype, new H5Tensor(dataset, kind, order, elements));
+  }
+
+  private static ConversionException unsupported(Path file, String name, String type) {
+    return new ConversionException(
+        file + ": weight '" + name + "' is stored as " + type
+            + ", which TensorFlow.js cannot hold. Save the model with float32 weights.");
+  }
+
+  @Override
+  public void writeTo(OutputStream out) throws IOException {
+    if (elements == 0) {
+      return;
+    }
+    ByteBuffer source = ((DatasetBase) dataset).getDataBuffer().duplicate().order(order);
+    if ((long) source.remaining() < elements * kind.size) {
+      throw new IOException(
+          dataset.getPath() + " holds " + source.remaining() + " bytes, its shape needs "
+              + elements * kind.size);
+    }
+    ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    for (long i = 0; i < elements; i++) {
+      if (chunk.remaining() < 4) {
+        flush(chunk, out);
+      }
+      switch (kind) {
+        case FLOAT16 -> chunk.putFloat(FloatingPoint.toFloat(source.getShort()));
+        case FLOAT32 -> chunk.putFloat(source.getFloat());
+        case FLOAT64 -> chunk.putFloat((float) source.getDouble());
+        case INT32 -> chunk.putInt(source.getInt());
+        case INT64 -> chunk.putInt(Math.toIntExact(source.getLong()));
+        case UINT8 -> chunk.putFloat(source.get() & 0xff);
+        case BOOL -> chunk.putFloat(source.get());
+      }
+    }
+    flush(chunk, out);
+  }
+
+  private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {
+    out.write(chunk.array(), 0, chunk.position());
+    chunk.clear();
+  }
+}

@@ -1,0 +1,148 @@
+package io.tensorspace.convert.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A Keras-style layers model in the one shape every reader produces and every writer consumes: a
+ * functional {@code Model} config that TensorFlow.js 1.x and 4.x load (explicit InputLayers,
+ * {@code inbound_nodes} as lists of calls, {@code input_layers}/{@code output_layers} as triples),
+ * plus its weights in manifest order, read lazily.
+ */
+public final class LayersModel implements Closeable {
+  private final Path source;
+  private final String generatedBy;
+  private final ObjectNode modelConfig;
+  private final Map<String, List<Weight>> weightsByLayer;
+  private final AutoCloseable resources;
+
+  /**
+   * @param source the file the model was read from, for messages
+   * @param generatedBy what wrote it, e.g. {@code keras v2.1.6}
+   * @param modelConfig {@code {"class_name": "Model", "config": {...}}}, normalised for tfjs
+   * @param weightsByLayer each top-level layer's weights, in manifest order
+   * @param resources what must stay open until the weights are written (e.g. the HDF5 file)
+   */
+  public LayersModel(
+      Path source,
+      String generatedBy,
+      ObjectNode modelConfig,
+      Map<String, List<Weight>> weightsByLayer,
+      AutoCloseable resources) {
+    this.source = source;
+    this.generatedBy = generatedBy;
+    this.modelConfig = modelConfig;
+    Map<String, List<Weight>> copy = new LinkedHashMap<>();
+    weightsByLayer.forEach((layer, weights) -> copy.put(layer, List.copyOf(weights)));
+    this.weightsByLayer = Collections.unmodifiableMap(copy);
+    this.resources = resources;
+  }
+
+  /** The same source and weights with another topology, e.g. after selecting outputs. */
+  public LayersModel withConfig(ObjectNode newConfig, Map<String, List<Weight>> newWeights) {
+    return new LayersModel(source, generatedBy, newConfig, newWeights, resources);
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      resources.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+
+  public Path source() {
+    return source;
+  }
+
+  public String generatedBy() {
+    return generatedBy;
+  }
+
+  /** A deep copy, so callers can change it freely. */
+  public ObjectNode modelConfig() {
+    return modelConfig.deepCopy();
+  }
+
+  /** Every weight, in manifest order. */
+  public List<Weight> weights() {
+    List<Weight> all = new ArrayList<>();
+    weightsByLayer.values().forEach(all::addAll);
+    return all;
+  }
+
+  /** Each top-level layer's weights, in manifest order; layers without weights may be absent. */
+  public Map<String, List<Weight>> weightsByLayer() {
+    return weightsByLayer;
+  }
+
+  public List<Layer> layers() {
+    List<Layer> layers = new ArrayList<>();
+    for (JsonNode layer : modelConfig.path("config").path("layers")) {
+      layers.add(Layer.of((ObjectNode) layer));
+    }
+    return Collections.unmodifiableList(layers);
+  }
+
+  public List<String> inputNames() {
+    return firstElements(modelConfig.path("config").path("input_layers"));
+  }
+
+  public List<String> outputNames() {
+    return firstElements(modelConfig.path("config").path("output_layers"));
+  }
+
+  private static List<String> firstElements(JsonNode triples) {
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode triple : triples) {
+      names.add(triple.path(0).asText());
+    }
+    return List.copyOf(names);
+  }
+
+  /** A read-only view of one layer of the config. */
+  public record Layer(String name, String className, ObjectNode config, List<String> inboundLayers) {
+    static Layer of(ObjectNode layer) {
+      Set<String> inbound = new LinkedHashSet<>();
+      for (JsonNode call : layer.path("inbound_nodes")) {
+        for (JsonNode entry : call) {
+          inbound.add(entry.path(0).asText());
+        }
+      }
+      JsonNode config = layer.path("config");
+      return new Layer(
+          layer.path("name").asText(),
+          layer.path("class_name").asText(),
+          config.isObject() ? ((ObjectNode) config).deepCopy() : JsonNodeFactory.instance.objectNode(),
+          List.copyOf(inbound));
+    }
+
+    public boolean isInput() {
+      return "InputLayer".equals(className);
+    }
+  }
+
+  /** Builds a triple list {@code [[name, 0, 0], ...]}. */
+  public static ArrayNode triples(ObjectNode owner, List<String> names) {
+    ArrayNode list = owner.arrayNode();
+    for (String name : names) {
+      list.addArray().add(name).add(0).add(0);
+    }
+    return list;
+  }
+}

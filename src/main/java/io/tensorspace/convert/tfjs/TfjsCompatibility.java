@@ -1,0 +1,144 @@
+package io.tensorspace.convert.tfjs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.model.LayersModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Makes a layers model loadable by TensorFlow.js 1.x and 4.x, or refuses it with a message naming
+ * the layer: renames classes tfjs knows under another name, replaces inference-time identities
+ * tfjs lacks, and clears settings that only matter for training but make tfjs throw.
+ */
+public final class TfjsCompatibility {
+  private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+  /** Classes TensorFlow.js registers (tfjs-layers), as Keras names them. */
+  static final Set<String> SUPPORTED = Set.of(
+      "Activation", "Add", "AlphaDropout", "Average", "AveragePooling1D", "AveragePooling2D",
+      "AveragePooling3D", "BatchNormalization", "Bidirectional", "Concatenate", "Conv1D", "Conv2D",
+      "Conv2DTranspose", "Conv3D", "ConvLSTM2D", "Cropping2D", "Dense", "DepthwiseConv2D", "Dot",
+      "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise",
+      "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+      "GlobalMaxPooling2D", "GRU", "InputLayer", "LayerNormalization", "LeakyReLU", "LSTM",
+      "Masking", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum", "Multiply",
+      "Permute", "PReLU", "ReLU", "RepeatVector", "Reshape", "SeparableConv2D", "SimpleRNN",
+      "Softmax", "SpatialDropout1D", "ThresholdedReLU", "TimeDistributed", "UpSampling2D",
+      "ZeroPadding2D", "Model", "Sequential");
+
+  private static final Map<String, String> RENAMED = Map.of(
+      "BatchNormalizationV1", "BatchNormalization",
+      "UnifiedGRU", "GRU",
+      "UnifiedLSTM", "LSTM",
+      "Functional", "Model",
+      "Convolution1D", "Conv1D",
+      "Convolution2D", "Conv2D");
+
+  /** Layers that are the identity at inference time; tfjs lacks them, so they become linear. */
+  private static final Set<String> INFERENCE_IDENTITY = Set.of("SpatialDropout2D", "SpatialDropout3D");
+
+  private static final Map<String, String> REFUSED = Map.of(
+      "Lambda", "it holds Python bytecode, which no JavaScript runtime can execute",
+      "TensorFlowOpLayer", "it holds raw TensorFlow ops, which TensorFlow.js layers cannot run",
+      "TFOpLambda", "it wraps a raw TensorFlow function, which TensorFlow.js layers cannot run",
+      "SlicingOpLambda", "it wraps raw TensorFlow slicing, which TensorFlow.js layers cannot run");
+
+  private static final Map<String, String> INITIALIZERS = Map.of(
+      "LecunNormal", "LeCunNormal",
+      "LecunUniform", "LeCunUniform",
+      "OrthogonalInitializer", "Orthogonal");
+
+  public LayersModel apply(LayersModel model) throws ConversionException {
+    ObjectNode config = model.modelConfig();
+    fixLayers(model.source(), (ArrayNode) config.path("config").path("layers"), true);
+    return model.withConfig(config, model.weightsByLayer());
+  }
+
+  private void fixLayers(Path file, ArrayNode layers, boolean topLevel)
+      throws ConversionException {
+    for (JsonNode node : layers) {
+      fixLayer(file, (ObjectNode) node, topLevel);
+    }
+  }
+
+  private void fixLayer(Path file, ObjectNode layer, boolean topLevel) throws ConversionException {
+    String className = layer.path("class_name").asText();
+    ObjectNode config = layer.path("config") instanceof ObjectNode c ? c : layer.putObject("config");
+    String name = layer.has("name") ? layer.path("name").asText() : config.path("name").asText();
+    className = RENAMED.getOrDefault(className, className);
+    if (INFERENCE_IDENTITY.contains(className)) {
+      ObjectNode linear = JSON.objectNode();
+      linear.put("name", config.path("name").asText(name));
+      linear.put("trainable", config.path("trainable").asBoolean(true));
+      linear.put("dtype", config.path("dtype").asText("float32"));
+      linear.put("activation", "linear");
+      layer.set("config", linear);
+      config = linear;
+      className = "Activation";
+    }
+    String refusal = REFUSED.get(className);
+    if (refusal != null) {
+      throw new ConversionException(
+          file + ": layer '" + name + "' (" + className + ") cannot be converted: " + refusal
+              + ". Replace it with built-in Keras layers and save the model again, or leave it out"
+              + " of the model you convert.");
+    }
+    if (!SUPPORTED.contains(className)) {
+      throw new ConversionException(
+          file + ": layer '" + name + "' has class '" + className + "', which TensorFlow.js"
+              + " cannot load. Replace it with a layer TensorFlow.js supports (see the README's"
+              + " layer table) and save the model again.");
+    }
+    layer.put("class_name", className);
+    fixConfig(config, className);
+    switch (className) {
+      case "Model", "Sequential" -> {
+        JsonNode inner = config.isArray() ? config : config.path("layers");
+        if (inner instanceof ArrayNode innerLayers) {
+          fixLayers(file, innerLayers, false);
+        }
+      }
+      case "Bidirectional", "TimeDistributed" -> {
+        if (config.path("layer") instanceof ObjectNode wrapped) {
+          fixLayer(file, wrapped, false);
+        }
+      }
+      default -> { }
+    }
+  }
+
+  private static void fixConfig(ObjectNode config, String className) {
+    if (config.has("batch_shape") && !config.has("batch_input_shape")) {
+      config.set("batch_input_shape", config.remove("batch_shape"));
+    }
+    if (className.equals("InputLayer") && config.path("batch_input_shape") instanceof ArrayNode s
+        && !s.isEmpty()) {
+      // TensorSpace predicts one sample at a time; a batch size fixed at training time would refuse it
+      s.set(0, JSON.nullNode());
+    }
+    if (config.hasNonNull("activity_regularizer")) {
+      config.putNull("activity_regularizer");
+    }
+    if (className.equals("BatchNormalization") && config.path("axis").isArray()
+        && config.path("axis").size() == 1) {
+      config.put("axis", config.path("axis").get(0).asInt());
+    }
+    List<String> keys = new ArrayList<>();
+    config.fieldNames().forEachRemaining(keys::add);
+    for (String key : keys) {
+      if (key.endsWith("_initializer") && config.get(key) instanceof ObjectNode initializer) {
+        String renamed = INITIALIZERS.get(initializer.path("class_name").asText());
+        if (renamed != null) {
+          initializer.put("class_name", renamed);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.tensorspace.convert.write;
+
+import io.tensorspace.convert.ConversionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Writes a folder completely or not at all: content goes into a temporary sibling, which replaces
+ * the target only when finished. An existing target is replaced only if it holds nothing but files
+ * this plugin writes, so a mistaken output path never deletes the user's files.
+ */
+public final class AtomicDirectory {
+  private final Path target;
+  private final Predicate<String> ownFile;
+
+  /**
+   * @param target the folder to (re)place
+   * @param ownFile which file names this plugin writes there
+   */
+  public AtomicDirectory(Path target, Predicate<String> ownFile) {
+    this.target = target.toAbsolutePath().normalize();
+    this.ownFile = ownFile;
+  }
+
+  /** Something that fills a folder. */
+  @FunctionalInterface
+  public interface Filler {
+    void fill(Path directory) throws IOException, ConversionException;
+  }
+
+  public void write(Filler filler) throws IOException, ConversionException {
+    checkReplaceable();
+    Path parent = target.getParent();
+    Files.createDirectories(parent);
+    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+    makeReadable(staging);
+    try {
+      filler.fill(staging);
+      replace(staging);
+    } finally {
+      deleteTree(staging);
+    }
+  }
+
+  /** Temporary folders are private; the model is a web resource, so open it like a normal folder. */
+  private static void makeReadable(Path directory) throws IOException {
+    if (Files.getFileAttributeView(directory, PosixFileAttributeView.class) != null) {
+      Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  private void checkReplaceable() throws IOException, ConversionException {
+    if (Files.exists(target) && !Files.isDirectory(target)) {
+      throw new ConversionException(
+          target + " exists and is not a folder; choose another output directory.");
+    }
+    if (!Files.isDirectory(target)) {
+      return;
+    }
+    try (Stream<Path> entries = Files.list(target)) {
+      List<Path> foreign = entries
+          .filter(p -> !Files.isRegularFile(p) || !ownFile.test(p.getFileName().toString()))
+          .toList();
+      if (!foreign.isEmpty()) {
+        throw new ConversionException(
+            target + " already holds files this plugin did not write (" + foreign.get(0).getFileName()
+                + "). Choose an empty or new output directory; nothing was changed.");
+      }
+    }
+  }
+
+  private void replace(Path staging) throws IOException {
+    Path old = null;
+    if (Files.exists(target)) {
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+      move(target, old);
+    }
+    try {
+      move(staging, target);
+    } catch (IOException e) {
+      if (old != null) {
+        move(old, target);
+      }
+      throw e;
+    }
+    if (old != null) {
+      deleteTree(old);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
+      Files.move(from, to);
+    }
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.delete(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package io.tensorspace.maven;
+
+import io.tensorspace.convert.ConversionException;
+import java.io.File;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/** What every goal shares: the models to work on and how failures reach Maven. */
+abstract class AbstractTensorSpaceMojo extends AbstractMojo {
+  static {
+    // jHDF logs every file it opens at INFO; keep the user's build log to our own lines
+    System.setProperty("org.slf4j.simpleLogger.log.io.jhdf", "warn");
+  }
+
+  @Parameter(defaultValue = "${project}", readonly = true)
+  protected MavenProject project;
+
+  /** The models to convert. */
+  @Parameter
+  protected List<Model> models;
+
+  /** A single model given on the command line, converted in addition to {@code <models>}. */
+  @Parameter(property = "tensorspace.source")
+  protected File source;
+
+  /** Weights file of the command-line model, when its source is a topology JSON. */
+  @Parameter(property = "tensorspace.weights")
+  protected File weights;
+
+  /** Name of the command-line model; defaults to its file name without extension. */
+  @Parameter(property = "tensorspace.name")
+  protected String name;
+
+  /** Layers the command-line model exposes, comma-separated. */
+  @Parameter(property = "tensorspace.outputLayers")
+  protected String outputLayers;
+
+  /** Layer or class names the command-line model leaves out, comma-separated. */
+  @Parameter(property = "tensorspace.excludeLayers")
+  protected String excludeLayers;
+
+  /** Skips the goal. */
+  @Parameter(property = "tensorspace.skip", defaultValue = "false")
+  protected boolean skip;
+
+  /** The configured models plus the command-line one, each with a name. */
+  protected List<Model> allModels() throws MojoFailureException {
+    List<Model> all = new ArrayList<>();
+    if (models != null) {
+      all.addAll(models);
+    }
+    if (source != null) {
+      Model model = new Model();
+      model.setName(name);
+      model.setSource(source);
+      model.setWeights(weights);
+      model.setOutputLayers(outputLayers);
+      model.setExcludeLayers(excludeLayers);
+      all.add(model);
+    }
+    for (Model model : all) {
+      if (model.getSource() == null) {
+        throw new MojoFailureException(
+            "A <model>" + (model.getName() == null ? "" : " named '" + model.getName() + "'")
+                + " has no <source>. Give the model file, e.g. <source>src/main/models/mnist.h5</source>.");
+      }
+      model.setSource(resolve(model.getSource()));
+      if (model.getWeights() != null) {
+        model.setWeights(resolve(model.getWeights()));
+      }
+      if (model.getName() == null || model.getName().isBlank()) {
+        String file = model.getSource().getName();
+        int dot = file.lastIndexOf('.');
+        model.setName(dot > 0 ? file.substring(0, dot) : file);
+      }
+    }
+    return all;
+  }
+
+  protected File resolve(File file) {
+    if (file.isAbsolute() || project == null || project.getBasedir() == null) {
+      return file.getAbsoluteFile();
+    }
+    return new File(project.getBasedir(), file.getPath());
+  }
+
+  protected static List<String> commaList(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** Runs one step of work, mapping the converter's failures onto Maven's two kinds. */
+  protected <T> T run(Work<T> work) throws MojoFailureException, MojoExecutionException {
+    try {
+      return work.run();
+    } catch (ConversionException e) {
+      throw new MojoFailureException(e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      throw new MojoExecutionException("Unexpected failure: " + e, e);
+    }
+  }
+
+  @FunctionalInterface
+  protected interface Work<T> {
+    T run() throws ConversionException, IOException;
+  }
+}

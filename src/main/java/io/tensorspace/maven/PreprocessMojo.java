@@ -1,0 +1,94 @@
+package io.tensorspace.maven;
+
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.Converter;
+import java.io.File;
+import java.util.List;
+import org.apache.maven.model.Resource;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Converts each model into a TensorFlow.js model that exposes the chosen layers, ready for
+ * TensorSpace, and adds the output folder to the project's resources so it ships in the jar/war.
+ *
+ * @since 0.1.0
+ */
+@Mojo(
+    name = "preprocess",
+    defaultPhase = LifecyclePhase.GENERATE_RESOURCES,
+    threadSafe = true,
+    requiresProject = false)
+public class PreprocessMojo extends AbstractTensorSpaceMojo {
+
+  /**
+   * Where converted models go: {@code <models>} entries each in a folder named after the model,
+   * the command-line model ({@code -Dtensorspace.source}) directly.
+   */
+  @Parameter(
+      property = "tensorspace.outputDirectory",
+      defaultValue = "${project.build.directory}/generated-resources/tensorspace")
+  private File outputDirectory;
+
+  /** Path of the models inside the jar/war, e.g. {@code static/models} for Spring Boot. */
+  @Parameter(property = "tensorspace.resourceTargetPath", defaultValue = "tensorspace")
+  private String resourceTargetPath;
+
+  /** Size of each weight shard but the last, in bytes. */
+  @Parameter(property = "tensorspace.shardSizeBytes", defaultValue = "4194304")
+  private long shardSizeBytes;
+
+  @Override
+  public void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("TensorSpace preprocessing skipped (tensorspace.skip).");
+      return;
+    }
+    List<Model> all = allModels();
+    if (all.isEmpty()) {
+      throw new MojoFailureException(
+          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
+    }
+    File base = resolve(outputDirectory);
+    Converter converter = new Converter();
+    for (Model model : all) {
+      boolean commandLine = source != null && model.getSource().equals(resolve(source))
+          && (models == null || !models.contains(model));
+      File target = commandLine ? base : new File(base, model.getName());
+      ConversionRequest request = new ConversionRequest(
+          model.getSource().toPath(),
+          model.getWeights() == null ? null : model.getWeights().toPath(),
+          target.toPath(),
+          commaList(model.getOutputLayers()),
+          commaList(model.getExcludeLayers()),
+          shardSizeBytes);
+      long start = System.nanoTime();
+      ConversionResult result = run(() -> converter.convert(request));
+      getLog().info(String.format(
+          "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
+          model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),
+          (System.nanoTime() - start) / 1_000_000, target));
+    }
+    addResource(base);
+  }
+
+  private void addResource(File base) {
+    if (project == null || project.getFile() == null) {
+      return;
+    }
+    String directory = base.getAbsolutePath();
+    for (Resource existing : project.getResources()) {
+      if (directory.equals(existing.getDirectory())) {
+        return;
+      }
+    }
+    Resource resource = new Resource();
+    resource.setDirectory(directory);
+    resource.setTargetPath(resourceTargetPath);
+    project.addResource(resource);
+  }
+}

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads a Keras 2 / tf.keras HDF5 model: either one file with {@code model_config} and
@@ -26,6 +27,7 @@ import java.util.Map;
  */
 public final class KerasH5Reader {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
   /** Reads a combined HDF5 model file. */
   public LayersModel readCombined(Path file) throws ConversionException, IOException {
@@ -127,7 +129,9 @@ public final class KerasH5Reader {
               file + ": layer '" + layer + "' lists weight '" + storedName
                   + "' but the file has no such dataset. The file is damaged; save it again.");
         }
-        Weight weight = H5Tensor.weight(file, WeightNames.tfjsName(storedName), dataset);
+        boolean nested = NESTED_MODELS.contains(classes.get(layer));
+        Weight weight =
+            H5Tensor.weight(file, WeightNames.tfjsName(layer, nested, storedName), dataset);
         if (theano && KernelFlip.applies(classes.get(layer), weight)) {
           weight = KernelFlip.flip(weight);
         }

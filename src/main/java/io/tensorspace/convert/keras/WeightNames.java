@@ -5,10 +5,25 @@ final class WeightNames {
   private WeightNames() {}
 
   /**
+   * The name tfjs binds for a weight stored under a top-level layer. Keras stores TF variable names,
+   * whose first scope may differ from the layer name ({@code conv1_1/kernel:0} under layer
+   * {@code conv1}); tfjs binds by layer name, so the first scope is replaced by it. Nested models
+   * keep their inner layers' names.
+   */
+  static String tfjsName(String layer, boolean nestedModel, String stored) {
+    String name = tfjsName(stored);
+    int slash = name.indexOf('/');
+    if (nestedModel || slash < 0) {
+      return nestedModel || name.equals(layer) ? name : layer + "/" + name;
+    }
+    return layer + name.substring(slash);
+  }
+
+  /**
    * {@code dense_1/kernel:0} → {@code dense_1/kernel}; RNN cells drop their cell scope
    * ({@code lstm/lstm_cell/kernel:0} → {@code lstm/kernel}), because tfjs 1.x has no fallback for it.
    */
-  static String tfjsName(String stored) {
+  private static String tfjsName(String stored) {
     String name = stored.endsWith(":0") ? stored.substring(0, stored.length() - 2) : stored;
     String[] parts = name.split("/");
     if (parts.length >= 3 && isCellScope(parts[parts.length - 2])) {

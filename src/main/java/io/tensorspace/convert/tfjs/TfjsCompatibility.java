@@ -118,10 +118,16 @@ public final class TfjsCompatibility {
     if (config.has("batch_shape") && !config.has("batch_input_shape")) {
       config.set("batch_input_shape", config.remove("batch_shape"));
     }
-    if (className.equals("InputLayer") && config.path("batch_input_shape") instanceof ArrayNode s
-        && !s.isEmpty()) {
-      // TensorSpace predicts one sample at a time; a batch size fixed at training time would refuse it
-      s.set(0, JSON.nullNode());
+    if (className.equals("InputLayer")) {
+      if (config.path("batch_input_shape") instanceof ArrayNode shape && !shape.isEmpty()) {
+        // TensorSpace predicts one sample at a time; a batch size fixed at training would refuse it
+        shape.set(0, JSON.nullNode());
+      }
+      String dtype = config.path("dtype").asText("float32");
+      if (!List.of("float32", "int32", "bool").contains(dtype)) {
+        // tfjs tensors are float32, int32 or bool only: index inputs become int32, the rest float32
+        config.put("dtype", dtype.startsWith("int") || dtype.startsWith("uint") ? "int32" : "float32");
+      }
     }
     if (config.hasNonNull("activity_regularizer")) {
       config.putNull("activity_regularizer");

@@ -27,6 +27,7 @@ public final class LayersModel implements Closeable {
   private final ObjectNode modelConfig;
   private final Map<String, List<Weight>> weightsByLayer;
   private final AutoCloseable resources;
+  private final Set<String> helperLayers;
 
   /**
    * @param source the file the model was read from, for messages
@@ -41,6 +42,16 @@ public final class LayersModel implements Closeable {
       ObjectNode modelConfig,
       Map<String, List<Weight>> weightsByLayer,
       AutoCloseable resources) {
+    this(source, generatedBy, modelConfig, weightsByLayer, resources, Set.of());
+  }
+
+  private LayersModel(
+      Path source,
+      String generatedBy,
+      ObjectNode modelConfig,
+      Map<String, List<Weight>> weightsByLayer,
+      AutoCloseable resources,
+      Set<String> helperLayers) {
     this.source = source;
     this.generatedBy = generatedBy;
     this.modelConfig = modelConfig;
@@ -48,11 +59,25 @@ public final class LayersModel implements Closeable {
     weightsByLayer.forEach((layer, weights) -> copy.put(layer, List.copyOf(weights)));
     this.weightsByLayer = Collections.unmodifiableMap(copy);
     this.resources = resources;
+    this.helperLayers = Set.copyOf(helperLayers);
   }
 
   /** The same source and weights with another topology, e.g. after selecting outputs. */
   public LayersModel withConfig(ObjectNode newConfig, Map<String, List<Weight>> newWeights) {
-    return new LayersModel(source, generatedBy, newConfig, newWeights, resources);
+    return new LayersModel(source, generatedBy, newConfig, newWeights, resources, helperLayers);
+  }
+
+  /**
+   * The same model, marking layers that a compatibility rewrite added (named
+   * {@code <layer>__<what>}): they are not shown as outputs unless asked for by name.
+   */
+  public LayersModel withHelperLayers(Set<String> helpers) {
+    return new LayersModel(source, generatedBy, modelConfig, weightsByLayer, resources, helpers);
+  }
+
+  /** Layers added by a compatibility rewrite; never default outputs. */
+  public Set<String> helperLayers() {
+    return helperLayers;
   }
 
   @Override

@@ -47,7 +47,7 @@ public final class LayerSelection {
     }
     List<String> outputs = new ArrayList<>();
     if (requested.isEmpty()) {
-      outputs.addAll(selectable);
+      selectable.stream().filter(name -> !model.helperLayers().contains(name)).forEach(outputs::add);
     } else {
       for (String name : requested) {
         if (!selectable.contains(name)) {

@@ -72,10 +72,15 @@ public final class TfjsCompatibility {
     String className = layer.path("class_name").asText();
     ObjectNode config = layer.path("config") instanceof ObjectNode c ? c : layer.putObject("config");
     String name = layer.has("name") ? layer.path("name").asText() : config.path("name").asText();
+    String configName = config.path("name").asText(name);
+    if (!configName.equals(name)) {
+      // tf.keras names op layers 'tf_op_layer_<op>' but keeps '<op>' in their config: show both
+      name = name + "' ('" + configName;
+    }
     className = RENAMED.getOrDefault(className, className);
     if (INFERENCE_IDENTITY.contains(className)) {
       ObjectNode linear = JSON.objectNode();
-      linear.put("name", config.path("name").asText(name));
+      linear.put("name", configName);
       linear.put("trainable", config.path("trainable").asBoolean(true));
       linear.put("dtype", config.path("dtype").asText("float32"));
       linear.put("activation", "linear");

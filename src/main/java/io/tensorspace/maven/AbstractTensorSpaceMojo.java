@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -50,38 +51,48 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
 
-  /** The configured models plus the command-line one, each with a name. */
-  protected List<Model> allModels() throws MojoFailureException {
+  /** The {@code <models>} of the POM, each resolved against the project and named. */
+  protected List<Model> configuredModels() throws MojoFailureException {
     List<Model> all = new ArrayList<>();
     if (models != null) {
-      all.addAll(models);
-    }
-    if (source != null) {
-      Model model = new Model();
-      model.setName(name);
-      model.setSource(source);
-      model.setWeights(weights);
-      model.setOutputLayers(outputLayers);
-      model.setExcludeLayers(excludeLayers);
-      all.add(model);
-    }
-    for (Model model : all) {
-      if (model.getSource() == null) {
-        throw new MojoFailureException(
-            "A <model>" + (model.getName() == null ? "" : " named '" + model.getName() + "'")
-                + " has no <source>. Give the model file, e.g. <source>src/main/models/mnist.h5</source>.");
-      }
-      model.setSource(resolve(model.getSource()));
-      if (model.getWeights() != null) {
-        model.setWeights(resolve(model.getWeights()));
-      }
-      if (model.getName() == null || model.getName().isBlank()) {
-        String file = model.getSource().getName();
-        int dot = file.lastIndexOf('.');
-        model.setName(dot > 0 ? file.substring(0, dot) : file);
+      for (Model model : models) {
+        all.add(complete(model));
       }
     }
     return all;
+  }
+
+  /** The model given with {@code -Dtensorspace.source}, if any. */
+  protected Optional<Model> commandLineModel() throws MojoFailureException {
+    if (source == null) {
+      return Optional.empty();
+    }
+    Model model = new Model();
+    model.setName(name);
+    model.setSource(source);
+    model.setWeights(weights);
+    model.setOutputLayers(outputLayers);
+    model.setExcludeLayers(excludeLayers);
+    return Optional.of(complete(model));
+  }
+
+  private Model complete(Model model) throws MojoFailureException {
+    if (model.getSource() == null) {
+      throw new MojoFailureException(
+          "A <model>" + (model.getName() == null ? "" : " named '" + model.getName() + "'")
+              + " has no <source>. Give the model file, e.g."
+              + " <source>src/main/models/mnist.h5</source>.");
+    }
+    model.setSource(resolve(model.getSource()));
+    if (model.getWeights() != null) {
+      model.setWeights(resolve(model.getWeights()));
+    }
+    if (model.getName() == null || model.getName().isBlank()) {
+      String file = model.getSource().getName();
+      int dot = file.lastIndexOf('.');
+      model.setName(dot > 0 ? file.substring(0, dot) : file);
+    }
+    return model;
   }
 
   protected File resolve(File file) {

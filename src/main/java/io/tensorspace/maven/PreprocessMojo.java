@@ -4,7 +4,11 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
+import java.util.Map;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -48,32 +52,47 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       getLog().info("TensorSpace preprocessing skipped (tensorspace.skip).");
       return;
     }
-    List<Model> all = allModels();
-    if (all.isEmpty()) {
+    File base = resolve(outputDirectory);
+    Map<Model, File> targets = new LinkedHashMap<>();
+    Optional<Model> commandLine = commandLineModel();
+    List<Model> all = new ArrayList<>(configuredModels());
+    commandLine.ifPresent(all::add);
+    for (Model model : all) {
+      // a lone command-line model fills the output directory; listed models get a folder each
+      boolean alone = commandLine.isPresent() && all.size() == 1;
+      File target = alone ? base : new File(base, model.getName());
+      if (targets.containsValue(target)) {
+        throw new MojoFailureException(
+            "Two models are named '" + model.getName() + "'; give each <model> its own <name>.");
+      }
+      targets.put(model, target);
+    }
+    if (targets.isEmpty()) {
       throw new MojoFailureException(
           "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
     }
-    File base = resolve(outputDirectory);
     Converter converter = new Converter();
-    for (Model model : all) {
-      boolean commandLine = source != null && model.getSource().equals(resolve(source))
-          && (models == null || !models.contains(model));
-      File target = commandLine ? base : new File(base, model.getName());
-      ConversionRequest request = new ConversionRequest(
-          model.getSource().toPath(),
-          model.getWeights() == null ? null : model.getWeights().toPath(),
-          target.toPath(),
-          commaList(model.getOutputLayers()),
-          commaList(model.getExcludeLayers()),
-          shardSizeBytes);
-      long start = System.nanoTime();
-      ConversionResult result = run(() -> converter.convert(request));
-      getLog().info(String.format(
-          "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
-          model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),
-          (System.nanoTime() - start) / 1_000_000, target));
+    for (Map.Entry<Model, File> entry : targets.entrySet()) {
+      convert(converter, entry.getKey(), entry.getValue());
     }
     addResource(base);
+  }
+
+  private void convert(Converter converter, Model model, File target)
+      throws MojoExecutionException, MojoFailureException {
+    ConversionRequest request = new ConversionRequest(
+        model.getSource().toPath(),
+        model.getWeights() == null ? null : model.getWeights().toPath(),
+        target.toPath(),
+        commaList(model.getOutputLayers()),
+        commaList(model.getExcludeLayers()),
+        shardSizeBytes);
+    long start = System.nanoTime();
+    ConversionResult result = run(() -> converter.convert(request));
+    getLog().info(String.format(
+        "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
+        model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),
+        (System.nanoTime() - start) / 1_000_000, target));
   }
 
   private void addResource(File base) {

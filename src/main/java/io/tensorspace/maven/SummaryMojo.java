@@ -2,6 +2,7 @@ package io.tensorspace.maven;
 
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.summary.ModelSummary;
+import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Mojo;
@@ -22,7 +23,8 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
       return;
     }
     Converter converter = new Converter();
-    var all = allModels();
+    List<Model> all = configuredModels();
+    commandLineModel().ifPresent(all::add);
     if (all.isEmpty()) {
       throw new MojoFailureException(
           "No model to summarize: pass -Dtensorspace.source=<file> or configure <models>.");

@@ -3,6 +3,7 @@ package io.tensorspace.maven;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.incremental.UpToDateCheck;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,14 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   @Parameter(property = "tensorspace.shardSizeBytes", defaultValue = "4194304")
   private long shardSizeBytes;
 
+  /** Where the record of each model's last conversion is kept, to skip unchanged models. */
+  @Parameter(defaultValue = "${project.build.directory}/tensorspace-state")
+  private File stateDirectory;
+
+  /** Converts every model even when nothing changed since the last build. */
+  @Parameter(property = "tensorspace.force", defaultValue = "false")
+  private boolean force;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -72,13 +81,14 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
           "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
     }
     Converter converter = new Converter();
+    UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     for (Map.Entry<Model, File> entry : targets.entrySet()) {
-      convert(converter, entry.getKey(), entry.getValue());
+      convert(converter, upToDate, entry.getKey(), entry.getValue());
     }
     addResource(base);
   }
 
-  private void convert(Converter converter, Model model, File target)
+  private void convert(Converter converter, UpToDateCheck upToDate, Model model, File target)
       throws MojoExecutionException, MojoFailureException {
     ConversionRequest request = new ConversionRequest(
         model.getSource().toPath(),
@@ -88,7 +98,17 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         commaList(model.getExcludeLayers()),
         shardSizeBytes);
     long start = System.nanoTime();
-    ConversionResult result = run(() -> converter.convert(request));
+    if (!force && run(() -> upToDate.isUpToDate(request))) {
+      getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
+          model.getName(), (System.nanoTime() - start) / 1_000_000, target));
+      return;
+    }
+    ConversionResult result = run(() -> {
+      upToDate.forget(request);
+      ConversionResult converted = converter.convert(request);
+      upToDate.record(request);
+      return converted;
+    });
     getLog().info(String.format(
         "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
         model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),

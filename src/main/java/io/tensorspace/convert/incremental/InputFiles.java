@@ -1,0 +1,70 @@
+package io.tensorspace.convert.incremental;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorspace.convert.ConversionRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * The files a conversion reads, so that a change in any of them makes the model out of date: the
+ * source (every file of a folder source), the weights file, and the weight files a TensorFlow.js
+ * model.json names.
+ */
+final class InputFiles {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long MAX_MANIFEST_BYTES = 64L << 20;
+
+  private InputFiles() {}
+
+  static List<Path> of(ConversionRequest request) throws IOException {
+    TreeSet<Path> files = new TreeSet<>();
+    Path source = request.source().toAbsolutePath().normalize();
+    if (Files.isDirectory(source)) {
+      try (Stream<Path> walk = Files.walk(source)) {
+        walk.filter(Files::isRegularFile).forEach(files::add);
+      }
+    } else {
+      files.add(source);
+      files.addAll(manifestFiles(source));
+    }
+    if (request.weights() != null) {
+      files.add(request.weights().toAbsolutePath().normalize());
+    }
+    return new ArrayList<>(files);
+  }
+
+  /** Weight files named by a tfjs model.json; nothing for other files or unreadable JSON. */
+  private static List<Path> manifestFiles(Path source) {
+    List<Path> files = new ArrayList<>();
+    try {
+      if (!Files.isRegularFile(source) || Files.size(source) > MAX_MANIFEST_BYTES) {
+        return files;
+      }
+      try (InputStream in = Files.newInputStream(source)) {
+        int first = in.read();
+        if (first != '{') {
+          return files;
+        }
+      }
+      JsonNode root = JSON.readTree(source.toFile());
+      for (JsonNode group : root.path("weightsManifest")) {
+        for (JsonNode path : group.path("paths")) {
+          Path file = source.resolveSibling(path.asText()).normalize();
+          if (Files.isRegularFile(file)) {
+            files.add(file);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not a tfjs model.json: the reader will say what is wrong with it
+    }
+    return files;
+  }
+}

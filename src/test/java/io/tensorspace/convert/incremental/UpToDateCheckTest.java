@@ -1,0 +1,73 @@
+package io.tensorspace.convert.incremental;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.ModelCorpus;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UpToDateCheckTest {
+  @TempDir Path temp;
+  private Path model;
+  private UpToDateCheck check;
+
+  @BeforeEach
+  void convertOnce() throws Exception {
+    model = temp.resolve("mnist.h5");
+    Files.copy(ModelCorpus.byId("keras2-h5/tensorspace-keras-mnist").mainPath(), model);
+    check = new UpToDateCheck(temp.resolve("state"));
+    ConversionRequest request = request(List.of());
+    new Converter().convert(request);
+    check.record(request);
+  }
+
+  private ConversionRequest request(List<String> layers) {
+    return new ConversionRequest(model, null, temp.resolve("out"), layers, List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE);
+  }
+
+  @Test
+  void unchangedModelIsUpToDate() throws Exception {
+    assertTrue(check.isUpToDate(request(List.of())));
+  }
+
+  @Test
+  void touchedButSameContentIsUpToDate() throws Exception {
+    Files.setLastModifiedTime(model, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertTrue(check.isUpToDate(request(List.of())));
+  }
+
+  @Test
+  void changedContentIsOutOfDate() throws Exception {
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(model, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    assertFalse(check.isUpToDate(request(List.of())));
+  }
+
+  @Test
+  void changedSettingsAreOutOfDate() throws Exception {
+    assertFalse(check.isUpToDate(request(List.of("Conv2D_1"))));
+  }
+
+  @Test
+  void damagedOutputIsOutOfDate() throws Exception {
+    Files.delete(temp.resolve("out").resolve("group1-shard1of1.bin"));
+    assertFalse(check.isUpToDate(request(List.of())));
+  }
+
+  @Test
+  void forgottenConversionIsOutOfDate() throws Exception {
+    check.forget(request(List.of()));
+    assertFalse(check.isUpToDate(request(List.of())));
+  }
+}

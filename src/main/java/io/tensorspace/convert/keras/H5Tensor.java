@@ -102,6 +102,17 @@ final class H5Tensor implements TensorData {
               + elements * kind.size);
     }
     ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+    if (order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32)) {
+      // already what tfjs reads: copy the bytes as they are, a chunk at a time
+      byte[] bytes = chunk.array();
+      for (long left = elements * kind.size; left > 0; ) {
+        int n = (int) Math.min(left, COPY_CHUNK);
+        source.get(bytes, 0, n);
+        out.write(bytes, 0, n);
+        left -= n;
+      }
+      return;
+    }
     for (long i = 0; i < elements; i++) {
       if (chunk.remaining() < 4) {
         flush(chunk, out);

@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import io.tensorspace.convert.write.Quantize;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -13,6 +14,10 @@ import java.util.Objects;
  * @param outputLayers layers to expose, in order; empty for the default selection
  * @param excludeLayers layer or class names to leave out
  * @param shardSizeBytes the size of each weight shard but the last
+ * @param quantize how float32 weights are stored; {@link Quantize#NONE} keeps them as read
+ * @param quantizeWeights weight-name patterns ({@code *} wildcard) that limit quantization;
+ *     empty means every float32 weight
+ * @param splitWeightsByLayer one weight group (own shard files) per layer
  */
 public record ConversionRequest(
     Path source,
@@ -20,15 +25,39 @@ public record ConversionRequest(
     Path outputDirectory,
     List<String> outputLayers,
     List<String> excludeLayers,
-    long shardSizeBytes) {
+    long shardSizeBytes,
+    Quantize quantize,
+    List<String> quantizeWeights,
+    boolean splitWeightsByLayer) {
 
   public static final long DEFAULT_SHARD_SIZE = 4L * 1024 * 1024;
+
+  /** A request that writes weights as read, in one group. */
+  public ConversionRequest(
+      Path source,
+      Path weights,
+      Path outputDirectory,
+      List<String> outputLayers,
+      List<String> excludeLayers,
+      long shardSizeBytes) {
+    this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
+        Quantize.NONE, List.of(), false);
+  }
+
+  /** The same request with other weight-storage options. */
+  public ConversionRequest withWeightOptions(
+      Quantize quantize, List<String> quantizeWeights, boolean splitWeightsByLayer) {
+    return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer);
+  }
 
   public ConversionRequest {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(outputDirectory, "outputDirectory");
     outputLayers = List.copyOf(outputLayers);
     excludeLayers = List.copyOf(excludeLayers);
+    quantize = quantize == null ? Quantize.NONE : quantize;
+    quantizeWeights = quantizeWeights == null ? List.of() : List.copyOf(quantizeWeights);
     if (shardSizeBytes < 1) {
       throw new IllegalArgumentException("shardSizeBytes must be positive, was " + shardSizeBytes);
     }

@@ -6,8 +6,11 @@ import io.tensorspace.convert.summary.ModelSummary;
 import io.tensorspace.convert.tfjs.TfjsCompatibility;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.LayersModelWriter;
+import io.tensorspace.convert.write.Quantize;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** The converter's one entry point: read, make tfjs-compatible, select, write. */
@@ -19,10 +22,16 @@ public final class Converter {
       LayersModel selected =
           new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(compatible);
       AtomicLong bytes = new AtomicLong();
-      LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes());
+      LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes(),
+          request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
       new AtomicDirectory(request.outputDirectory(), LayersModelWriter::writes)
           .write(directory -> bytes.set(writer.write(selected, directory)));
-      return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes.get());
+      List<String> warnings = new ArrayList<>(writer.warnings());
+      if (request.quantize() == Quantize.FLOAT16) {
+        warnings.add(0, Quantize.FLOAT16_WARNING);
+      }
+      return new ConversionResult(
+          request.outputDirectory(), selected.outputNames(), bytes.get(), warnings);
     }
   }
 

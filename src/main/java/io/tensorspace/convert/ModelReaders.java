@@ -2,6 +2,7 @@ package io.tensorspace.convert;
 
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.tfjs.layers.TfjsLayersReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -34,6 +35,9 @@ public final class ModelReaders {
                 + weights + "), or give the topology JSON as <source>.");
       }
       return new KerasH5Reader().readCombined(source);
+    }
+    if (startsLikeJson(head) && TfjsLayersReader.isLayersModel(source)) {
+      return new TfjsLayersReader().read(source, weights);
     }
     if (startsLikeJson(head)) {
       if (weights == null) {

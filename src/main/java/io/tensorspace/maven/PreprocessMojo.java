@@ -4,6 +4,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.incremental.UpToDateCheck;
+import io.tensorspace.convert.write.Quantize;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +47,35 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   /** Size of each weight shard but the last, in bytes. */
   @Parameter(property = "tensorspace.shardSizeBytes", defaultValue = "4194304")
   private long shardSizeBytes;
+
+  /**
+   * Stores float32 weights in fewer bytes: {@code none}, {@code uint8} (a quarter of the size),
+   * {@code uint16} (half) or {@code float16} (half; TensorSpace 0.6.1's tfjs 1.x cannot read it,
+   * it needs tfjs 2.0.1 or newer). Weights of a TensorFlow.js model that are already quantized stay
+   * as they are unless another kind is asked for.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.quantize", defaultValue = "none")
+  private String quantize;
+
+  /**
+   * Limits {@code quantize} to the weights whose names match one of these comma-separated patterns
+   * ({@code *} matches anything, e.g. {@code conv2d*}{@code /kernel}); empty means every float32
+   * weight.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.quantizeWeights")
+  private String quantizeWeights;
+
+  /**
+   * Writes one weight group (its own shard files) per layer instead of one for the whole model.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.splitWeightsByLayer", defaultValue = "false")
+  private boolean splitWeightsByLayer;
 
   /** Where the record of each model's last conversion is kept, to skip unchanged models. */
   @Parameter(defaultValue = "${project.build.directory}/tensorspace-state")
@@ -96,7 +126,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         target.toPath(),
         commaList(model.getOutputLayers()),
         commaList(model.getExcludeLayers()),
-        shardSizeBytes);
+        shardSizeBytes)
+        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer);
     long start = System.nanoTime();
     if (!force && run(() -> upToDate.isUpToDate(request))) {
       getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
@@ -113,6 +144,16 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
         model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),
         (System.nanoTime() - start) / 1_000_000, target));
+    result.warnings().forEach(warning ->
+        getLog().warn("TensorSpace model '" + model.getName() + "': " + warning));
+  }
+
+  private Quantize quantize() throws MojoFailureException {
+    try {
+      return Quantize.parse(quantize);
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException(e.getMessage() + " (<quantize> / -Dtensorspace.quantize).");
+    }
   }
 
   private void addResource(File base) {

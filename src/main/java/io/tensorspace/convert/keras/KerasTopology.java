@@ -17,12 +17,12 @@ import java.util.Set;
  * functional {@code Model} shape that TensorFlow.js 1.x and 4.x load: an explicit InputLayer,
  * {@code inbound_nodes} as lists of calls, triples for inputs and outputs.
  */
-final class KerasTopology {
+public final class KerasTopology {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
   private KerasTopology() {}
 
-  static ObjectNode toFunctional(Path file, JsonNode modelConfig) throws ConversionException {
+  public static ObjectNode toFunctional(Path file, JsonNode modelConfig) throws ConversionException {
     String className = modelConfig.path("class_name").asText("");
     JsonNode config = modelConfig.path("config");
     ObjectNode functional;

@@ -1,0 +1,76 @@
+package io.tensorspace.convert.tfjs.layers;
+
+import io.tensorspace.convert.model.TensorData;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The weight files of a model.json read as one byte stream, in manifest order, as tfjs does: a
+ * weight starts where the previous one ended and may span files. Nothing is read until a slice is
+ * written, and then only that slice.
+ */
+final class ConcatenatedFiles {
+  private static final int CHUNK = 1 << 16;
+
+  private final List<Path> files;
+  private final long[] starts;
+  private final long length;
+
+  ConcatenatedFiles(List<Path> files) throws IOException {
+    this.files = List.copyOf(files);
+    this.starts = new long[files.size()];
+    long offset = 0;
+    for (int i = 0; i < files.size(); i++) {
+      starts[i] = offset;
+      offset = Math.addExact(offset, Files.size(files.get(i)));
+    }
+    this.length = offset;
+  }
+
+  long length() {
+    return length;
+  }
+
+  /** The bytes {@code [offset, offset + count)} of the stream. */
+  TensorData slice(long offset, long count) {
+    return out -> copy(offset, count, out);
+  }
+
+  private void copy(long offset, long count, OutputStream out) throws IOException {
+    if (offset < 0 || count < 0 || offset + count > length) {
+      throw new IOException("weight bytes " + offset + ".." + (offset + count)
+          + " lie beyond the weight files' " + length + " bytes");
+    }
+    int index = 0;
+    while (index + 1 < files.size() && starts[index + 1] <= offset) {
+      index++;
+    }
+    byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(count, 1))];
+    long position = offset;
+    long remaining = count;
+    while (remaining > 0) {
+      Path file = files.get(index);
+      try (InputStream in = Files.newInputStream(file)) {
+        in.skipNBytes(position - starts[index]);
+        long fileEnd = index + 1 < files.size() ? starts[index + 1] : length;
+        long fromFile = Math.min(remaining, fileEnd - position);
+        while (fromFile > 0) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, fromFile));
+          if (n < 0) {
+            throw new EOFException(file + " became shorter while it was read");
+          }
+          out.write(buffer, 0, n);
+          fromFile -= n;
+          remaining -= n;
+          position += n;
+        }
+      }
+      index++;
+    }
+  }
+}

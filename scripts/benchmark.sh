@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Conversion throughput and memory on large models, against a plain copy of the same bytes.
+# usage: scripts/benchmark.sh [sizes in MB, default "50 500"]
+# Models are made at benchmark time (never committed): tfjs 4.22 in Node builds a stack of
+# Dense(2048) layers with random weights (src/test/node/make-benchmark-model.js); the same weights
+# are then written as a Keras 2 HDF5 file with the jHDF writer (bench/KerasH5FromTfjs).
+# Each conversion runs in a fresh JVM with -Xmx128m; "start-up" is the same JVM converting the
+# small LeNet model, so ratio = (conversion - start-up) / copy.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+sizes=${*:-50 500}
+work=target/benchmark
+mkdir -p "$work"
+[ -d src/test/node/node_modules ] || npm ci --prefix src/test/node --no-audit --no-fund
+mvn -q -B test-compile
+mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/classpath.txt"
+cp="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
+models=${TENSORSPACE_MODELS:-../shared/models}
+
+now() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+run() { # source, output -> "millis peakHeapMiB wallMillis"
+  rm -rf "$2"
+  local t0 line
+  t0=$(now)
+  line=$(java -Xmx128m -cp "$cp" io.tensorspace.bench.ConversionRun "$1" "$2" 2>/dev/null | grep '^millis=')
+  echo "$(echo "$line" | sed -E 's/millis=([0-9]+) peakHeapMiB=([0-9]+).*/\1 \2/') $(ms "$t0" "$(now)")"
+}
+
+read -r _ _ startup < <(run "$models/keras2-h5/tensorspace-keras-mnist/mnist.h5" "$work/out-startup")
+read -r _ _ startup < <(run "$models/keras2-h5/tensorspace-keras-mnist/mnist.h5" "$work/out-startup")
+printf '%-22s %10s %10s %10s %10s %8s %12s\n' model bytes copy_ms convert_ms startup_ms ratio peak_heap_MiB
+for size in $sizes; do
+  tfjs="$work/tfjs-${size}mb"
+  h5="$work/keras-${size}mb.h5"
+  [ -f "$tfjs/model.json" ] || node src/test/node/make-benchmark-model.js "$size" "$tfjs" >/dev/null
+  [ -f "$h5" ] || java -Xmx4g -cp "$cp" io.tensorspace.bench.KerasH5FromTfjs "$tfjs" "$h5" 2>/dev/null
+  for source in "$h5" "$tfjs/model.json"; do
+    files=$source
+    [ "${source##*.}" = json ] && files=$tfjs
+    bytes=$(du -sb "$files" | cut -f1)
+    cat "$files" >/dev/null 2>&1 || cat "$files"/* >/dev/null   # same warm page cache for both
+    rm -rf "$work/copy"
+    t0=$(now); cp -r "$files" "$work/copy"; sync "$work/copy" 2>/dev/null || true; copy=$(ms "$t0" "$(now)")
+    read -r millis heap wall < <(run "$source" "$work/out") || { echo "$source: conversion failed"; continue; }
+    ratio=$(awk -v w="$wall" -v s="$startup" -v c="$copy" 'BEGIN { printf "%.2f", (w - s) / (c > 0 ? c : 1) }')
+    printf '%-22s %10s %10s %10s %10s %8s %12s\n' "$(basename "$(dirname "$source")")/$(basename "$source")" \
+      "$bytes" "$copy" "$wall" "$startup" "$ratio" "$heap"
+  done
+done

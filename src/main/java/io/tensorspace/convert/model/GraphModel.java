@@ -1,0 +1,57 @@
+package io.tensorspace.convert.model;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.SignatureDef;
+
+/**
+ * A TensorFlow graph as a TensorFlow.js graph-model holds it: frozen (no variables), inlined (no
+ * function calls), every Const node's value moved into {@link #weights()} under the node's name (the
+ * node keeps its dtype and shape), and the nodes a visualiser fetches by name.
+ *
+ * @param source the file or folder it was read from, for messages
+ * @param generatedBy the TensorFlow version that wrote the source, or a description of the source
+ * @param graph the nodes, Const values cleared
+ * @param weights one per Const node, in node order, read lazily
+ * @param signature the inputs and outputs to record (tensor names of {@code graph}), or null
+ * @param outputNodes the selected node names, in the user's order
+ * @param resources what must stay open until the weights are written
+ */
+public record GraphModel(
+    Path source,
+    String generatedBy,
+    GraphDef graph,
+    List<Weight> weights,
+    SignatureDef signature,
+    List<String> outputNodes,
+    AutoCloseable resources) implements Closeable {
+
+  public GraphModel {
+    weights = List.copyOf(weights);
+    outputNodes = List.copyOf(outputNodes);
+  }
+
+  /** The same model exposing other nodes, with a pruned graph and its weights. */
+  public GraphModel with(GraphDef newGraph, List<Weight> newWeights, SignatureDef newSignature,
+      List<String> newOutputNodes) {
+    return new GraphModel(source, generatedBy, newGraph, newWeights, newSignature, newOutputNodes,
+        resources);
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (resources == null) {
+      return;
+    }
+    try {
+      resources.close();
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException(e);
+    }
+  }
+}

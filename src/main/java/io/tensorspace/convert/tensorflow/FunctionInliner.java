@@ -1,0 +1,293 @@
+package io.tensorspace.convert.tensorflow;
+
+import io.tensorspace.convert.ConversionException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.FunctionDef;
+import org.tensorflow.proto.FunctionDefLibrary;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.OpDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+
+/**
+ * Replaces function calls ({@code PartitionedCall}, {@code StatefulPartitionedCall}, or an op named
+ * after a library function) by the function's body, because tfjs cannot run calls. Inlined nodes
+ * are named {@code <call node>/<body node>}, the scheme TensorFlow's own inliner uses, so a Keras
+ * layer's ops stay under a readable {@code .../<model>/<layer>/} scope. The signature's own wrapper
+ * call may be inlined without a prefix, which gives the names the official tfjs converter gives.
+ */
+final class FunctionInliner {
+  private static final int MAX_DEPTH = 64;
+  private static final Map<String, List<String>> OUTPUT_ARGS = loadOutputArgs();
+
+  private final TfGraph graph;
+  private final Map<String, FunctionDef> library = new HashMap<>();
+
+  private FunctionInliner(TfGraph graph, FunctionDefLibrary lib) {
+    this.graph = graph;
+    for (FunctionDef f : lib.getFunctionList()) {
+      library.put(f.getSignature().getName(), f);
+    }
+  }
+
+  /**
+   * Inlines every call in the graph, recursively.
+   *
+   * @param unprefixed a call node whose body keeps its own node names, or null
+   */
+  static void inlineAll(TfGraph graph, FunctionDefLibrary lib, String unprefixed)
+      throws ConversionException {
+    new FunctionInliner(graph, lib).run(unprefixed);
+  }
+
+  private void run(String unprefixed) throws ConversionException {
+    for (int depth = 0; ; depth++) {
+      List<String> calls = new ArrayList<>();
+      for (NodeDef node : graph.nodes.values()) {
+        if (function(node) != null) {
+          calls.add(node.getName());
+        }
+      }
+      if (calls.isEmpty()) {
+        return;
+      }
+      if (depth == MAX_DEPTH) {
+        throw new ConversionException(graph.source + ": function calls nest deeper than "
+            + MAX_DEPTH + " levels (node '" + calls.get(0) + "'); recursive functions cannot be"
+            + " inlined for TensorFlow.js.");
+      }
+      for (String call : calls) {
+        inline(graph.node(call), call.equals(unprefixed));
+      }
+    }
+  }
+
+  /** The library function a node calls, or null if it is not a call. */
+  private FunctionDef function(NodeDef node) {
+    String name = null;
+    if (node.getOp().equals("PartitionedCall") || node.getOp().equals("StatefulPartitionedCall")) {
+      name = node.getAttrOrDefault("f", AttrValue.getDefaultInstance()).getFunc().getName();
+    } else if (library.containsKey(node.getOp())) {
+      name = node.getOp();
+    }
+    return name == null ? null : library.get(name);
+  }
+
+  private void inline(NodeDef call, boolean unprefixed) throws ConversionException {
+    FunctionDef fn = function(call);
+    OpDef sig = fn.getSignature();
+    String prefix = unprefixed ? "" : call.getName() + "/";
+    Map<String, AttrValue> bound = new HashMap<>(call.getAttrMap());
+    if (!call.getOp().equals(sig.getName())) {
+      bound.putAll(call.getAttrOrThrow("f").getFunc().getAttrMap());
+    }
+
+    // arguments: the call's data inputs, in order
+    List<String> dataInputs = new ArrayList<>();
+    for (String input : call.getInputList()) {
+      if (!Tensors.isControl(input)) {
+        dataInputs.add(Tensors.canonical(input));
+      }
+    }
+    if (dataInputs.size() != sig.getInputArgCount()) {
+      throw new ConversionException(graph.source + ": node '" + call.getName() + "' calls function '"
+          + sig.getName() + "' with " + dataInputs.size() + " inputs, but it takes "
+          + sig.getInputArgCount() + " (list arguments are not supported).");
+    }
+    Map<String, String> args = new HashMap<>();
+    for (int i = 0; i < dataInputs.size(); i++) {
+      args.put(sig.getInputArg(i).getName(), dataInputs.get(i));
+    }
+
+    // new, unique names for the body's nodes
+    Map<String, String> names = new HashMap<>();
+    Map<String, NodeDef> body = new HashMap<>();
+    for (NodeDef node : fn.getNodeDefList()) {
+      String name = unique(prefix + node.getName(), call.getName());
+      names.put(node.getName(), name);
+      body.put(node.getName(), node);
+    }
+
+    List<NodeDef> inlined = new ArrayList<>();
+    for (NodeDef node : fn.getNodeDefList()) {
+      NodeDef.Builder copy = node.toBuilder().clearInput().setName(names.get(node.getName()));
+      copy.clearDevice();
+      for (String input : node.getInputList()) {
+        String resolved = resolve(input, args, names, body, fn);
+        if (resolved != null) {
+          copy.addInput(resolved);
+        }
+      }
+      for (Map.Entry<String, AttrValue> attr : node.getAttrMap().entrySet()) {
+        AttrValue value = attr.getValue();
+        if (value.getValueCase() == AttrValue.ValueCase.PLACEHOLDER) {
+          AttrValue actual = bound.get(value.getPlaceholder());
+          if (actual == null) {
+            throw new ConversionException(graph.source + ": function '" + sig.getName()
+                + "' node '" + node.getName() + "' needs attr '" + value.getPlaceholder()
+                + "', which the call '" + call.getName() + "' does not give.");
+          }
+          copy.putAttr(attr.getKey(), actual);
+        }
+      }
+      inlined.add(copy.build());
+    }
+
+    // the call's outputs become the tensors its body returns
+    Map<String, String> outputs = new HashMap<>();
+    for (int i = 0; i < sig.getOutputArgCount(); i++) {
+      String ret = fn.getRetMap().get(sig.getOutputArg(i).getName());
+      String resolved = ret == null ? null : resolve(ret, args, names, body, fn);
+      if (resolved == null) {
+        throw new ConversionException(graph.source + ": function '" + sig.getName()
+            + "' does not return its output '" + sig.getOutputArg(i).getName() + "'.");
+      }
+      outputs.put(Tensors.ref(call.getName(), i), resolved);
+    }
+    replaceCall(call.getName(), inlined, outputs);
+  }
+
+  /** A body input in GraphDef spelling; null for a control input on an argument (dropped). */
+  private String resolve(String input, Map<String, String> args, Map<String, String> names,
+      Map<String, NodeDef> body, FunctionDef fn) throws ConversionException {
+    boolean control = Tensors.isControl(input);
+    String s = control ? input.substring(1) : input;
+    String[] parts = s.split(":");
+    if (parts.length == 1 || (parts.length == 2 && args.containsKey(parts[0]))) {
+      String arg = args.get(parts[0]);
+      if (arg != null) {
+        return control ? null : arg;
+      }
+      String name = names.get(parts[0]);
+      if (name == null) {
+        throw new ConversionException(graph.source + ": function '" + fn.getSignature().getName()
+            + "' refers to unknown tensor '" + input + "'.");
+      }
+      return control ? "^" + name : name;
+    }
+    String name = names.get(parts[0]);
+    NodeDef producer = body.get(parts[0]);
+    if (name == null) {
+      throw new ConversionException(graph.source + ": function '" + fn.getSignature().getName()
+          + "' refers to unknown node '" + parts[0] + "' (input '" + input + "').");
+    }
+    if (control) {
+      return "^" + name;
+    }
+    int index = parts.length == 3 ? Integer.parseInt(parts[2]) : 0;
+    return Tensors.ref(name, flatIndex(producer, parts[1], index));
+  }
+
+  /** The GraphDef output index of {@code arg:index} of a node. */
+  private int flatIndex(NodeDef producer, String arg, int index) {
+    List<String> layout = OUTPUT_ARGS.get(producer.getOp());
+    if (layout == null) {
+      FunctionDef called = library.get(producer.getOp());
+      if (called != null) {
+        layout = new ArrayList<>();
+        for (OpDef.ArgDef out : called.getSignature().getOutputArgList()) {
+          layout.add(out.getName());
+        }
+      }
+    }
+    if (layout == null) {
+      return index;
+    }
+    int position = layout.indexOf(arg);
+    return position < 0 ? index : position + index;
+  }
+
+  private String unique(String name, String callName) {
+    if (!graph.nodes.containsKey(name) || name.equals(callName)) {
+      return name;
+    }
+    for (int i = 1; ; i++) {
+      String candidate = name + "_" + i;
+      if (!graph.nodes.containsKey(candidate)) {
+        return candidate;
+      }
+    }
+  }
+
+  /** Puts the body where the call was and points every use of the call's outputs at the body. */
+  private void replaceCall(String call, List<NodeDef> inlined, Map<String, String> outputs) {
+    LinkedHashMap<String, NodeDef> rebuilt = new LinkedHashMap<>();
+    for (NodeDef node : graph.nodes.values()) {
+      if (node.getName().equals(call)) {
+        for (NodeDef body : inlined) {
+          rebuilt.put(body.getName(), body);
+        }
+        continue;
+      }
+      rebuilt.put(node.getName(), rewire(node, call, outputs));
+    }
+    graph.nodes.clear();
+    graph.nodes.putAll(rebuilt);
+    if (graph.signature != null) {
+      SignatureDef.Builder sig = graph.signature.toBuilder();
+      for (Map.Entry<String, TensorInfo> e : graph.signature.getOutputsMap().entrySet()) {
+        String tensor = e.getValue().getName();
+        if (Tensors.node(tensor).equals(call)) {
+          String target = outputs.get(Tensors.ref(call, Tensors.index(tensor)));
+          sig.putOutputs(e.getKey(), e.getValue().toBuilder()
+              .setName(Tensors.node(target) + ":" + Tensors.index(target)).build());
+        }
+      }
+      graph.signature = sig.build();
+    }
+  }
+
+  private static NodeDef rewire(NodeDef node, String call, Map<String, String> outputs) {
+    boolean touched = false;
+    for (String input : node.getInputList()) {
+      if (Tensors.node(input).equals(call)) {
+        touched = true;
+        break;
+      }
+    }
+    if (!touched) {
+      return node;
+    }
+    NodeDef.Builder b = node.toBuilder().clearInput();
+    for (String input : node.getInputList()) {
+      if (!Tensors.node(input).equals(call)) {
+        b.addInput(input);
+      } else if (!Tensors.isControl(input)) {
+        b.addInput(outputs.get(Tensors.ref(call, Tensors.index(input))));
+      }
+      // a control dependency on the call is dropped: the inlined body has no side effects left
+    }
+    return b.build();
+  }
+
+  private static Map<String, List<String>> loadOutputArgs() {
+    Map<String, List<String>> layouts = new HashMap<>();
+    try (InputStream in = FunctionInliner.class.getResourceAsStream("op-outputs.txt")) {
+      if (in == null) {
+        throw new IllegalStateException("op-outputs.txt missing from the plugin jar");
+      }
+      BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String line; (line = reader.readLine()) != null; ) {
+        if (line.isBlank() || line.startsWith("#")) {
+          continue;
+        }
+        String[] cells = line.trim().split("\\s+");
+        layouts.put(cells[0], List.of(cells).subList(1, cells.length));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.copyOf(layouts);
+  }
+}

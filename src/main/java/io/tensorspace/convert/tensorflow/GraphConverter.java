@@ -1,0 +1,239 @@
+package io.tensorspace.convert.tensorflow;
+
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.model.DType;
+import io.tensorspace.convert.model.GraphModel;
+import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.write.AtomicDirectory;
+import io.tensorspace.convert.write.GraphModelWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.VersionDef;
+
+/**
+ * TensorFlow graphs (SavedModel, frozen GraphDef, TensorFlow.js graph-model) to TensorFlow.js
+ * graph-models exposing named intermediate nodes, in pure Java: read, freeze and inline (by the
+ * readers), select nodes, prune to what they need, check every op against tfjs's op list, write.
+ */
+public final class GraphConverter {
+  public static final String DEFAULT_SIGNATURE = "serving_default";
+  public static final Set<String> DEFAULT_TAGS = Set.of("serve");
+
+  private final String signature;
+  private final Set<String> tags;
+
+  /** Uses the {@code serving_default} signature of the MetaGraph tagged {@code serve}. */
+  public GraphConverter() {
+    this(DEFAULT_SIGNATURE, DEFAULT_TAGS);
+  }
+
+  /**
+   * @param signature the SavedModel signature to convert
+   * @param tags the tags of the SavedModel MetaGraph to read
+   */
+  public GraphConverter(String signature, Set<String> tags) {
+    this.signature = signature;
+    this.tags = Set.copyOf(tags);
+  }
+
+  /** Whether {@code source} is something this converter reads (checked by content, not name). */
+  public static boolean accepts(Path source) throws IOException {
+    return GraphSources.kind(source) != null;
+  }
+
+  public ConversionResult convert(ConversionRequest request)
+      throws ConversionException, IOException {
+    try (GraphModel model = read(request.source(), request.outputLayers())) {
+      AtomicLong bytes = new AtomicLong();
+      GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes());
+      new AtomicDirectory(request.outputDirectory(), GraphModelWriter::writes)
+          .write(directory -> bytes.set(writer.write(model, directory)));
+      return new ConversionResult(request.outputDirectory(), model.outputNodes(), bytes.get());
+    }
+  }
+
+  /**
+   * Reads, selects and prunes. The caller closes the model once it is written.
+   *
+   * @param outputNodes node names in the user's order; empty for the default visual set
+   */
+  public GraphModel read(Path source, List<String> outputNodes)
+      throws ConversionException, IOException {
+    TfGraph graph = GraphSources.read(source, signature, tags);
+    try {
+      return finish(graph, outputNodes);
+    } catch (ConversionException | IOException | RuntimeException e) {
+      closeQuietly(graph, e);
+      throw e;
+    }
+  }
+
+  /** Lists every node a user can select. */
+  public GraphSummary summarize(Path source) throws ConversionException, IOException {
+    TfGraph graph = GraphSources.read(source, signature, tags);
+    try {
+      normalize(graph);
+      return GraphSummary.of(graph, new NodeSelection(graph));
+    } finally {
+      closeQuietly(graph, null);
+    }
+  }
+
+  private GraphModel finish(TfGraph graph, List<String> requested)
+      throws ConversionException, IOException {
+    normalize(graph);
+    NodeSelection selection = new NodeSelection(graph);
+    List<String> outputs;
+    if (requested.isEmpty()) {
+      for (String root : roots(graph)) {
+        String blocker = selection.blocker(root);
+        if (blocker != null) {
+          throw NodeSelection.unsupported(graph, blocker, Tensors.node(root));
+        }
+      }
+      outputs = selection.defaults();
+      if (outputs.isEmpty()) {
+        // no layer-like op (e.g. a tf.Module computing 3*x): expose what the model computes
+        outputs = new ArrayList<>();
+        for (String root : roots(graph)) {
+          if (!outputs.contains(Tensors.node(root))) {
+            outputs.add(Tensors.node(root));
+          }
+        }
+      }
+      if (outputs.isEmpty()) {
+        throw new ConversionException(graph.source + ": found no node to expose; name the nodes"
+            + " with <outputLayers> (the summary goal lists them).");
+      }
+    } else {
+      outputs = selection.requested(requested);
+    }
+
+    Set<String> keep = new LinkedHashSet<>(outputs);
+    if (graph.signature != null) {
+      graph.signature.getOutputsMap().values().forEach(info -> keep.add(info.getName()));
+      graph.signature.getInputsMap().values().forEach(info -> keep.add(info.getName()));
+    }
+    Set<String> needed = graph.ancestors(keep);
+    for (String name : needed) {
+      String blocker = selection.blocker(name);
+      if (blocker != null) {
+        throw NodeSelection.unsupported(graph, blocker, name);
+      }
+    }
+    graph.retain(needed);
+
+    List<NodeDef> nodes = new ArrayList<>();
+    List<Weight> weights = new ArrayList<>();
+    for (NodeDef node : graph.nodeList()) {
+      NodeDef.Builder b = node.toBuilder().clearInput();
+      for (String input : node.getInputList()) {
+        // control edges only ordered side effects (initialisers, asserts) that the frozen graph lacks
+        if (!Tensors.isControl(input)) {
+          b.addInput(Tensors.canonical(input));
+        }
+      }
+      if (node.getOp().equals("Const")) {
+        Weight weight = weight(graph, node);
+        weights.add(weight);
+        TensorProto value = node.getAttrOrThrow("value").getTensor();
+        b.putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
+            .setDtype(value.getDtype()).setTensorShape(value.getTensorShape())).build());
+      }
+      nodes.add(b.build());
+    }
+    GraphDef def = GraphDef.newBuilder().addAllNode(nodes)
+        .setVersions(VersionDef.newBuilder().setProducer(graph.producer)).build();
+    return new GraphModel(graph.source, graph.generatedBy, def, weights, graph.signature, outputs,
+        graph.resources);
+  }
+
+  /** What the model computes: the signature's outputs, else the graph's sinks. */
+  private static List<String> roots(TfGraph graph) {
+    List<String> roots = new ArrayList<>();
+    if (graph.signature != null && graph.signature.getOutputsCount() > 0) {
+      for (TensorInfo info : graph.signature.getOutputsMap().values()) {
+        roots.add(info.getName());
+      }
+      return roots;
+    }
+    Map<String, List<String>> consumers = graph.consumers();
+    for (NodeDef node : graph.nodes.values()) {
+      String op = node.getOp();
+      if (!consumers.containsKey(node.getName()) && !op.equals("Const") && !op.equals("NoOp")
+          && !op.equals("Placeholder")) {
+        roots.add(node.getName());
+      }
+    }
+    return roots;
+  }
+
+  /** Fixes what tfjs reads differently from TensorFlow, without changing any node's meaning. */
+  private static void normalize(TfGraph graph) {
+    for (NodeDef node : graph.nodeList()) {
+      NodeDef.Builder b = null;
+      if (!node.getDevice().isEmpty()) {
+        b = node.toBuilder().clearDevice();
+      }
+      // GraphDefs from before TF 1.5 omit the dilations attr; tfjs 4 reads it without a default
+      if (Set.of("Conv2D", "DepthwiseConv2dNative", "Conv3D", "Conv2DBackpropInput")
+          .contains(node.getOp()) && !node.containsAttr("dilations")) {
+        int rank = node.getOp().equals("Conv3D") ? 5 : 4;
+        AttrValue.ListValue.Builder ones = AttrValue.ListValue.newBuilder();
+        for (int i = 0; i < rank; i++) {
+          ones.addI(1);
+        }
+        b = (b == null ? node.toBuilder() : b)
+            .putAttr("dilations", AttrValue.newBuilder().setList(ones).build());
+      }
+      if (b != null) {
+        graph.put(b.build());
+      }
+    }
+  }
+
+  private static Weight weight(TfGraph graph, NodeDef node) throws ConversionException {
+    Weight frozen = graph.frozen.get(node.getName());
+    if (frozen != null) {
+      return frozen;
+    }
+    TensorProto value = node.getAttrOrThrow("value").getTensor();
+    DType dtype = TensorValues.manifestType(value.getDtype());
+    if (dtype == null) {
+      throw new ConversionException(graph.source + ": constant node '" + node.getName()
+          + "' has dtype " + value.getDtype() + ", which TensorFlow.js weights cannot hold"
+          + (value.getDtype() == DataType.DT_STRING ? " (string tensors)" : "")
+          + "; select nodes that do not depend on it.");
+    }
+    // decoded when written, so a big graph's constants are not held twice
+    return new Weight(node.getName(), TensorValues.dims(value.getTensorShape()), dtype,
+        out -> out.write(TensorValues.fromProto(value)));
+  }
+
+  private static void closeQuietly(TfGraph graph, Exception primary) {
+    if (graph.resources == null) {
+      return;
+    }
+    try {
+      graph.resources.close();
+    } catch (Exception e) {
+      if (primary != null) {
+        primary.addSuppressed(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,462 @@
+package io.tensorspace.convert.tensorflow;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.proto.GraphDef;
+import org.tensorflow.proto.NameAttrList;
+import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.SignatureDef;
+import org.tensorflow.proto.TensorInfo;
+import org.tensorflow.proto.TensorProto;
+import org.tensorflow.proto.TensorShapeProto;
+import org.tensorflow.proto.VersionDef;
+
+/**
+ * GraphDef and SignatureDef to and from the JSON TensorFlow.js reads: proto3 JSON (camelCase field
+ * names, int64 as strings, enums by name, bytes as base64, attr map keys unchanged). Reading also
+ * accepts what older converters wrote: snake_case names, numeric enums, numbers for int64 and byte
+ * arrays. Written by hand because protobuf-java-util is not a dependency; attr maps are written in
+ * key order so the same graph always gives the same bytes.
+ */
+public final class GraphJson {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private GraphJson() {}
+
+  // ------------------------------------------------------------------ writing
+
+  public static ObjectNode graph(GraphDef graph) {
+    ObjectNode out = F.objectNode();
+    ArrayNode nodes = out.putArray("node");
+    for (NodeDef node : graph.getNodeList()) {
+      nodes.add(node(node));
+    }
+    ObjectNode versions = out.putObject("versions");
+    VersionDef v = graph.getVersions();
+    if (v.getProducer() != 0) {
+      versions.put("producer", v.getProducer());
+    }
+    if (v.getMinConsumer() != 0) {
+      versions.put("minConsumer", v.getMinConsumer());
+    }
+    if (v.getBadConsumersCount() > 0) {
+      ArrayNode bad = versions.putArray("badConsumers");
+      v.getBadConsumersList().forEach(bad::add);
+    }
+    return out;
+  }
+
+  static ObjectNode node(NodeDef node) {
+    ObjectNode out = F.objectNode();
+    out.put("name", node.getName());
+    out.put("op", node.getOp());
+    if (node.getInputCount() > 0) {
+      ArrayNode inputs = out.putArray("input");
+      node.getInputList().forEach(inputs::add);
+    }
+    if (!node.getDevice().isEmpty()) {
+      out.put("device", node.getDevice());
+    }
+    if (node.getAttrCount() > 0) {
+      out.set("attr", attrs(node.getAttrMap()));
+    }
+    return out;
+  }
+
+  private static ObjectNode attrs(Map<String, AttrValue> attrs) {
+    ObjectNode out = F.objectNode();
+    new TreeMap<>(attrs).forEach((k, v) -> out.set(k, attr(v)));
+    return out;
+  }
+
+  static ObjectNode attr(AttrValue value) {
+    ObjectNode out = F.objectNode();
+    switch (value.getValueCase()) {
+      case S -> out.put("s", base64(value.getS()));
+      case I -> out.put("i", Long.toString(value.getI()));
+      case F -> putFloat(out, "f", value.getF());
+      case B -> out.put("b", value.getB());
+      case TYPE -> out.put("type", typeName(value.getType()));
+      case SHAPE -> out.set("shape", shape(value.getShape()));
+      case TENSOR -> out.set("tensor", tensor(value.getTensor()));
+      case PLACEHOLDER -> out.put("placeholder", value.getPlaceholder());
+      case FUNC -> out.set("func", func(value.getFunc()));
+      case LIST -> {
+        ObjectNode list = out.putObject("list");
+        AttrValue.ListValue l = value.getList();
+        if (l.getSCount() > 0) {
+          ArrayNode a = list.putArray("s");
+          l.getSList().forEach(s -> a.add(base64(s)));
+        }
+        if (l.getICount() > 0) {
+          ArrayNode a = list.putArray("i");
+          l.getIList().forEach(i -> a.add(Long.toString(i)));
+        }
+        if (l.getFCount() > 0) {
+          ArrayNode a = list.putArray("f");
+          l.getFList().forEach(f -> addFloat(a, f));
+        }
+        if (l.getBCount() > 0) {
+          ArrayNode a = list.putArray("b");
+          l.getBList().forEach(a::add);
+        }
+        if (l.getTypeCount() > 0) {
+          ArrayNode a = list.putArray("type");
+          l.getTypeList().forEach(t -> a.add(typeName(t)));
+        }
+        if (l.getShapeCount() > 0) {
+          ArrayNode a = list.putArray("shape");
+          l.getShapeList().forEach(s -> a.add(shape(s)));
+        }
+        if (l.getTensorCount() > 0) {
+          ArrayNode a = list.putArray("tensor");
+          l.getTensorList().forEach(t -> a.add(tensor(t)));
+        }
+        if (l.getFuncCount() > 0) {
+          ArrayNode a = list.putArray("func");
+          l.getFuncList().forEach(fn -> a.add(func(fn)));
+        }
+      }
+      case VALUE_NOT_SET -> { }
+      default -> { }
+    }
+    return out;
+  }
+
+  private static ObjectNode func(NameAttrList func) {
+    ObjectNode out = F.objectNode();
+    out.put("name", func.getName());
+    if (func.getAttrCount() > 0) {
+      out.set("attr", attrs(func.getAttrMap()));
+    }
+    return out;
+  }
+
+  static ObjectNode shape(TensorShapeProto shape) {
+    ObjectNode out = F.objectNode();
+    if (shape.getDimCount() > 0) {
+      ArrayNode dims = out.putArray("dim");
+      for (TensorShapeProto.Dim d : shape.getDimList()) {
+        ObjectNode dim = dims.addObject();
+        // always written: tfjs parses a missing size as NaN, not 0
+        dim.put("size", Long.toString(d.getSize()));
+        if (!d.getName().isEmpty()) {
+          dim.put("name", d.getName());
+        }
+      }
+    }
+    if (shape.getUnknownRank()) {
+      out.put("unknownRank", true);
+    }
+    return out;
+  }
+
+  /** A tensor as tfjs reads Const values; only the fields a value-less Const or a small attr use. */
+  static ObjectNode tensor(TensorProto t) {
+    ObjectNode out = F.objectNode();
+    if (t.getDtype() != DataType.DT_INVALID) {
+      out.put("dtype", typeName(t.getDtype()));
+    }
+    if (t.hasTensorShape()) {
+      out.set("tensorShape", shape(t.getTensorShape()));
+    }
+    if (!t.getTensorContent().isEmpty()) {
+      out.put("tensorContent", base64(t.getTensorContent()));
+    }
+    if (t.getFloatValCount() > 0) {
+      ArrayNode a = out.putArray("floatVal");
+      t.getFloatValList().forEach(f -> addFloat(a, f));
+    }
+    if (t.getDoubleValCount() > 0) {
+      ArrayNode a = out.putArray("doubleVal");
+      t.getDoubleValList().forEach(a::add);
+    }
+    if (t.getIntValCount() > 0) {
+      ArrayNode a = out.putArray("intVal");
+      t.getIntValList().forEach(a::add);
+    }
+    if (t.getStringValCount() > 0) {
+      ArrayNode a = out.putArray("stringVal");
+      t.getStringValList().forEach(s -> a.add(base64(s)));
+    }
+    if (t.getInt64ValCount() > 0) {
+      ArrayNode a = out.putArray("int64Val");
+      t.getInt64ValList().forEach(i -> a.add(Long.toString(i)));
+    }
+    if (t.getBoolValCount() > 0) {
+      ArrayNode a = out.putArray("boolVal");
+      t.getBoolValList().forEach(a::add);
+    }
+    return out;
+  }
+
+  public static ObjectNode signature(SignatureDef signature) {
+    ObjectNode out = F.objectNode();
+    if (signature.getInputsCount() > 0) {
+      out.set("inputs", tensorInfos(signature.getInputsMap()));
+    }
+    if (signature.getOutputsCount() > 0) {
+      out.set("outputs", tensorInfos(signature.getOutputsMap()));
+    }
+    if (!signature.getMethodName().isEmpty()) {
+      out.put("methodName", signature.getMethodName());
+    }
+    return out;
+  }
+
+  private static ObjectNode tensorInfos(Map<String, TensorInfo> infos) {
+    ObjectNode out = F.objectNode();
+    new TreeMap<>(infos).forEach((key, info) -> {
+      ObjectNode i = out.putObject(key);
+      i.put("name", info.getName());
+      if (info.getDtype() != DataType.DT_INVALID) {
+        i.put("dtype", typeName(info.getDtype()));
+      }
+      if (info.hasTensorShape()) {
+        i.set("tensorShape", shape(info.getTensorShape()));
+      }
+    });
+    return out;
+  }
+
+  private static String typeName(DataType type) {
+    return type == DataType.UNRECOGNIZED ? "DT_INVALID" : type.name();
+  }
+
+  private static String base64(ByteString bytes) {
+    return Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /** proto3 JSON spells non-finite floats as strings. */
+  private static void putFloat(ObjectNode out, String key, float f) {
+    if (Float.isFinite(f)) {
+      out.put(key, f);
+    } else {
+      out.put(key, Float.isNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
+    }
+  }
+
+  private static void addFloat(ArrayNode out, float f) {
+    if (Float.isFinite(f)) {
+      out.add(f);
+    } else {
+      out.add(Float.isNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
+    }
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** Reads a GraphDef written by any tfjs converter (proto3 JSON or the older pb2json layout). */
+  public static GraphDef readGraph(JsonNode json) {
+    GraphDef.Builder graph = GraphDef.newBuilder();
+    for (JsonNode n : field(json, "node")) {
+      graph.addNode(readNode(n));
+    }
+    JsonNode versions = field(json, "versions");
+    if (versions.isObject()) {
+      VersionDef.Builder v = VersionDef.newBuilder();
+      v.setProducer((int) longValue(field(versions, "producer")));
+      v.setMinConsumer((int) longValue(field(versions, "minConsumer")));
+      for (JsonNode bad : field(versions, "badConsumers")) {
+        v.addBadConsumers((int) longValue(bad));
+      }
+      graph.setVersions(v);
+    }
+    return graph.build();
+  }
+
+  static NodeDef readNode(JsonNode json) {
+    NodeDef.Builder node = NodeDef.newBuilder()
+        .setName(field(json, "name").asText())
+        .setOp(field(json, "op").asText());
+    for (JsonNode input : field(json, "input")) {
+      node.addInput(input.asText());
+    }
+    if (field(json, "device").isTextual()) {
+      node.setDevice(field(json, "device").asText());
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = field(json, "attr").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      node.putAttr(e.getKey(), readAttr(e.getValue()));
+    }
+    return node.build();
+  }
+
+  static AttrValue readAttr(JsonNode json) {
+    AttrValue.Builder v = AttrValue.newBuilder();
+    if (has(json, "s")) {
+      v.setS(bytes(field(json, "s")));
+    } else if (has(json, "i")) {
+      v.setI(longValue(field(json, "i")));
+    } else if (has(json, "f")) {
+      v.setF((float) doubleValue(field(json, "f")));
+    } else if (has(json, "b")) {
+      v.setB(field(json, "b").asBoolean());
+    } else if (has(json, "type")) {
+      v.setType(type(field(json, "type")));
+    } else if (has(json, "shape")) {
+      v.setShape(readShape(field(json, "shape")));
+    } else if (has(json, "tensor")) {
+      v.setTensor(readTensor(field(json, "tensor")));
+    } else if (has(json, "func")) {
+      v.setFunc(readFunc(field(json, "func")));
+    } else if (has(json, "placeholder")) {
+      v.setPlaceholder(field(json, "placeholder").asText());
+    } else if (has(json, "list")) {
+      JsonNode l = field(json, "list");
+      AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+      field(l, "s").forEach(s -> list.addS(bytes(s)));
+      field(l, "i").forEach(i -> list.addI(longValue(i)));
+      field(l, "f").forEach(f -> list.addF((float) doubleValue(f)));
+      field(l, "b").forEach(b -> list.addB(b.asBoolean()));
+      field(l, "type").forEach(t -> list.addType(type(t)));
+      field(l, "shape").forEach(s -> list.addShape(readShape(s)));
+      field(l, "tensor").forEach(t -> list.addTensor(readTensor(t)));
+      field(l, "func").forEach(fn -> list.addFunc(readFunc(fn)));
+      v.setList(list);
+    }
+    return v.build();
+  }
+
+  private static NameAttrList readFunc(JsonNode json) {
+    NameAttrList.Builder f = NameAttrList.newBuilder().setName(field(json, "name").asText());
+    for (Iterator<Map.Entry<String, JsonNode>> it = field(json, "attr").fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      f.putAttr(e.getKey(), readAttr(e.getValue()));
+    }
+    return f.build();
+  }
+
+  static TensorShapeProto readShape(JsonNode json) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    for (JsonNode d : field(json, "dim")) {
+      TensorShapeProto.Dim.Builder dim = TensorShapeProto.Dim.newBuilder()
+          .setSize(longValue(field(d, "size")));
+      if (field(d, "name").isTextual()) {
+        dim.setName(field(d, "name").asText());
+      }
+      shape.addDim(dim);
+    }
+    shape.setUnknownRank(field(json, "unknownRank").asBoolean(false));
+    return shape.build();
+  }
+
+  static TensorProto readTensor(JsonNode json) {
+    TensorProto.Builder t = TensorProto.newBuilder();
+    if (has(json, "dtype")) {
+      t.setDtype(type(field(json, "dtype")));
+    }
+    if (has(json, "tensorShape")) {
+      t.setTensorShape(readShape(field(json, "tensorShape")));
+    }
+    if (has(json, "tensorContent")) {
+      t.setTensorContent(bytes(field(json, "tensorContent")));
+    }
+    field(json, "floatVal").forEach(f -> t.addFloatVal((float) doubleValue(f)));
+    field(json, "doubleVal").forEach(d -> t.addDoubleVal(doubleValue(d)));
+    field(json, "intVal").forEach(i -> t.addIntVal((int) longValue(i)));
+    field(json, "halfVal").forEach(i -> t.addHalfVal((int) longValue(i)));
+    field(json, "stringVal").forEach(s -> t.addStringVal(bytes(s)));
+    field(json, "int64Val").forEach(i -> t.addInt64Val(longValue(i)));
+    field(json, "boolVal").forEach(b -> t.addBoolVal(b.asBoolean()));
+    return t.build();
+  }
+
+  public static SignatureDef readSignature(JsonNode json) {
+    SignatureDef.Builder s = SignatureDef.newBuilder();
+    readInfos(field(json, "inputs"), s::putInputs);
+    readInfos(field(json, "outputs"), s::putOutputs);
+    if (field(json, "methodName").isTextual()) {
+      s.setMethodName(field(json, "methodName").asText());
+    }
+    return s.build();
+  }
+
+  private static void readInfos(JsonNode json, java.util.function.BiConsumer<String, TensorInfo> put) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      TensorInfo.Builder info = TensorInfo.newBuilder().setName(field(e.getValue(), "name").asText());
+      if (has(e.getValue(), "dtype")) {
+        info.setDtype(type(field(e.getValue(), "dtype")));
+      }
+      if (has(e.getValue(), "tensorShape")) {
+        info.setTensorShape(readShape(field(e.getValue(), "tensorShape")));
+      }
+      put.accept(e.getKey(), info.build());
+    }
+  }
+
+  /** A field by its proto3 JSON (camelCase) name or its proto (snake_case) name; missing node if absent. */
+  static JsonNode field(JsonNode json, String camel) {
+    JsonNode v = json.path(camel);
+    if (v.isMissingNode()) {
+      v = json.path(camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+    }
+    return v;
+  }
+
+  private static boolean has(JsonNode json, String camel) {
+    JsonNode v = field(json, camel);
+    return !v.isMissingNode() && !v.isNull();
+  }
+
+  private static long longValue(JsonNode v) {
+    if (v.isMissingNode() || v.isNull()) {
+      return 0;
+    }
+    return v.isNumber() ? v.asLong() : Long.parseLong(v.asText().trim());
+  }
+
+  private static double doubleValue(JsonNode v) {
+    if (v.isNumber()) {
+      return v.asDouble();
+    }
+    return switch (v.asText()) {
+      case "NaN" -> Double.NaN;
+      case "Infinity" -> Double.POSITIVE_INFINITY;
+      case "-Infinity" -> Double.NEGATIVE_INFINITY;
+      default -> Double.parseDouble(v.asText());
+    };
+  }
+
+  private static DataType type(JsonNode v) {
+    if (v.isNumber()) {
+      DataType t = DataType.forNumber(v.asInt());
+      return t == null ? DataType.DT_INVALID : t;
+    }
+    try {
+      return DataType.valueOf(v.asText());
+    } catch (IllegalArgumentException e) {
+      return DataType.DT_INVALID;
+    }
+  }
+
+  /** Bytes as base64 text, or (older converters) an array of byte values. */
+  private static ByteString bytes(JsonNode v) {
+    if (v.isArray()) {
+      byte[] b = new byte[v.size()];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) v.get(i).asInt();
+      }
+      return ByteString.copyFrom(b);
+    }
+    return ByteString.copyFrom(Base64.getDecoder().decode(v.asText()));
+  }
+
+  static List<String> texts(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    array.forEach(n -> out.add(n.asText()));
+    return out;
+  }
+}

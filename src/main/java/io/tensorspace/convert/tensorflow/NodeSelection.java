@@ -1,0 +1,239 @@
+package io.tensorspace.convert.tensorflow;
+
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.select.ClosestName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.tensorflow.proto.NodeDef;
+
+/**
+ * Which nodes a graph-model exposes. Users name nodes in their order; by default a visualiser gets
+ * one node per layer: for Keras-made graphs the last op of each layer's name scope, otherwise the
+ * activation that ends each Conv/MatMul/Pool/Softmax-like op's chain.
+ */
+final class NodeSelection {
+  /** Ops that start a layer a visualiser draws. */
+  static final Set<String> ANCHORS = Set.of("Conv1D", "Conv2D", "Conv3D", "DepthwiseConv2d",
+      "DepthwiseConv2dNative", "_FusedConv2D", "FusedDepthwiseConv2dNative", "Conv2DBackpropInput",
+      "MatMul", "BatchMatMul", "BatchMatMulV2", "_FusedMatMul", "MaxPool", "AvgPool", "MaxPool3D",
+      "AvgPool3D", "Softmax", "LogSoftmax");
+  /** Element-wise ops that finish an anchor's layer (bias, normalisation, activation). */
+  static final Set<String> FOLLOWERS = Set.of("BiasAdd", "Add", "AddV2", "Relu", "Relu6", "Elu",
+      "Selu", "Sigmoid", "Tanh", "LeakyRelu", "Softplus", "Prelu", "FusedBatchNorm",
+      "FusedBatchNormV2", "FusedBatchNormV3");
+  /** Ops that are plumbing rather than a layer's result. */
+  private static final Set<String> PLUMBING = Set.of("Const", "Identity", "IdentityN", "NoOp",
+      "Placeholder", "PlaceholderWithDefault", "StopGradient", "Snapshot", "Shape", "ShapeN", "Rank",
+      "Size");
+
+  private final TfGraph graph;
+  private final Map<String, String> blockers;
+
+  NodeSelection(TfGraph graph) {
+    this.graph = graph;
+    this.blockers = blockers(graph);
+  }
+
+  /**
+   * For each node that tfjs cannot compute, the first node on its path whose op tfjs does not run
+   * (or runs only asynchronously); runnable nodes are absent.
+   */
+  private static Map<String, String> blockers(TfGraph graph) {
+    Map<String, String> out = new HashMap<>();
+    for (String name : graph.topologicalOrder()) {
+      NodeDef node = graph.node(name);
+      if (!runs(node.getOp())) {
+        out.put(name, name);
+        continue;
+      }
+      for (String input : node.getInputList()) {
+        String blocker = Tensors.isControl(input) ? null : out.get(Tensors.node(input));
+        if (blocker != null) {
+          out.put(name, blocker);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  static boolean runs(String op) {
+    return TfjsOps.supported(op) && !TfjsOps.needsAsync(op);
+  }
+
+  /** The node, if any, that stops tfjs from computing {@code node}. */
+  String blocker(String node) {
+    return blockers.get(Tensors.node(node));
+  }
+
+  /** Every node a user can pick (tfjs can compute it), in topological order. */
+  List<String> selectable() {
+    List<String> out = new ArrayList<>();
+    for (String name : graph.topologicalOrder()) {
+      if (!blockers.containsKey(name) && !graph.node(name).getOp().equals("Const")
+          && !graph.node(name).getOp().equals("NoOp")) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The user's nodes, checked; unknown names fail with the closest match. */
+  List<String> requested(List<String> names) throws ConversionException {
+    List<String> candidates = selectable();
+    List<String> out = new ArrayList<>();
+    for (String name : names) {
+      String node = Tensors.node(name);
+      if (!graph.nodes.containsKey(node)) {
+        String closest = ClosestName.of(node, candidates);
+        throw new ConversionException(graph.source + ": there is no node '" + node + "' in the graph"
+            + (closest == null ? "" : "; did you mean '" + closest + "'?")
+            + " Run the summary goal to list every node you can select.");
+      }
+      String blocker = blockers.get(node);
+      if (blocker != null) {
+        throw unsupported(graph, blocker, node);
+      }
+      if (!out.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The default visual set, in topological order. */
+  List<String> defaults() {
+    List<String> order = graph.topologicalOrder();
+    Map<String, Integer> position = new HashMap<>();
+    for (int i = 0; i < order.size(); i++) {
+      position.put(order.get(i), i);
+    }
+    List<String> anchors = new ArrayList<>();
+    for (String name : order) {
+      if (ANCHORS.contains(graph.node(name).getOp()) && !blockers.containsKey(name)) {
+        anchors.add(name);
+      }
+    }
+    Set<String> picked = new LinkedHashSet<>();
+    if (keras(anchors)) {
+      Map<String, String> lastInScope = new LinkedHashMap<>();
+      for (String name : order) {
+        NodeDef node = graph.node(name);
+        String scope = scope(name);
+        if (scope.isEmpty() || PLUMBING.contains(node.getOp()) || blockers.containsKey(name)) {
+          continue;
+        }
+        lastInScope.put(scope, name);
+      }
+      // a scope nested in another (dense/Tensordot inside dense) belongs to the outer layer
+      Map<String, String> layers = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : lastInScope.entrySet()) {
+        String layer = e.getKey();
+        for (String other : lastInScope.keySet()) {
+          if (layer.startsWith(other + "/") && other.length() < layer.length()
+              && hasAnchorIn(anchors, other)) {
+            layer = other;
+          }
+        }
+        String current = layers.get(layer);
+        if (current == null || position.get(e.getValue()) > position.get(current)) {
+          layers.put(layer, e.getValue());
+        }
+      }
+      List<String> chosen = new ArrayList<>(layers.values());
+      chosen.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
+      picked.addAll(chosen);
+    } else {
+      Map<String, List<String>> consumers = graph.consumers();
+      for (String anchor : anchors) {
+        String end = anchor;
+        while (true) {
+          List<String> next = dataConsumers(end, consumers);
+          if (next.size() != 1 || !FOLLOWERS.contains(graph.node(next.get(0)).getOp())
+              || blockers.containsKey(next.get(0))) {
+            break;
+          }
+          end = next.get(0);
+        }
+        picked.add(end);
+      }
+    }
+    List<String> out = new ArrayList<>(picked);
+    out.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
+    return out;
+  }
+
+  private boolean hasAnchorIn(List<String> anchors, String scope) {
+    for (String a : anchors) {
+      if (a.startsWith(scope + "/")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Keras names every op {@code [call/]model/layer/op}: a graph is treated as Keras-made when the
+   * reader says so, or when every anchor op sits in a name scope and no scope holds two anchors of
+   * the same kind (hand-written TF1 graphs put many MatMuls side by side).
+   */
+  private boolean keras(List<String> anchors) {
+    if (graph.keras) {
+      return true;
+    }
+    if (anchors.isEmpty()) {
+      return false;
+    }
+    Set<String> seen = new java.util.HashSet<>();
+    for (String anchor : anchors) {
+      String scope = scope(anchor);
+      if (scope.isEmpty() || !seen.add(scope + "\u0000" + graph.node(anchor).getOp())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private List<String> dataConsumers(String name, Map<String, List<String>> consumers) {
+    List<String> out = new ArrayList<>();
+    for (String c : consumers.getOrDefault(name, List.of())) {
+      NodeDef node = graph.node(c);
+      for (String input : node.getInputList()) {
+        if (!Tensors.isControl(input) && Tensors.node(input).equals(name) && !out.contains(c)) {
+          out.add(c);
+        }
+      }
+    }
+    return out;
+  }
+
+  static String scope(String name) {
+    int slash = name.lastIndexOf('/');
+    return slash < 0 ? "" : name.substring(0, slash);
+  }
+
+  static ConversionException unsupported(TfGraph graph, String blocker, String needed) {
+    NodeDef node = graph.node(blocker);
+    String op = node.getOp();
+    String why;
+    if (TfjsOps.needsAsync(op)) {
+      why = "op '" + op + "' is dynamic control flow (a while loop, condition, tensor array or"
+          + " dynamic shape), which TensorFlow.js runs only through executeAsync(); TensorSpace"
+          + " runs models with execute()";
+    } else if (op.equals("VariableV2") || op.equals("VarHandleOp") || op.equals("ReadVariableOp")
+        || op.equals("Variable")) {
+      why = "op '" + op + "' is a variable whose value was not found in the checkpoint";
+    } else {
+      why = "op '" + op + "' is not in TensorFlow.js's op list";
+    }
+    String path = blocker.equals(needed) ? "" : ", which node '" + needed + "' depends on";
+    return new ConversionException(graph.source + ": node '" + blocker + "'" + path + " cannot run"
+        + " in TensorFlow.js: " + why + ". Select nodes that do not depend on it (<outputLayers>),"
+        + " or change the model to avoid op '" + op + "'.");
+  }
+}

@@ -4,6 +4,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.incremental.UpToDateCheck;
+import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.write.Quantize;
 import java.io.File;
 import java.util.ArrayList;
@@ -128,6 +129,10 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         commaList(model.getExcludeLayers()),
         shardSizeBytes)
         .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer);
+    run(() -> {
+      OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
+      return null;
+    });
     long start = System.nanoTime();
     if (!force && run(() -> upToDate.isUpToDate(request))) {
       getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
@@ -156,6 +161,28 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
   }
 
+  /** The project folder, or null when the goal runs without a POM. */
+  private java.nio.file.Path projectBase() {
+    return project == null || project.getFile() == null ? null : project.getBasedir().toPath();
+  }
+
+  /** Source and resource folders of the project: never replaced, never written into. */
+  private List<java.nio.file.Path> protectedFolders() {
+    List<java.nio.file.Path> folders = new ArrayList<>();
+    if (project == null || project.getFile() == null) {
+      return folders;
+    }
+    String ownResources = resolve(outputDirectory).getAbsolutePath();
+    project.getCompileSourceRoots().forEach(root -> folders.add(new File(root).toPath()));
+    project.getTestCompileSourceRoots().forEach(root -> folders.add(new File(root).toPath()));
+    for (Resource resource : project.getResources()) {
+      if (!resource.getDirectory().equals(ownResources)) {
+        folders.add(resolve(new File(resource.getDirectory())).toPath());
+      }
+    }
+    return folders;
+  }
+
   private void addResource(File base) {
     if (project == null || project.getFile() == null) {
       return;
@@ -169,6 +196,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     Resource resource = new Resource();
     resource.setDirectory(directory);
     resource.setTargetPath(resourceTargetPath);
+    // lock files and staging folders of the converter are not part of the model
+    resource.addExclude("**/.*");
     project.addResource(resource);
   }
 }

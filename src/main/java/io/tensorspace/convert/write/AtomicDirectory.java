@@ -3,11 +3,16 @@ package io.tensorspace.convert.write;
 import io.tensorspace.convert.ConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
@@ -40,16 +45,62 @@ public final class AtomicDirectory {
   }
 
   public void write(Filler filler) throws IOException, ConversionException {
-    checkReplaceable();
     Path parent = target.getParent();
     Files.createDirectories(parent);
-    Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
-    makeReadable(staging);
+    Path lockFile = parent.resolve("." + target.getFileName() + ".lock");
+    try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        FileLock lock = tryLock(channel)) {
+      checkReplaceable();
+      deleteLeftovers(parent);
+      Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      makeReadable(staging);
+      try {
+        filler.fill(staging);
+        replace(staging);
+      } finally {
+        deleteTree(staging);
+      }
+    }
+  }
+
+  /** Two conversions into one folder would interleave their files: the second one stops. */
+  private FileLock tryLock(FileChannel channel) throws IOException, ConversionException {
+    FileLock lock;
     try {
-      filler.fill(staging);
-      replace(staging);
-    } finally {
-      deleteTree(staging);
+      lock = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      throw new ConversionException(
+          "Another conversion is writing " + target + " right now. Give each model its own output"
+              + " folder (two executions or modules must not share one).");
+    }
+    return lock;
+  }
+
+  /**
+   * Cleans up after a conversion that was killed midway: its staging folders go (ours by name, so
+   * safe to delete), and a previous output it had moved aside comes back if nothing replaced it.
+   */
+  private void deleteLeftovers(Path parent) throws IOException {
+    String prefix = "." + target.getFileName() + ".";
+    List<Path> leftovers;
+    try (Stream<Path> siblings = Files.list(parent)) {
+      leftovers = siblings
+          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> p.getFileName().toString().startsWith(prefix + "tmp-")
+              || p.getFileName().toString().startsWith(prefix + "old-"))
+          .sorted()
+          .toList();
+    }
+    for (Path leftover : leftovers) {
+      if (!Files.exists(target) && leftover.getFileName().toString().startsWith(prefix + "old-")) {
+        move(leftover, target);
+      } else {
+        deleteTree(leftover);
+      }
     }
   }
 

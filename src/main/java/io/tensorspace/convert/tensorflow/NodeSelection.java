@@ -231,7 +231,7 @@ final class NodeSelection {
     } else {
       why = "op '" + op + "' is not in TensorFlow.js's op list";
     }
-    String path = blocker.equals(needed) ? "" : ", which node '" + needed + "' depends on";
+    String path = blocker.equals(needed) ? "" : " (needed by node '" + needed + "')";
     return new ConversionException(graph.source + ": node '" + blocker + "'" + path + " cannot run"
         + " in TensorFlow.js: " + why + ". Select nodes that do not depend on it (<outputLayers>),"
         + " or change the model to avoid op '" + op + "'.");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ArrayList;
@@ -128,8 +129,21 @@ public final class LayersModel implements Closeable {
     return firstElements(modelConfig.path("config").path("input_layers"));
   }
 
+  /**
+   * The outputs in order, as users name them: the layer name, or {@code name#call} for a layer
+   * called more than once.
+   */
   public List<String> outputNames() {
-    return firstElements(modelConfig.path("config").path("output_layers"));
+    Map<String, Integer> calls = new HashMap<>();
+    for (JsonNode layer : modelConfig.path("config").path("layers")) {
+      calls.put(layer.path("name").asText(), layer.path("inbound_nodes").size());
+    }
+    List<String> names = new ArrayList<>();
+    for (JsonNode triple : modelConfig.path("config").path("output_layers")) {
+      String name = triple.path(0).asText();
+      names.add(calls.getOrDefault(name, 1) > 1 ? name + "#" + triple.path(1).asInt() : name);
+    }
+    return names;
   }
 
   private static List<String> firstElements(JsonNode triples) {
@@ -141,7 +155,12 @@ public final class LayersModel implements Closeable {
   }
 
   /** A read-only view of one layer of the config. */
-  public record Layer(String name, String className, ObjectNode config, List<String> inboundLayers) {
+  /**
+   * @param inboundLayers the layers whose outputs this one reads, over all its calls
+   * @param calls how many times the layer is called in the graph (more than once when shared)
+   */
+  public record Layer(
+      String name, String className, ObjectNode config, List<String> inboundLayers, int calls) {
     static Layer of(ObjectNode layer) {
       Set<String> inbound = new LinkedHashSet<>();
       for (JsonNode call : layer.path("inbound_nodes")) {
@@ -154,7 +173,8 @@ public final class LayersModel implements Closeable {
           layer.path("name").asText(),
           layer.path("class_name").asText(),
           config.isObject() ? ((ObjectNode) config).deepCopy() : JsonNodeFactory.instance.objectNode(),
-          List.copyOf(inbound));
+          List.copyOf(inbound),
+          layer.path("inbound_nodes").size());
     }
 
     public boolean isInput() {

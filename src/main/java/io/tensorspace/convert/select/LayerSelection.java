@@ -10,6 +10,7 @@ import io.tensorspace.convert.model.Weight;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -39,33 +40,48 @@ public final class LayerSelection {
     List<Layer> layers = model.layers();
     Map<String, Layer> byName = new LinkedHashMap<>();
     layers.forEach(layer -> byName.put(layer.name(), layer));
-    List<String> selectable = new ArrayList<>();
+    // what can be an output: every call of every layer after the inputs; a layer called more
+    // than once (shared) is picked per call as name#call
+    Map<String, Output> selectable = new LinkedHashMap<>();
+    Map<String, Output> aliases = new HashMap<>();
     for (Layer layer : layers) {
-      if (!layer.isInput()) {
-        selectable.add(layer.name());
+      if (layer.isInput()) {
+        continue;
       }
+      int calls = Math.max(1, layer.calls());
+      for (int call = 0; call < calls; call++) {
+        Output output = new Output(layer.name(), call, calls == 1 ? layer.name() : layer.name() + "#" + call);
+        selectable.put(output.label(), output);
+      }
+      aliases.put(layer.name(), new Output(layer.name(), 0, calls == 1 ? layer.name() : layer.name() + "#0"));
     }
-    List<String> outputs = new ArrayList<>();
+    List<Output> chosen = new ArrayList<>();
     if (requested.isEmpty()) {
-      selectable.stream().filter(name -> !model.helperLayers().contains(name)).forEach(outputs::add);
+      selectable.values().stream()
+          .filter(output -> !model.helperLayers().contains(output.layer()))
+          .forEach(chosen::add);
     } else {
       for (String name : requested) {
-        if (!selectable.contains(name)) {
-          throw unknown(model, name, selectable, byName.containsKey(name));
+        Output output = selectable.getOrDefault(name, aliases.get(name));
+        if (output == null) {
+          throw unknown(model, name, new ArrayList<>(selectable.keySet()), byName.containsKey(name));
         }
-        if (outputs.contains(name)) {
+        if (chosen.contains(output)) {
           throw new ConversionException(
               model.source() + ": layer '" + name + "' is listed twice in the output layers.");
         }
-        outputs.add(name);
+        chosen.add(output);
       }
     }
-    outputs.removeIf(name -> excluded.contains(name) || excluded.contains(byName.get(name).className()));
-    if (outputs.isEmpty()) {
+    chosen.removeIf(output -> excluded.contains(output.layer()) || excluded.contains(output.label())
+        || excluded.contains(byName.get(output.layer()).className()));
+    if (chosen.isEmpty()) {
       throw new ConversionException(
           model.source() + ": no layer is left to show after excluding " + excluded
-              + ". Selectable layers: " + String.join(", ", selectable));
+              + ". Selectable layers: " + String.join(", ", selectable.keySet()));
     }
+    List<String> outputs = new ArrayList<>();
+    chosen.forEach(output -> outputs.add(output.layer()));
     Set<String> kept = ancestors(outputs, byName);
     kept.addAll(model.inputNames());
 
@@ -78,7 +94,9 @@ public final class LayerSelection {
       }
     }
     inner.set("layers", keptLayers);
-    inner.set("output_layers", LayersModel.triples(inner, outputs));
+    ArrayNode outputLayers = inner.arrayNode();
+    chosen.forEach(output -> outputLayers.addArray().add(output.layer()).add(output.call()).add(0));
+    inner.set("output_layers", outputLayers);
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
     model.weightsByLayer().forEach((layer, list) -> {
       if (kept.contains(layer)) {
@@ -87,6 +105,9 @@ public final class LayerSelection {
     });
     return model.withConfig(config, weights);
   }
+
+  /** One selectable tensor: a layer's output at one of its calls, as the user names it. */
+  private record Output(String layer, int call, String label) {}
 
   private static Set<String> ancestors(List<String> outputs, Map<String, Layer> byName) {
     Set<String> seen = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.write.Quantize;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Objects;
  * @param quantizeWeights weight-name patterns ({@code *} wildcard) that limit quantization;
  *     empty means every float32 weight
  * @param splitWeightsByLayer one weight group (own shard files) per layer
+ * @param tensorSpace the TensorSpace companion files (name, preview page, per-layer overrides)
  */
 public record ConversionRequest(
     Path source,
@@ -28,7 +30,8 @@ public record ConversionRequest(
     long shardSizeBytes,
     Quantize quantize,
     List<String> quantizeWeights,
-    boolean splitWeightsByLayer) {
+    boolean splitWeightsByLayer,
+    TensorSpaceOptions tensorSpace) {
 
   public static final long DEFAULT_SHARD_SIZE = 4L * 1024 * 1024;
 
@@ -41,14 +44,35 @@ public record ConversionRequest(
       List<String> excludeLayers,
       long shardSizeBytes) {
     this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
-        Quantize.NONE, List.of(), false);
+        Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT);
+  }
+
+  /** A request with default TensorSpace companion files. */
+  public ConversionRequest(
+      Path source,
+      Path weights,
+      Path outputDirectory,
+      List<String> outputLayers,
+      List<String> excludeLayers,
+      long shardSizeBytes,
+      Quantize quantize,
+      List<String> quantizeWeights,
+      boolean splitWeightsByLayer) {
+    this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
+        quantize, quantizeWeights, splitWeightsByLayer, TensorSpaceOptions.DEFAULT);
+  }
+
+  /** The same request with other TensorSpace companion settings. */
+  public ConversionRequest withTensorSpace(TensorSpaceOptions options) {
+    return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, options);
   }
 
   /** The same request with other weight-storage options. */
   public ConversionRequest withWeightOptions(
       Quantize quantize, List<String> quantizeWeights, boolean splitWeightsByLayer) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace);
   }
 
   public ConversionRequest {
@@ -58,6 +82,7 @@ public record ConversionRequest(
     excludeLayers = List.copyOf(excludeLayers);
     quantize = quantize == null ? Quantize.NONE : quantize;
     quantizeWeights = quantizeWeights == null ? List.of() : List.copyOf(quantizeWeights);
+    tensorSpace = tensorSpace == null ? TensorSpaceOptions.DEFAULT : tensorSpace;
     if (shardSizeBytes < 1) {
       throw new IllegalArgumentException("shardSizeBytes must be positive, was " + shardSizeBytes);
     }

@@ -3,6 +3,8 @@ package io.tensorspace.convert;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.select.LayerSelection;
 import io.tensorspace.convert.summary.ModelSummary;
+import io.tensorspace.convert.tensorspace.NetworkDescription;
+import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
 import io.tensorspace.convert.tfjs.TfjsCompatibility;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.LayersModelWriter;
@@ -24,8 +26,15 @@ public final class Converter {
       AtomicLong bytes = new AtomicLong();
       LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes(),
           request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
-      new AtomicDirectory(request.outputDirectory(), LayersModelWriter::writes)
-          .write(directory -> bytes.set(writer.write(selected, directory)));
+      new AtomicDirectory(request.outputDirectory(),
+          name -> LayersModelWriter.writes(name) || TensorSpaceFiles.writes(name))
+          .write(directory -> {
+            bytes.set(writer.write(selected, directory));
+            // the TensorSpace companion files, from the same selected outputs in the same order
+            TensorSpaceFiles.write(NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON),
+                directory, request.outputDirectory().getFileName().toString(),
+                request.tensorSpace());
+          });
       List<String> warnings = new ArrayList<>(writer.warnings());
       if (request.quantize() == Quantize.FLOAT16) {
         warnings.add(0, Quantize.FLOAT16_WARNING);

@@ -1,0 +1,48 @@
+package io.tensorspace.convert.tensorspace;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.tensorspace.convert.ConversionException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The TensorSpace companion files beside a converted model: {@code tensorspace.json},
+ * {@code tensorspace-model.js} and, when asked for, the {@code index.html} preview.
+ */
+public final class TensorSpaceFiles {
+  public static final String JSON_FILE = "tensorspace.json";
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TensorSpaceFiles() {}
+
+  /** Whether a file name is one of the companion files. */
+  public static boolean writes(String fileName) {
+    return fileName.equals(JSON_FILE) || fileName.equals(TensorSpaceScriptWriter.FILE)
+        || fileName.equals(PreviewPageWriter.FILE);
+  }
+
+  /**
+   * Describes the model and writes the companion files into {@code directory}.
+   *
+   * @param net the converted model
+   * @param directory the folder holding the converted model (its staging copy)
+   * @param options the name, preview and per-layer overrides; a null name means the folder name
+   * @return what was written to tensorspace.json
+   */
+  public static TensorSpaceDescription write(
+      NetworkDescription net, Path directory, String defaultName, TensorSpaceOptions options)
+      throws IOException, ConversionException {
+    String name = options.name() == null || options.name().isBlank() ? defaultName : options.name();
+    TensorSpaceDescription description = TspLayerMapping.describe(net, name, options);
+    Files.writeString(directory.resolve(JSON_FILE),
+        JSON.writeValueAsString(description.toJson()) + "\n", StandardCharsets.UTF_8);
+    new TensorSpaceScriptWriter().write(description, directory);
+    if (options.preview()) {
+      new PreviewPageWriter().write(description, options.previewLibraries(), directory);
+    }
+    return description;
+  }
+}

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// Opens pages that show converted models in TensorSpace (the plugin's index.html preview, or the
+// example web app) in Debian's headless Chromium and reports, per page, as JSON on stdout:
+// page/console errors, whether the TensorSpace model loaded, whether a prediction filled every
+// TensorSpace layer, and how many colours a screenshot of the canvas has.
+//
+// Input (JSON on stdin): {
+//   "chromium": "/usr/bin/chromium", "concurrency": 4, "timeoutMs": 30000,
+//   "pages": [{ "id": "...", "url": "http://127.0.0.1:port/...", "screenshot": "/path.png" (optional),
+//               "predict": "expression run in the page after load (optional)" }]
+// }
+// The page must set window.tensorspacePreview = { state: "loading" | "ready" | "error", model, error }.
+'use strict';
+
+const { chromium } = require('playwright-core');
+const fs = require('fs');
+const path = require('path');
+
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-angle=swiftshader', '--enable-unsafe-swiftshader',
+];
+
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+async function checkPage(context, job, timeoutMs) {
+  const result = { id: job.id, url: job.url, errors: [], loaded: false, filled: false, layers: 0,
+    unfilled: [], colours: 0, state: null, error: null, ms: 0 };
+  const started = Date.now();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => result.errors.push('pageerror: ' + (e && e.stack ? e.stack : e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') result.errors.push('console.error: ' + m.text());
+  });
+  page.on('requestfailed', (r) => result.errors.push('request failed: ' + r.url() + ' ' +
+    (r.failure() ? r.failure().errorText : '')));
+  page.on('response', (r) => {
+    if (r.status() >= 400) result.errors.push('HTTP ' + r.status() + ': ' + r.url());
+  });
+  try {
+    await page.setViewportSize({ width: 800, height: 500 });
+    await page.goto(job.url, { waitUntil: 'load', timeout: timeoutMs });
+    await page.waitForFunction(
+      () => window.tensorspacePreview && window.tensorspacePreview.state !== 'loading',
+      null, { timeout: timeoutMs, polling: 100 });
+    if (job.predict) {
+      await page.evaluate(job.predict);
+    }
+    const state = await page.evaluate(() => {
+      const p = window.tensorspacePreview;
+      if (p.state !== 'ready') return { state: p.state, error: p.error || null };
+      const model = p.model;
+      const unfilled = [];
+      const layers = model.layers || [];
+      for (const layer of layers) {
+        const value = layer.neuralValue !== undefined ? layer.neuralValue
+          : (layer.actualLayer ? layer.actualLayer.neuralValue : undefined);
+        if (value === undefined || value === null || value.length === 0) {
+          unfilled.push(layer.name || layer.layerType || '?');
+        }
+      }
+      return { state: p.state, loaded: model.isInitialized === true && model.resource !== undefined,
+        layers: layers.length, unfilled, prediction: p.prediction === undefined ? null : p.prediction };
+    });
+    result.state = state.state;
+    result.error = state.error || null;
+    if (state.state === 'ready') {
+      result.loaded = state.loaded;
+      result.layers = state.layers;
+      result.unfilled = state.unfilled;
+      result.filled = state.layers > 0 && state.unfilled.length === 0;
+      result.prediction = state.prediction;
+      // let TensorSpace's render loop draw the prediction, then count the screenshot's colours
+      await page.waitForTimeout(job.settleMs === undefined ? 300 : job.settleMs);
+      const canvas = await page.$('canvas');
+      const png = canvas ? await canvas.screenshot() : await page.screenshot();
+      if (job.screenshot) {
+        fs.mkdirSync(path.dirname(job.screenshot), { recursive: true });
+        fs.writeFileSync(job.screenshot, job.fullPage ? await page.screenshot() : png);
+      }
+      result.colours = await page.evaluate(async (b64) => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,' + b64;
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width;
+        c.height = img.height;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(img, 0, 0);
+        const data = ctx.getImageData(0, 0, c.width, c.height).data;
+        const seen = new Set();
+        for (let i = 0; i < data.length && seen.size < 1000; i += 4) {
+          seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        }
+        return seen.size;
+      }, png.toString('base64'));
+    }
+  } catch (e) {
+    result.error = String(e && e.message ? e.message : e);
+  } finally {
+    result.ms = Date.now() - started;
+    await page.close().catch(() => {});
+  }
+  return result;
+}
+
+async function main() {
+  const job = await readStdin();
+  const userDataDir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'tsp-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: job.chromium || '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+  });
+  const timeoutMs = job.timeoutMs || 30000;
+  const queue = job.pages.slice();
+  const results = [];
+  const workers = [];
+  for (let w = 0; w < Math.max(1, job.concurrency || 1); w++) {
+    workers.push((async () => {
+      while (queue.length > 0) {
+        const page = queue.shift();
+        results.push(await checkPage(context, page, timeoutMs));
+      }
+    })());
+  }
+  try {
+    await Promise.all(workers);
+  } finally {
+    await context.close().catch(() => {});
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  }
+  const order = new Map(job.pages.map((p, i) => [p.id, i]));
+  results.sort((a, b) => order.get(a.id) - order.get(b.id));
+  process.stdout.write(JSON.stringify({ results }, null, 1) + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(String(e && e.stack ? e.stack : e) + '\n');
+  process.exit(1);
+});

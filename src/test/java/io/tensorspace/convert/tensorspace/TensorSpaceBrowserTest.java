@@ -1,0 +1,312 @@
+package io.tensorspace.convert.tensorspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.CorpusCase;
+import io.tensorspace.testing.ModelCorpus;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The generated TensorSpace files in a real browser: converts corpus models with the preview page,
+ * serves them and TensorSpace 0.6.1 (from {@code src/test/browser/node_modules}) on 127.0.0.1, and
+ * opens each preview in Debian's headless Chromium driven by playwright-core
+ * ({@code src/test/browser/check-pages.js}). Each page must load without page or console errors,
+ * the TensorSpace model must load, a prediction must fill every TensorSpace layer and the canvas
+ * must not be blank.
+ *
+ * <p>In detail for LeNet (Keras Sequential) and the 12-net (functional, two outputs) and the tfjs
+ * functional model with merges; then for every Keras and TensorFlow.js layers case of the corpus
+ * that converts and that TensorSpace can draw. A table goes to
+ * {@code target/browser/tensorspace-report.tsv}, LeNet's screenshot to
+ * {@code target/browser/lenet.png}.
+ */
+class TensorSpaceBrowserTest {
+  static final List<String> FORMATS =
+      List.of("keras1-h5", "keras2-h5", "tfkeras-h5", "keras3-zip", "tfjs-layers");
+  static final List<String> DETAILED = List.of(
+      "keras2-h5/tensorspace-keras-mnist",
+      "keras2-h5/dl4j-12net-prelu-2outputs",
+      "tfjs-layers/tfjs2keras-functional-merge");
+
+  private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
+  private static final Path BROWSER = Path.of("src", "test", "browser").toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern LIBRARY = Pattern.compile("/lib/((?:@[^/@]+/)?[^/@]+)@[^/]+/(.+)");
+
+  /** One corpus case and what happened to it before the browser. */
+  private record Case(String id, String folder, String conversionError, TensorSpaceDescription d) {}
+
+  @TestFactory
+  Stream<DynamicTest> generatedModelsWorkInTensorSpace() throws Exception {
+    Path chromium = Path.of(System.getProperty("tensorspace.chromium", "/usr/bin/chromium"));
+    assertTrue(Files.isExecutable(chromium),
+        chromium + " is missing: apt-get install chromium (.ci/run does)");
+    assertTrue(Files.isDirectory(BROWSER.resolve("node_modules/playwright-core")),
+        "npm ci --prefix src/test/browser has not run (.ci/run does)");
+
+    List<Case> cases = convertAll();
+    HttpServer server = serve();
+    try {
+      String base = "http://127.0.0.1:" + server.getAddress().getPort();
+      ObjectNode job = JSON.createObjectNode();
+      job.put("chromium", chromium.toString());
+      job.put("concurrency", 4);
+      job.put("timeoutMs", 30000);
+      ArrayNode pages = job.putArray("pages");
+      for (Case c : cases) {
+        if (c.d() != null && c.d().drawable()) {
+          ObjectNode page = pages.addObject();
+          page.put("id", c.id());
+          page.put("url", base + "/models/" + c.folder() + "/index.html");
+          if (DETAILED.contains(c.id())) {
+            page.put("screenshot", OUT.resolve(c.folder() + ".png").toString());
+          }
+        }
+      }
+      Map<String, JsonNode> results = run(job);
+      return report(cases, results).stream();
+    } finally {
+      server.stop(0);
+    }
+  }
+
+  private List<DynamicTest> report(List<Case> cases, Map<String, JsonNode> results)
+      throws IOException {
+    List<DynamicTest> tests = new ArrayList<>();
+    StringBuilder tsv = new StringBuilder("case\tresult\ttsp_model\tdrawn\toutputs\tlayers\tcolours\tms\tdetail\n");
+    for (Case c : cases) {
+      JsonNode r = results.get(c.id());
+      String outcome;
+      String detail = "";
+      if (c.conversionError() != null) {
+        outcome = "does-not-convert";
+        detail = c.conversionError();
+      } else if (!c.d().drawable()) {
+        outcome = "not-drawable";
+        detail = String.join(" ", c.d().notes());
+      } else if (r == null) {
+        outcome = "no-result";
+      } else {
+        outcome = passed(r) ? "pass" : "FAIL";
+        detail = r.path("error").isNull() ? "" : r.path("error").asText();
+        if (r.path("errors").size() > 0) {
+          detail += " " + r.path("errors");
+        }
+        if (r.path("unfilled").size() > 0) {
+          detail += " unfilled " + r.path("unfilled");
+        }
+      }
+      long drawn = c.d() == null ? 0 : c.d().outputs().stream().filter(o -> o.drawn()).count();
+      tsv.append(c.id()).append('\t').append(outcome).append('\t')
+          .append(c.d() == null ? "" : c.d().modelClass()).append('\t').append(drawn).append('\t')
+          .append(c.d() == null ? 0 : c.d().outputs().size()).append('\t')
+          .append(r == null ? "" : r.path("layers").asText()).append('\t')
+          .append(r == null ? "" : r.path("colours").asText()).append('\t')
+          .append(r == null ? "" : r.path("ms").asText()).append('\t')
+          .append(detail.replace('\t', ' ').replace('\n', ' ')).append('\n');
+      if (DETAILED.contains(c.id())) {
+        tests.add(DynamicTest.dynamicTest(c.id() + " is shown and predicts in Chromium", () -> {
+          if (c.conversionError() != null) {
+            fail(c.id() + " does not convert: " + c.conversionError());
+          }
+          assertTrue(c.d().drawable(), "drawable: " + c.d().notes());
+          assertDetailed(c, r);
+        }));
+      } else if (r != null) {
+        tests.add(DynamicTest.dynamicTest(c.id() + " loads and predicts in TensorSpace",
+            () -> assertDetailed(c, r)));
+      }
+    }
+    Files.createDirectories(OUT);
+    Files.writeString(OUT.resolve("tensorspace-report.tsv"), tsv);
+    return tests;
+  }
+
+  private static boolean passed(JsonNode r) {
+    return r.path("errors").isEmpty() && r.path("error").isNull() && r.path("loaded").asBoolean()
+        && r.path("filled").asBoolean() && r.path("colours").asInt() > 1;
+  }
+
+  private static void assertDetailed(Case c, JsonNode r) {
+    assertTrue(r != null, "no browser result for " + c.id());
+    assertEquals(List.of(), JSON.convertValue(r.path("errors"), List.class),
+        c.id() + ": page or console errors");
+    assertTrue(r.path("error").isNull(), c.id() + ": " + r.path("error").asText());
+    assertEquals("ready", r.path("state").asText(), c.id() + " state");
+    assertTrue(r.path("loaded").asBoolean(), c.id() + ": the TensorSpace model did not load");
+    long drawn = c.d().outputs().stream().filter(o -> o.drawn()).count();
+    assertEquals(drawn + c.d().inputs().size(), r.path("layers").asLong(),
+        c.id() + ": TensorSpace layers = inputs + drawn outputs");
+    assertTrue(r.path("filled").asBoolean(),
+        c.id() + ": layers without a value after predict: " + r.path("unfilled"));
+    assertTrue(r.path("colours").asInt() > 1, c.id() + ": the canvas is blank");
+  }
+
+  // ------------------------------------------------------------------ conversion
+
+  private static List<Case> convertAll() throws IOException {
+    List<Case> cases = new ArrayList<>();
+    Path models = OUT.resolve("models");
+    for (String format : FORMATS) {
+      for (CorpusCase c : ModelCorpus.cases(format)) {
+        if (c.expectsError()) {
+          continue;
+        }
+        String folder = c.id().replace('/', '_');
+        Path target = models.resolve(folder);
+        try {
+          convert(c, target);
+          TensorSpaceDescription d = description(target, folder);
+          cases.add(new Case(c.id(), folder, null, d));
+        } catch (Exception e) {
+          cases.add(new Case(c.id(), folder, String.valueOf(e.getMessage()).lines().findFirst()
+              .orElse(e.toString()), null));
+        }
+      }
+    }
+    return cases;
+  }
+
+  /** Reads back what matters of tensorspace.json (the test judges the written file). */
+  private static TensorSpaceDescription description(Path target, String name) throws IOException {
+    JsonNode json = JSON.readTree(target.resolve(TensorSpaceFiles.JSON_FILE).toFile());
+    List<TensorSpaceDescription.Input> inputs = new ArrayList<>();
+    for (JsonNode i : json.path("inputs")) {
+      JsonNode cls = i.path("tensorspace").path("class");
+      inputs.add(new TensorSpaceDescription.Input(i.path("name").asText(), null,
+          i.path("dtype").asText(), cls.isNull() ? null : cls.asText(), null));
+    }
+    List<TensorSpaceDescription.Output> outputs = new ArrayList<>();
+    for (JsonNode o : json.path("outputs")) {
+      JsonNode cls = o.path("tensorspace").path("class");
+      outputs.add(new TensorSpaceDescription.Output(o.path("index").asInt(), o.path("name").asText(),
+          o.path("class").asText(), null, cls.isNull() ? null : cls.asText(), null, List.of(),
+          o.path("tensorspace").path("reason").asText(null)));
+    }
+    List<String> notes = new ArrayList<>();
+    json.path("notes").forEach(n -> notes.add(n.asText()));
+    return new TensorSpaceDescription(name, json.path("model").asText(), null, inputs, outputs,
+        List.of(), null, notes);
+  }
+
+  static void convert(CorpusCase c, Path target) throws Exception {
+    Path source = c.mainPath();
+    Path weights = null;
+    if (c.mainFile().contains("weight") && !c.mainFile().endsWith(".json")) {
+      for (String topology : List.of("topology.json", "model.json", "config.json")) {
+        if (c.hasFile(topology)) {
+          source = c.file(topology);
+          weights = c.mainPath();
+          break;
+        }
+      }
+    }
+    new Converter().convert(new ConversionRequest(source, weights, target, List.of(), List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE)
+        .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())));
+  }
+
+  // ------------------------------------------------------------------ server and browser
+
+  /** Serves target/browser/models as /models and node_modules as /lib/<package>@<version>/. */
+  private static HttpServer serve() throws IOException {
+    HttpServer server = HttpServer.create(
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    Path modules = BROWSER.resolve("node_modules");
+    Path models = OUT.resolve("models");
+    server.createContext("/", exchange -> {
+      try (exchange) {
+        String path = exchange.getRequestURI().getPath();
+        Path file = null;
+        Matcher lib = LIBRARY.matcher(path);
+        if (lib.matches()) {
+          file = modules.resolve(lib.group(1)).resolve(lib.group(2)).normalize();
+          file = file.startsWith(modules) ? file : null;
+        } else if (path.startsWith("/models/")) {
+          file = models.resolve(path.substring("/models/".length())).normalize();
+          file = file.startsWith(models) ? file : null;
+        }
+        if (file == null || !Files.isRegularFile(file)) {
+          send(exchange, 404, "text/plain", ("not found: " + path).getBytes(StandardCharsets.UTF_8));
+        } else {
+          send(exchange, 200, type(file), Files.readAllBytes(file));
+        }
+      }
+    });
+    server.start();
+    return server;
+  }
+
+  private static void send(HttpExchange exchange, int status, String type, byte[] body)
+      throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", type);
+    exchange.sendResponseHeaders(status, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  private static String type(Path file) {
+    String name = file.getFileName().toString();
+    if (name.endsWith(".html")) {
+      return "text/html; charset=utf-8";
+    }
+    if (name.endsWith(".js")) {
+      return "text/javascript; charset=utf-8";
+    }
+    if (name.endsWith(".json")) {
+      return "application/json";
+    }
+    return "application/octet-stream";
+  }
+
+  private static Map<String, JsonNode> run(ObjectNode job) throws Exception {
+    String node = System.getProperty("tensorspace.node", "node");
+    Files.createDirectories(OUT);
+    Path stdout = OUT.resolve("check-pages.out.json");
+    Path stderr = OUT.resolve("check-pages.err.txt");
+    Process process = new ProcessBuilder(node, BROWSER.resolve("check-pages.js").toString())
+        .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    try (OutputStream in = process.getOutputStream()) {
+      in.write(JSON.writeValueAsBytes(job));
+    }
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      fail("check-pages.js did not finish in 5 minutes");
+    }
+    if (process.exitValue() != 0) {
+      fail("check-pages.js failed: " + Files.readString(stderr));
+    }
+    Map<String, JsonNode> results = new LinkedHashMap<>();
+    for (JsonNode r : JSON.readTree(stdout.toFile()).path("results")) {
+      results.put(r.path("id").asText(), r);
+    }
+    return results;
+  }
+}

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.model.Weight;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,14 +27,16 @@ public final class TfjsCompatibility {
   static final Set<String> SUPPORTED = Set.of(
       "Activation", "Add", "AlphaDropout", "Average", "AveragePooling1D", "AveragePooling2D",
       "AveragePooling3D", "BatchNormalization", "Bidirectional", "Concatenate", "Conv1D", "Conv2D",
-      "Conv2DTranspose", "Conv3D", "ConvLSTM2D", "Cropping2D", "Dense", "DepthwiseConv2D", "Dot",
+      "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "ConvLSTM2D", "Cropping2D", "Dense", "DepthwiseConv2D", "Dot",
       "Dropout", "ELU", "Embedding", "Flatten", "GaussianDropout", "GaussianNoise",
       "GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
       "GlobalMaxPooling2D", "GRU", "InputLayer", "LayerNormalization", "LeakyReLU", "LSTM",
       "Masking", "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "Maximum", "Minimum", "Multiply",
       "Permute", "PReLU", "ReLU", "RepeatVector", "Reshape", "SeparableConv2D", "SimpleRNN",
       "Softmax", "SpatialDropout1D", "ThresholdedReLU", "TimeDistributed", "UpSampling2D",
-      "ZeroPadding2D", "Model", "Sequential");
+      "ZeroPadding2D", "Model", "Sequential",
+      // registered only by newer tfjs, see TfjsVersions and requirements()
+      "Rescaling", "Resizing", "CenterCrop", "CategoryEncoding");
 
   private static final Map<String, String> RENAMED = Map.of(
       "BatchNormalizationV1", "BatchNormalization",
@@ -57,8 +62,98 @@ public final class TfjsCompatibility {
 
   public LayersModel apply(LayersModel model) throws ConversionException {
     ObjectNode config = model.modelConfig();
-    fixLayers(model.source(), (ArrayNode) config.path("config").path("layers"), true);
-    return model.withConfig(config, model.weightsByLayer());
+    ArrayNode layers = (ArrayNode) config.path("config").path("layers");
+    Set<String> names = new LinkedHashSet<>();
+    layers.forEach(layer -> names.add(layer.path("name").asText()));
+    Rewriting rewriting = new Rewriting(model.source(), names, Shapes.infer(model));
+    Map<String, List<Weight>> weights = new LinkedHashMap<>(model.weightsByLayer());
+    ArrayNode rewritten = config.arrayNode();
+    for (JsonNode node : layers) {
+      ObjectNode layer = (ObjectNode) node;
+      String className = RENAMED.getOrDefault(
+          layer.path("class_name").asText(), layer.path("class_name").asText());
+      layer.put("class_name", className);
+      String name = layer.path("name").asText();
+      Rewriting.Replacement replacement =
+          rewrite(rewriting, layer, weights.getOrDefault(name, List.of()));
+      if (replacement == null) {
+        fixLayer(model.source(), layer, true);
+        rewritten.add(layer);
+        continue;
+      }
+      for (ObjectNode added : replacement.layers()) {
+        fixLayer(model.source(), added, true);
+        rewritten.add(added);
+      }
+      weights = replaceWeights(weights, name, replacement.weights());
+    }
+    ((ObjectNode) config.get("config")).set("layers", rewritten);
+    return model.withConfig(config, weights).withHelperLayers(rewriting.helpers());
+  }
+
+  /**
+   * What the converted model needs beyond TensorFlow.js 1.x, which TensorSpace 0.6.1 ships: one
+   * message per layer whose class tfjs registers only from a later version (e.g. ConvLSTM2D needs
+   * 2.4.0). Empty when the model loads in tfjs 1.x. Callers log these as warnings.
+   */
+  public static List<String> requirements(LayersModel model) {
+    return TfjsVersions.of(model.modelConfig().path("config").path("layers")).stream()
+        .map(TfjsVersions.Requirement::message)
+        .toList();
+  }
+
+  /**
+   * The lowest TensorFlow.js version that loads the converted model: {@code "1.7.4"} (the
+   * tfjs 1.x line, checked with 1.7.4) unless a layer needs a later one, see
+   * {@link #requirements}.
+   */
+  public static String minimumTfjsVersion(LayersModel model) {
+    String version = TfjsVersions.BASELINE;
+    for (TfjsVersions.Requirement requirement :
+        TfjsVersions.of(model.modelConfig().path("config").path("layers"))) {
+      version = TfjsVersions.max(version, requirement.version());
+    }
+    return version;
+  }
+
+  /** The rewrite a top-level layer needs, or null if it loads in tfjs as it is. */
+  private static Rewriting.Replacement rewrite(
+      Rewriting rewriting, ObjectNode layer, List<Weight> weights) throws ConversionException {
+    if (EluRewrite.applies(layer)) {
+      return EluRewrite.rewrite(rewriting, layer);
+    }
+    if (Conv1DRewrite.applies(layer)) {
+      return Conv1DRewrite.rewrite(rewriting, layer, weights);
+    }
+    if (AttentionRewrite.applies(layer)) {
+      return AttentionRewrite.rewrite(rewriting, layer, weights);
+    }
+    if (LocallyConnected2DRewrite.applies(layer)) {
+      return LocallyConnected2DRewrite.rewrite(rewriting, layer, weights);
+    }
+    if (Cropping3DRewrite.applies(layer)) {
+      return Cropping3DRewrite.rewrite(rewriting, layer);
+    }
+    return null;
+  }
+
+  /** The weights with one layer's entry replaced, in place, by the replacement's entries. */
+  private static Map<String, List<Weight>> replaceWeights(
+      Map<String, List<Weight>> weights, String layer, Map<String, List<Weight>> replacement) {
+    Map<String, List<Weight>> result = new LinkedHashMap<>();
+    boolean placed = false;
+    for (Map.Entry<String, List<Weight>> entry : weights.entrySet()) {
+      if (entry.getKey().equals(layer)) {
+        result.putAll(replacement);
+        placed = true;
+      } else {
+        result.put(entry.getKey(), entry.getValue());
+      }
+    }
+    if (!placed) {
+      result.putAll(replacement);
+    }
+    return result;
   }
 
   private void fixLayers(Path file, ArrayNode layers, boolean topLevel)
@@ -101,6 +196,20 @@ public final class TfjsCompatibility {
               + " cannot load. Replace it with a layer TensorFlow.js supports (see the README's"
               + " layer table) and save the model again.");
     }
+    if (!topLevel && needsRewrite(layer, className)) {
+      throw new ConversionException(
+          file + ": layer '" + name + "' (" + className + ") inside a nested model or wrapper"
+              + " needs a rewrite for TensorFlow.js, which is only done for layers of the"
+              + " outer model. Flatten the nested model (rebuild it from its layers) and save the"
+              + " model again.");
+    }
+    if (className.equals("GRU") && config.path("reset_after").asBoolean(false)) {
+      throw new ConversionException(
+          file + ": layer '" + name + "' (GRU) cannot be converted: it uses reset_after=True"
+              + " (the tf.keras 2 default, CuDNN-compatible), which TensorFlow.js does not"
+              + " implement, and no faithful rewrite into TensorFlow.js layers exists. Rebuild"
+              + " the layer with reset_after=False and retrain it, or use LSTM.");
+    }
     layer.put("class_name", className);
     fixConfig(config, className);
     switch (className) {
@@ -117,6 +226,14 @@ public final class TfjsCompatibility {
       }
       default -> { }
     }
+  }
+
+  private static boolean needsRewrite(ObjectNode layer, String className) {
+    ObjectNode probe = layer.deepCopy();
+    probe.put("class_name", className);
+    return EluRewrite.applies(probe) || Conv1DRewrite.applies(probe)
+        || AttentionRewrite.applies(probe) || LocallyConnected2DRewrite.applies(probe)
+        || Cropping3DRewrite.applies(probe);
   }
 
   private static void fixConfig(ObjectNode config, String className) {

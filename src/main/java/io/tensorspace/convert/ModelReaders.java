@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import io.tensorspace.convert.keras.Keras3ArchiveReader;
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.tfjs.layers.TfjsLayersReader;
@@ -39,6 +40,14 @@ public final class ModelReaders {
     if (startsLikeJson(head) && TfjsLayersReader.isLayersModel(source)) {
       return new TfjsLayersReader().read(source, weights);
     }
+    if (isZip(head)) {
+      if (weights != null) {
+        throw new ConversionException(
+            source + " is a Keras 3 .keras archive that holds its own weights; remove <weights> ("
+                + weights + ").");
+      }
+      return new Keras3ArchiveReader().read(source);
+    }
     if (startsLikeJson(head)) {
       if (weights == null) {
         throw new ConversionException(
@@ -63,6 +72,11 @@ public final class ModelReaders {
 
   private static boolean isHdf5(byte[] head) {
     return head.length >= 8 && Arrays.equals(Arrays.copyOf(head, 8), HDF5_SIGNATURE);
+  }
+
+  /** A zip local file header: Keras 3 {@code .keras} archives. */
+  private static boolean isZip(byte[] head) {
+    return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
   }
 
   private static boolean startsLikeJson(byte[] head) {

@@ -108,19 +108,35 @@ public final class KerasH5Reader {
   private LayersModel build(
       Path file, HdfFile hdf, JsonNode modelConfig, Version version, Group weightsGroup)
       throws ConversionException {
-    ObjectNode functional = KerasTopology.toFunctional(file, modelConfig);
-    boolean theano = "theano".equals(version.backend());
-    Map<String, String> classes = new LinkedHashMap<>();
-    for (JsonNode layer : functional.path("config").path("layers")) {
-      classes.put(layer.path("name").asText(), layer.path("class_name").asText());
+    boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
+    boolean keras3 = !keras1 && Keras3Config.isKeras3(version.keras(), modelConfig);
+    JsonNode config = modelConfig;
+    if (keras1) {
+      config = Keras1Config.translateModel(file, modelConfig);
+    } else if (keras3) {
+      config = Keras3Config.normalise(file, modelConfig);
     }
+    ObjectNode functional = KerasTopology.toFunctional(file, config);
+    Map<String, ObjectNode> layersByName = new LinkedHashMap<>();
+    for (JsonNode layer : functional.path("config").path("layers")) {
+      layersByName.put(layer.path("name").asText(), (ObjectNode) layer);
+    }
+    List<String> layers = layerNames(weightsGroup);
+    boolean theano = "theano".equals(version.backend())
+        || (keras1 && version.backend() == null && writtenByTheano(file, weightsGroup, layers));
+    // Keras 3 names variables by their path, which may start with the model's name (tfjs#8321)
+    boolean keras3Version = version.keras() != null && version.keras().trim().startsWith("3.");
+    String modelPrefix = keras3Version ? functional.path("config").path("name").asText("") + "/" : null;
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
-    for (String layer : layerNames(weightsGroup)) {
+    for (String layer : layers) {
       List<String> names = H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
       if (names.isEmpty()) {
         continue;
       }
       Group layerGroup = group(file, weightsGroup, layer);
+      ObjectNode layerConfig = layersByName.get(layer);
+      String className = layerConfig == null ? null : layerConfig.path("class_name").asText();
+      boolean nested = NESTED_MODELS.contains(className);
       List<Weight> layerWeights = new ArrayList<>();
       for (String storedName : names) {
         Node node = layerGroup.getByPath(storedName);
@@ -129,18 +145,54 @@ public final class KerasH5Reader {
               file + ": layer '" + layer + "' lists weight '" + storedName
                   + "' but the file has no such dataset. The file is damaged; save it again.");
         }
-        boolean nested = NESTED_MODELS.contains(classes.get(layer));
-        Weight weight =
-            H5Tensor.weight(file, WeightNames.tfjsName(layer, nested, storedName), dataset);
-        if (theano && KernelFlip.applies(classes.get(layer), weight)) {
+        if (keras1) {
+          layerWeights.add(H5Tensor.weight(file, WeightNames.withoutSuffix(storedName), dataset));
+          continue;
+        }
+        String name = storedName;
+        if (keras3Version) {
+          name = WeightNames.withoutPrefix(name, modelPrefix);
+          if (nested) {
+            name = WeightNames.withoutPrefix(name, layer + "/");
+          }
+        }
+        Weight weight = H5Tensor.weight(file, WeightNames.tfjsName(layer, nested, name), dataset);
+        if (theano && KernelFlip.applies(className, weight)) {
           weight = KernelFlip.flip(weight);
         }
         layerWeights.add(weight);
+      }
+      if (keras1) {
+        if (layerConfig == null) {
+          throw new ConversionException(
+              file + ": the weights file has layer '" + layer + "', which the model config does"
+                  + " not have. The weights belong to another model.");
+        }
+        layerWeights = Keras1Weights.translate(file, layer, layerConfig, layerWeights, theano);
       }
       weights.put(layer, layerWeights);
     }
     String generatedBy = version.keras() == null ? "keras" : "keras v" + version.keras();
     return new LayersModel(file, generatedBy, functional, weights, hdf);
+  }
+
+  /**
+   * Keras 1 files carry no backend attribute. TensorFlow variables are named {@code name:0};
+   * Theano shared variables have no such suffix, so a file whose weight names all lack it was
+   * written with Theano.
+   */
+  private static boolean writtenByTheano(Path file, Group weightsGroup, List<String> layers)
+      throws ConversionException {
+    boolean any = false;
+    for (String layer : layers) {
+      for (String name : H5Attributes.strings(group(file, weightsGroup, layer), "weight_names")) {
+        if (name.endsWith(":0")) {
+          return false;
+        }
+        any = true;
+      }
+    }
+    return any;
   }
 
   private static List<String> layerNames(Group weightsGroup) {

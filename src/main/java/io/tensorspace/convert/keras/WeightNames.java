@@ -19,6 +19,18 @@ final class WeightNames {
     return layer + name.substring(slash);
   }
 
+  /** {@code dense_1_W:0} → {@code dense_1_W}. */
+  static String withoutSuffix(String stored) {
+    return stored.endsWith(":0") ? stored.substring(0, stored.length() - 2) : stored;
+  }
+
+  /** Drops {@code prefix} (e.g. {@code sequential/}) when the name starts with it. */
+  static String withoutPrefix(String name, String prefix) {
+    return prefix != null && !prefix.equals("/") && name.startsWith(prefix)
+        ? name.substring(prefix.length())
+        : name;
+  }
+
   /**
    * {@code dense_1/kernel:0} → {@code dense_1/kernel}; RNN cells drop their cell scope
    * ({@code lstm/lstm_cell/kernel:0} → {@code lstm/kernel}), because tfjs 1.x has no fallback for it.

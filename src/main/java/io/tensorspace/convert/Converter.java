@@ -1,7 +1,9 @@
 package io.tensorspace.convert;
 
 import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.model.ProgressTracking;
 import io.tensorspace.convert.select.LayerSelection;
+import io.tensorspace.convert.select.NestedModels;
 import io.tensorspace.convert.summary.ModelSummary;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
@@ -17,12 +19,37 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** The converter's one entry point: read, make tfjs-compatible, select, write. */
 public final class Converter {
+  private final ProgressListener progress;
+
+  public Converter() {
+    this(ProgressListener.NONE);
+  }
+
+  /** @param progress hears how far the weights of each conversion have been written */
+  public Converter(ProgressListener progress) {
+    this.progress = progress;
+  }
 
   public ConversionResult convert(ConversionRequest request) throws ConversionException, IOException {
+    try {
+      return convertModel(request);
+    } catch (InputFailures.WeightReadException e) {
+      throw e.conversionException();
+    } catch (RuntimeException | StackOverflowError e) {
+      // a model the reader accepted but that breaks a later step (odd config, unreadable weights)
+      throw InputFailures.damaged(request.source(), request.weights(), e);
+    }
+  }
+
+  private ConversionResult convertModel(ConversionRequest request)
+      throws ConversionException, IOException {
     try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
-      LayersModel compatible = new TfjsCompatibility().apply(source);
+      LayersModel compatible = new TfjsCompatibility().apply(InputFailures.guardWeights(source));
+      LayersModel flat = new NestedModels().flatten(compatible);
       LayersModel selected =
-          new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(compatible);
+          ProgressTracking.track(
+              new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(flat),
+              progress);
       AtomicLong bytes = new AtomicLong();
       LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes(),
           request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
@@ -36,18 +63,37 @@ public final class Converter {
                 request.tensorSpace());
           });
       List<String> warnings = new ArrayList<>(writer.warnings());
+      warnings.addAll(0, TfjsCompatibility.requirements(selected));
+      String minimumTfjs = TfjsCompatibility.minimumTfjsVersion(selected);
       if (request.quantize() == Quantize.FLOAT16) {
         warnings.add(0, Quantize.FLOAT16_WARNING);
+        minimumTfjs = newer(minimumTfjs, Quantize.FLOAT16_MINIMUM_TFJS);
       }
-      return new ConversionResult(
-          request.outputDirectory(), selected.outputNames(), bytes.get(), warnings);
+      return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes.get(),
+          warnings, minimumTfjs);
     }
+  }
+
+  /** The later of two dotted versions. */
+  static String newer(String a, String b) {
+    String[] x = a.split("\\.");
+    String[] y = b.split("\\.");
+    for (int i = 0; i < Math.max(x.length, y.length); i++) {
+      int p = i < x.length ? Integer.parseInt(x[i]) : 0;
+      int q = i < y.length ? Integer.parseInt(y[i]) : 0;
+      if (p != q) {
+        return p > q ? a : b;
+      }
+    }
+    return a;
   }
 
   /** Lists every layer a user can pick. */
   public ModelSummary summarize(Path source, Path weights) throws ConversionException, IOException {
     try (LayersModel model = ModelReaders.open(source, weights)) {
       return ModelSummary.of(model);
+    } catch (RuntimeException | StackOverflowError e) {
+      throw InputFailures.damaged(source, weights, e);
     }
   }
 }

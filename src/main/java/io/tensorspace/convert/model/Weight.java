@@ -46,6 +46,11 @@ public record Weight(
     return new Weight(newName, shape, dtype, data, quantization);
   }
 
+  /** The same tensor read through other means, e.g. one that reports progress. */
+  public Weight withData(TensorData newData) {
+    return new Weight(name, shape, dtype, newData, quantization);
+  }
+
   @Override
   public String toString() {
     return name + Arrays.toString(shape) + " " + dtype.jsonName()

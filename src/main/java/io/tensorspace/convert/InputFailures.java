@@ -1,0 +1,161 @@
+package io.tensorspace.convert;
+
+import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.model.TensorData;
+import io.tensorspace.convert.model.Weight;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns what a damaged or hostile model file makes the libraries throw (jHDF, Jackson, protobuf,
+ * our own readers' unchecked exceptions) into one {@link ConversionException} naming the file, so
+ * the build reports a bad input, not an internal error with a stack trace.
+ */
+public final class InputFailures {
+  private InputFailures() {}
+
+  /** {@code file} could not be understood; {@code e} says why. */
+  public static ConversionException damaged(Path file, Throwable e) {
+    return damaged(file, null, e);
+  }
+
+  /** The model {@code file} (with its separate {@code weights} file, if any) could not be read. */
+  public static ConversionException damaged(Path file, Path weights, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof ConversionException c) {
+        return c;
+      }
+      if (t instanceof WeightReadException w) {
+        return w.conversionException();
+      }
+    }
+    return new ConversionException(
+        file + (weights == null ? "" : " (weights " + weights + ")")
+            + " is damaged or not a model this plugin reads: " + describe(e)
+            + ". Re-download or re-save the model.", e);
+  }
+
+  /** A short, single-line account of {@code e} and where it was raised. */
+  static String describe(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof UncheckedIOException || t.getMessage() == null) && t.getCause() != null
+        && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String message = t.getMessage() == null ? "" : t.getMessage().strip();
+    message = message.replaceAll("\\s+", " ");
+    if (message.length() > 300) {
+      message = message.substring(0, 300) + "...";
+    }
+    String kind = t.getClass().getSimpleName();
+    String where = "";
+    for (StackTraceElement frame : t.getStackTrace()) {
+      if (!frame.getClassName().startsWith("java.")) {
+        String cls = frame.getClassName();
+        where = " in " + cls.substring(cls.lastIndexOf('.') + 1) + "." + frame.getMethodName();
+        break;
+      }
+    }
+    return (message.isEmpty() ? kind : kind + ": " + message) + where;
+  }
+
+  /**
+   * The same model with every weight's reading guarded: if the bytes cannot be read (a truncated
+   * or damaged file), writing fails with a {@link WeightReadException}, while failures of the
+   * output stream itself (a full disk) pass through unchanged.
+   */
+  public static LayersModel guardWeights(LayersModel model) {
+    Map<String, List<Weight>> guarded = new LinkedHashMap<>();
+    model.weightsByLayer().forEach((layer, weights) -> {
+      List<Weight> list = new ArrayList<>();
+      for (Weight w : weights) {
+        list.add(new Weight(w.name(), w.shape(), w.dtype(),
+            guard(model.source(), w.name(), w.data()), w.quantization()));
+      }
+      guarded.put(layer, list);
+    });
+    return model.withConfig(model.modelConfig(), guarded);
+  }
+
+  private static TensorData guard(Path file, String name, TensorData data) {
+    if (data == null) {
+      return null;
+    }
+    return out -> {
+      MarkedStream marked = new MarkedStream(out);
+      try {
+        data.writeTo(marked);
+      } catch (WeightReadException e) {
+        throw e;
+      } catch (IOException | RuntimeException | StackOverflowError e) {
+        if (marked.failure != null && (e == marked.failure || hasCause(e, marked.failure))) {
+          throw marked.failure;
+        }
+        throw new WeightReadException(new ConversionException(
+            file + ": cannot read the weight '" + name + "': " + describe(e)
+                + ". The file is truncated or damaged; re-download or re-save the model.", e));
+      }
+    };
+  }
+
+  private static boolean hasCause(Throwable e, Throwable cause) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t == cause) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Remembers the output's own failures, to tell them from the input's. */
+  private static final class MarkedStream extends FilterOutputStream {
+    IOException failure;
+
+    MarkedStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      try {
+        out.write(b);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      try {
+        out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+  }
+
+  /**
+   * A weight's bytes could not be read from the model file: carried through the writers as an
+   * {@link IOException} and unwrapped by {@link Converter} into its {@link ConversionException}.
+   */
+  public static final class WeightReadException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    WeightReadException(ConversionException cause) {
+      super(cause.getMessage(), cause);
+    }
+
+    public ConversionException conversionException() {
+      return (ConversionException) getCause();
+    }
+  }
+}

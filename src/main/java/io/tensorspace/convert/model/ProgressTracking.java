@@ -1,0 +1,40 @@
+package io.tensorspace.convert.model;
+
+import io.tensorspace.convert.ProgressListener;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Wraps a model's weights so that writing each one reports progress; the bytes are unchanged. */
+public final class ProgressTracking {
+  private ProgressTracking() {}
+
+  public static LayersModel track(LayersModel model, ProgressListener listener) {
+    long total = 0;
+    for (Weight weight : model.weights()) {
+      total += weight.byteLength();
+    }
+    long all = total;
+    AtomicLong written = new AtomicLong();
+    Map<String, List<Weight>> tracked = new LinkedHashMap<>();
+    model.weightsByLayer().forEach((layer, weights) -> {
+      List<Weight> list = new ArrayList<>();
+      for (Weight weight : weights) {
+        TensorData data = weight.data();
+        AtomicBoolean counted = new AtomicBoolean();
+        list.add(weight.withData(out -> {
+          data.writeTo(out);
+          // quantizing reads a tensor twice: count it once
+          if (counted.compareAndSet(false, true)) {
+            listener.weightsWritten(layer, written.addAndGet(weight.byteLength()), all);
+          }
+        }));
+      }
+      tracked.put(layer, list);
+    });
+    return model.withConfig(model.modelConfig(), tracked);
+  }
+}

@@ -1,0 +1,37 @@
+package io.tensorspace.maven;
+
+import io.tensorspace.convert.ProgressListener;
+import java.util.function.LongSupplier;
+import org.apache.maven.plugin.logging.Log;
+
+/**
+ * Logs the progress of a large conversion, at most every few seconds, so a long build step shows
+ * it is alive; small models (the usual case) log nothing here.
+ */
+final class ProgressLog implements ProgressListener {
+  static final long LARGE_MODEL_BYTES = 50L << 20;
+  static final long INTERVAL_NANOS = 3_000_000_000L;
+
+  private final Log log;
+  private final String model;
+  private final LongSupplier clock;
+  private long last;
+
+  ProgressLog(Log log, String model, LongSupplier clock) {
+    this.log = log;
+    this.model = model;
+    this.clock = clock;
+    this.last = clock.getAsLong();
+  }
+
+  @Override
+  public synchronized void weightsWritten(String layer, long written, long total) {
+    long now = clock.getAsLong();
+    if (total < LARGE_MODEL_BYTES || written >= total || now - last < INTERVAL_NANOS) {
+      return;
+    }
+    last = now;
+    log.info(String.format("TensorSpace model '%s': %d%% of %,d weight bytes (layer %s)",
+        model, written * 100 / total, total, layer));
+  }
+}

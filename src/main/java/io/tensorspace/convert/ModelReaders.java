@@ -16,8 +16,19 @@ public final class ModelReaders {
 
   private ModelReaders() {}
 
-  /** Opens the model; the caller closes it once its weights are written. */
+  /**
+   * Opens the model; the caller closes it once its weights are written. Whatever a damaged file
+   * makes a parser throw surfaces as a {@link ConversionException} naming the file.
+   */
   public static LayersModel open(Path source, Path weights) throws ConversionException, IOException {
+    try {
+      return read(source, weights);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      throw InputFailures.damaged(source, weights, e);
+    }
+  }
+
+  private static LayersModel read(Path source, Path weights) throws ConversionException, IOException {
     if (!Files.exists(source)) {
       throw new ConversionException("Model source " + source + " does not exist.");
     }

@@ -80,8 +80,44 @@ final class H5Tensor implements TensorData {
     } catch (ArithmeticException e) {
       throw new ConversionException(file + ": weight '" + name + "' declares an impossible shape.");
     }
+    checkPlausibleSize(file, name, dataset, shape, elements, kind.size);
     DType dtype = kind == Kind.INT32 || kind == Kind.INT64 ? DType.INT32 : DType.FLOAT32;
     return new Weight(name, shape, dtype, new H5Tensor(dataset, kind, order, elements));
+  }
+
+  /** Largest tensor jHDF can hand over (one ByteBuffer), and more than tfjs loads anyway. */
+  private static final long MAX_TENSOR_BYTES = Integer.MAX_VALUE - 8;
+  /** Deflate expands at most ~1032:1; a chunked dataset claiming more is a bomb. */
+  private static final long MAX_EXPANSION = 1100;
+
+  /**
+   * Refuses, before anything is allocated or mapped, a dataset whose declared size cannot be in
+   * the file: more bytes than the file holds (uncompressed layouts) or than its compressed chunks
+   * could expand to.
+   */
+  private static void checkPlausibleSize(
+      Path file, String name, Dataset dataset, long[] shape, long elements, int elementSize)
+      throws ConversionException {
+    long bytes;
+    try {
+      bytes = Math.multiplyExact(elements, elementSize);
+    } catch (ArithmeticException e) {
+      bytes = Long.MAX_VALUE;
+    }
+    long fileSize = dataset.getHdfFile().size();
+    boolean compressed = dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED
+        && !dataset.getFilters().isEmpty();
+    long limit = compressed
+        ? Math.min(MAX_TENSOR_BYTES, fileSize > MAX_TENSOR_BYTES / MAX_EXPANSION
+            ? MAX_TENSOR_BYTES : fileSize * MAX_EXPANSION)
+        : Math.min(MAX_TENSOR_BYTES, fileSize);
+    if (bytes > limit) {
+      throw new ConversionException(
+          file + ": weight '" + name + "' (dataset " + dataset.getPath() + ") declares shape "
+              + java.util.Arrays.toString(shape) + ", " + bytes + " bytes, but the HDF5 file holds"
+              + " only " + fileSize + " bytes" + (compressed ? " (compressed)" : "")
+              + ". The file is damaged or crafted; refusing to read it.");
+    }
   }
 
   private static ConversionException unsupported(Path file, String name, String type) {

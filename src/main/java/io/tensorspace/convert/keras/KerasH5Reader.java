@@ -78,10 +78,34 @@ public final class KerasH5Reader {
   }
 
   private static HdfFile open(Path file) throws ConversionException {
+    HdfFile hdf;
     try {
-      return new HdfFile(file);
+      hdf = new HdfFile(file);
     } catch (HdfException e) {
       throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
+    }
+    try {
+      checkComplete(file, hdf);
+    } catch (ConversionException | RuntimeException e) {
+      hdf.close();
+      throw e;
+    }
+    return hdf;
+  }
+
+  /** A file shorter than its superblock's end-of-file address was cut short (as HDF5 refuses). */
+  private static void checkComplete(Path file, HdfFile hdf) throws ConversionException {
+    long base = hdf.getUserBlockSize();
+    long end;
+    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
+      end = io.jhdf.Superblock.readSuperblock(channel, base).getEndOfFileAddress();
+    } catch (IOException e) {
+      throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
+    }
+    if (end > 0 && end != -1 && hdf.size() < base + end) {
+      throw new ConversionException(file + " is truncated: its HDF5 superblock says it ends at byte "
+          + (base + end) + ", but the file has only " + hdf.size() + " bytes. Download or copy it"
+          + " again.");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tensorspace.maven;
 
 import java.io.File;
+import java.util.List;
 
 /**
  * One {@code <model>} of the {@code <models>} list.
@@ -22,6 +23,12 @@ public class Model {
 
   /** Comma-separated layer names or class names (e.g. {@code Dropout}) to leave out. */
   private String excludeLayers;
+
+  /** Also write an {@code index.html} that shows the model in TensorSpace; default: the goal's {@code preview}. */
+  private Boolean preview;
+
+  /** How TensorSpace draws single layers (colour, Output1d labels...), one {@code <layer>} each. */
+  private List<LayerView> layers;
 
   public String getName() {
     return name;
@@ -61,5 +68,21 @@ public class Model {
 
   public void setExcludeLayers(String excludeLayers) {
     this.excludeLayers = excludeLayers;
+  }
+
+  public Boolean getPreview() {
+    return preview;
+  }
+
+  public void setPreview(Boolean preview) {
+    this.preview = preview;
+  }
+
+  public List<LayerView> getLayers() {
+    return layers;
+  }
+
+  public void setLayers(List<LayerView> layers) {
+    this.layers = layers;
   }
 }

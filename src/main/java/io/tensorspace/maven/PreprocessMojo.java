@@ -4,6 +4,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.incremental.UpToDateCheck;
+import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.write.Quantize;
 import java.io.File;
@@ -82,6 +83,20 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   @Parameter(defaultValue = "${project.build.directory}/tensorspace-state")
   private File stateDirectory;
 
+  /**
+   * Also write an {@code index.html} preview page beside each model (a {@code <model>} can say
+   * otherwise with its own {@code <preview>}).
+   */
+  @Parameter(property = "tensorspace.preview", defaultValue = "false")
+  private boolean preview;
+
+  /**
+   * URL prefix the preview page loads TensorSpace, three.js, tween.js and TensorFlow.js from, as
+   * {@code <prefix><package>@<version>/<file>}; default jsDelivr's npm mirror.
+   */
+  @Parameter(property = "tensorspace.previewLibraries")
+  private String previewLibraries;
+
   /** Converts every model even when nothing changed since the last build. */
   @Parameter(property = "tensorspace.force", defaultValue = "false")
   private boolean force;
@@ -128,7 +143,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         commaList(model.getOutputLayers()),
         commaList(model.getExcludeLayers()),
         shardSizeBytes)
-        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer);
+        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
+        .withTensorSpace(tensorSpaceOptions(model));
     run(() -> {
       OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
       return null;
@@ -181,6 +197,18 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       }
     }
     return folders;
+  }
+
+  private TensorSpaceOptions tensorSpaceOptions(Model model) {
+    Map<String, TensorSpaceOptions.LayerOverride> layers = new LinkedHashMap<>();
+    if (model.getLayers() != null) {
+      for (LayerView view : model.getLayers()) {
+        layers.put(view.getName(), new TensorSpaceOptions.LayerOverride(view.getTensorSpaceClass(),
+            view.getColor(), commaList(view.getOutputs()), view.getInitStatus()));
+      }
+    }
+    boolean withPreview = model.getPreview() == null ? preview : model.getPreview();
+    return new TensorSpaceOptions(model.getName(), withPreview, previewLibraries, layers);
   }
 
   private void addResource(File base) {

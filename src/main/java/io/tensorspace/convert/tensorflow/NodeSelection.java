@@ -22,10 +22,13 @@ final class NodeSelection {
       "DepthwiseConv2dNative", "_FusedConv2D", "FusedDepthwiseConv2dNative", "Conv2DBackpropInput",
       "MatMul", "BatchMatMul", "BatchMatMulV2", "_FusedMatMul", "MaxPool", "AvgPool", "MaxPool3D",
       "AvgPool3D", "Softmax", "LogSoftmax");
-  /** Element-wise ops that finish an anchor's layer (bias, normalisation, activation). */
+  /**
+   * Element-wise ops that finish an anchor's layer (bias, normalisation, activation); a softmax
+   * right after a MatMul is that layer's activation, not a layer of its own.
+   */
   static final Set<String> FOLLOWERS = Set.of("BiasAdd", "Add", "AddV2", "Relu", "Relu6", "Elu",
       "Selu", "Sigmoid", "Tanh", "LeakyRelu", "Softplus", "Prelu", "FusedBatchNorm",
-      "FusedBatchNormV2", "FusedBatchNormV3");
+      "FusedBatchNormV2", "FusedBatchNormV3", "Softmax", "LogSoftmax");
   /** Ops that are plumbing rather than a layer's result. */
   private static final Set<String> PLUMBING = Set.of("Const", "Identity", "IdentityN", "NoOp",
       "Placeholder", "PlaceholderWithDefault", "StopGradient", "Snapshot", "Shape", "ShapeN", "Rank",
@@ -121,33 +124,22 @@ final class NodeSelection {
     }
     Set<String> picked = new LinkedHashSet<>();
     if (keras(anchors)) {
-      Map<String, String> lastInScope = new LinkedHashMap<>();
+      // Keras layer scopes sit at one depth ([call/]model/layer): the depth most anchors have.
+      // Deeper scopes (flatten/Reshape, dense/Tensordot) belong to their layer; ops above that
+      // depth (raw TF ops in a functional model, e.g. model/Cast) are layers of their own.
+      int depth = layerDepth(anchors);
+      Map<String, String> layers = new LinkedHashMap<>();
       for (String name : order) {
         NodeDef node = graph.node(name);
-        String scope = scope(name);
-        if (scope.isEmpty() || PLUMBING.contains(node.getOp()) || blockers.containsKey(name)) {
+        if (PLUMBING.contains(node.getOp()) || blockers.containsKey(name)) {
           continue;
         }
-        lastInScope.put(scope, name);
+        String[] parts = scope(name).isEmpty() ? new String[0] : scope(name).split("/");
+        String layer = parts.length >= depth
+            ? String.join("/", java.util.Arrays.copyOf(parts, depth)) : name;
+        layers.put(layer, name);
       }
-      // a scope nested in another (dense/Tensordot inside dense) belongs to the outer layer
-      Map<String, String> layers = new LinkedHashMap<>();
-      for (Map.Entry<String, String> e : lastInScope.entrySet()) {
-        String layer = e.getKey();
-        for (String other : lastInScope.keySet()) {
-          if (layer.startsWith(other + "/") && other.length() < layer.length()
-              && hasAnchorIn(anchors, other)) {
-            layer = other;
-          }
-        }
-        String current = layers.get(layer);
-        if (current == null || position.get(e.getValue()) > position.get(current)) {
-          layers.put(layer, e.getValue());
-        }
-      }
-      List<String> chosen = new ArrayList<>(layers.values());
-      chosen.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
-      picked.addAll(chosen);
+      picked.addAll(layers.values());
     } else {
       Map<String, List<String>> consumers = graph.consumers();
       for (String anchor : anchors) {
@@ -168,13 +160,20 @@ final class NodeSelection {
     return out;
   }
 
-  private boolean hasAnchorIn(List<String> anchors, String scope) {
-    for (String a : anchors) {
-      if (a.startsWith(scope + "/")) {
-        return true;
+  private static int layerDepth(List<String> anchors) {
+    Map<Integer, Integer> counts = new java.util.TreeMap<>();
+    for (String anchor : anchors) {
+      counts.merge(scope(anchor).split("/").length, 1, Integer::sum);
+    }
+    int best = 1;
+    int bestCount = -1;
+    for (Map.Entry<Integer, Integer> e : counts.entrySet()) {
+      if (e.getValue() > bestCount) {
+        best = e.getKey();
+        bestCount = e.getValue();
       }
     }
-    return false;
+    return best;
   }
 
   /**

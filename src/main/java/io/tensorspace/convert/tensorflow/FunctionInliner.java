@@ -70,6 +70,9 @@ final class FunctionInliner {
       for (String call : calls) {
         inline(graph.node(call), call.equals(unprefixed));
       }
+      // only the outermost call keeps its body's names: a nested call of the same name
+      // (StatefulPartitionedCall inside the signature wrapper) gets its prefix
+      unprefixed = null;
     }
   }
 

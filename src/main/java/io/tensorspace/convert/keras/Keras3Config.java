@@ -192,10 +192,19 @@ final class Keras3Config {
       if (MODELS.contains(className)) {
         normaliseModel(layer);
       }
-      for (String wrapped : List.of("layer", "backward_layer")) {
-        if (config.get(wrapped) instanceof ObjectNode inner) {
-          normaliseLayer(inner);
+      if (config.get("layer") instanceof ObjectNode inner) {
+        normaliseLayer(inner);
+        if (className.equals("Bidirectional")
+            && inner.path("config") instanceof ObjectNode innerConfig
+            && innerConfig.path("name").asText().startsWith("forward_")) {
+          // Keras 3 stores the already-prefixed forward layer; tfjs (like Keras 2) adds
+          // forward_/backward_ itself, and binds <bidi>/forward_<inner>/kernel
+          innerConfig.put("name", innerConfig.path("name").asText().substring("forward_".length()));
         }
+      }
+      if (className.equals("Bidirectional")) {
+        // tfjs builds the backward layer from the forward one (go_backwards flipped)
+        config.remove("backward_layer");
       }
     }
     if (layer.get("inbound_nodes") instanceof ArrayNode nodes) {
@@ -231,6 +240,40 @@ final class Keras3Config {
           .add(kwargs.deepCopy());
     }
     return call;
+  }
+
+  /**
+   * The tfjs name of a weight in a Keras 3 legacy {@code .h5}, given its variable path without
+   * the model prefix: Keras 3 scopes a TimeDistributed weight by the wrapped layer
+   * ({@code td/dense/kernel}, tfjs binds {@code td/kernel}) and names the DepthwiseConv kernel
+   * {@code kernel} (tfjs: {@code depthwise_kernel}).
+   *
+   * @param layer the normalised top-level layer holding the weight
+   */
+  static String legacyWeightName(JsonNode layer, String name) {
+    List<String> parts = new ArrayList<>(List.of(name.split("/")));
+    JsonNode owner = layer;
+    if (MODELS.contains(layer.path("class_name").asText()) && parts.size() >= 2) {
+      JsonNode config = layer.path("config");
+      for (JsonNode inner : config.isArray() ? config : config.path("layers")) {
+        if (inner.path("config").path("name").asText(inner.path("name").asText())
+            .equals(parts.get(0))) {
+          owner = inner;
+          break;
+        }
+      }
+    }
+    String className = owner.path("class_name").asText();
+    if (className.equals("TimeDistributed") && parts.size() >= 3) {
+      parts.remove(1);
+    }
+    String wrapped = className.equals("TimeDistributed")
+        ? owner.path("config").path("layer").path("class_name").asText() : className;
+    if ((wrapped.equals("DepthwiseConv2D") || wrapped.equals("DepthwiseConv1D"))
+        && parts.get(parts.size() - 1).equals("kernel")) {
+      parts.set(parts.size() - 1, "depthwise_kernel");
+    }
+    return String.join("/", parts);
   }
 
   private static void collectTensors(JsonNode node, List<JsonNode> into) {

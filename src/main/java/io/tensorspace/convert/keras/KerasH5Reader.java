@@ -179,6 +179,9 @@ public final class KerasH5Reader {
           if (nested) {
             name = WeightNames.withoutPrefix(name, layer + "/");
           }
+          if (layerConfig != null) {
+            name = Keras3Config.legacyWeightName(layerConfig, name);
+          }
         }
         Weight weight = H5Tensor.weight(file, WeightNames.tfjsName(layer, nested, name), dataset);
         if (theano && KernelFlip.applies(className, weight)) {

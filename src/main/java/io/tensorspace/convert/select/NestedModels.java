@@ -145,17 +145,24 @@ public final class NestedModels {
       redirect((ArrayNode) triple, nestedName, innerOutputs, names);
     }
 
-    List<Weight> nestedWeights = weights.remove(nestedName);
-    if (nestedWeights != null) {
-      for (Weight weight : nestedWeights) {
+    // the inner layers' weights take the nested model's place in the manifest order
+    Map<String, List<Weight>> reordered = new LinkedHashMap<>();
+    for (Map.Entry<String, List<Weight>> entry : weights.entrySet()) {
+      if (!entry.getKey().equals(nestedName)) {
+        reordered.computeIfAbsent(entry.getKey(), k -> new ArrayList<>()).addAll(entry.getValue());
+        continue;
+      }
+      for (Weight weight : entry.getValue()) {
         int slash = weight.name().indexOf('/');
         String innerLayer = slash < 0 ? weight.name() : weight.name().substring(0, slash);
         String owner = names.getOrDefault(innerLayer, innerLayer);
         Weight named = owner.equals(innerLayer) ? weight
             : weight.renamed(owner + weight.name().substring(slash));
-        weights.computeIfAbsent(owner, k -> new ArrayList<>()).add(named);
+        reordered.computeIfAbsent(owner, k -> new ArrayList<>()).add(named);
       }
     }
+    weights.clear();
+    weights.putAll(reordered);
   }
 
   private static void redirect(ArrayNode entry, String nestedName, List<JsonNode> innerOutputs,

@@ -126,15 +126,14 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       throw new MojoFailureException(
           "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
     }
-    Converter converter = new Converter();
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     for (Map.Entry<Model, File> entry : targets.entrySet()) {
-      convert(converter, upToDate, entry.getKey(), entry.getValue());
+      convert(upToDate, entry.getKey(), entry.getValue());
     }
     addResource(base);
   }
 
-  private void convert(Converter converter, UpToDateCheck upToDate, Model model, File target)
+  private void convert(UpToDateCheck upToDate, Model model, File target)
       throws MojoExecutionException, MojoFailureException {
     ConversionRequest request = new ConversionRequest(
         model.getSource().toPath(),
@@ -157,6 +156,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
     ConversionResult result = run(() -> {
       upToDate.forget(request);
+      Converter converter =
+          new Converter(new ProgressLog(getLog(), model.getName(), System::nanoTime));
       ConversionResult converted = converter.convert(request);
       upToDate.record(request);
       return converted;

@@ -8,6 +8,7 @@ import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.GraphModelWriter;
+import io.tensorspace.convert.write.Quantize;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,14 +58,41 @@ public final class GraphConverter {
 
   public ConversionResult convert(ConversionRequest request)
       throws ConversionException, IOException {
-    try (GraphModel model = read(request.source(), request.outputLayers())) {
+    if (request.weights() != null) {
+      throw new ConversionException(request.source() + " is a TensorFlow graph that holds its own"
+          + " weights; remove <weights> (" + request.weights() + ").");
+    }
+    try (GraphModel model = read(request.source(), request.outputLayers(),
+        request.excludeLayers())) {
       AtomicLong bytes = new AtomicLong();
       GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes());
       new AtomicDirectory(request.outputDirectory(), GraphModelWriter::writes)
           .write(directory -> bytes.set(writer.write(model, directory)));
-      return new ConversionResult(request.outputDirectory(), model.outputNodes(), bytes.get());
+      List<String> warnings = new ArrayList<>();
+      if (request.quantize() != Quantize.NONE) {
+        warnings.add("quantize " + request.quantize().jsonName() + " is not applied to"
+            + " TensorFlow graph-models yet; " + request.source() + " was written unquantized.");
+      }
+      if (request.splitWeightsByLayer()) {
+        warnings.add("splitWeightsByLayer does not apply to TensorFlow graph-models (a graph has"
+            + " no layers); its weights were written as one group.");
+      }
+      String minimumTfjs = ConversionResult.BASELINE_TFJS;
+      for (NodeDef node : model.graph().getNodeList()) {
+        if (!TfjsOps.inTfjs1(node.getOp()) && TfjsOps.supported(node.getOp())) {
+          warnings.add("node '" + node.getName() + "' uses op '" + node.getOp() + "', which"
+              + " TensorFlow.js 1.x (bundled with TensorSpace 0.6) does not run; load the model"
+              + " with TensorFlow.js 4.");
+          minimumTfjs = TFJS_4;
+        }
+      }
+      return new ConversionResult(request.outputDirectory(), model.outputNodes(), bytes.get(),
+          warnings, minimumTfjs);
     }
   }
+
+  /** The newest TensorFlow.js this plugin checks graph-models in (its op list comes from it). */
+  static final String TFJS_4 = "4.22.0";
 
   /**
    * Reads, selects and prunes. The caller closes the model once it is written.
@@ -73,9 +101,20 @@ public final class GraphConverter {
    */
   public GraphModel read(Path source, List<String> outputNodes)
       throws ConversionException, IOException {
+    return read(source, outputNodes, List.of());
+  }
+
+  /**
+   * Reads, selects and prunes. The caller closes the model once it is written.
+   *
+   * @param outputNodes node names in the user's order; empty for the default visual set
+   * @param exclude node names or op types to leave out of the default set
+   */
+  public GraphModel read(Path source, List<String> outputNodes, List<String> exclude)
+      throws ConversionException, IOException {
     TfGraph graph = GraphSources.read(source, signature, tags);
     try {
-      return finish(graph, outputNodes);
+      return finish(graph, outputNodes, exclude);
     } catch (ConversionException | IOException | RuntimeException e) {
       closeQuietly(graph, e);
       throw e;
@@ -93,7 +132,7 @@ public final class GraphConverter {
     }
   }
 
-  private GraphModel finish(TfGraph graph, List<String> requested)
+  private GraphModel finish(TfGraph graph, List<String> requested, List<String> exclude)
       throws ConversionException, IOException {
     normalize(graph);
     NodeSelection selection = new NodeSelection(graph);
@@ -105,8 +144,9 @@ public final class GraphConverter {
           throw NodeSelection.unsupported(graph, blocker, Tensors.node(root));
         }
       }
-      outputs = selection.defaults();
-      if (outputs.isEmpty()) {
+      outputs = new ArrayList<>(selection.defaults());
+      outputs.removeIf(name -> exclude.contains(name) || exclude.contains(graph.node(name).getOp()));
+      if (outputs.isEmpty() && exclude.isEmpty()) {
         // no layer-like op (e.g. a tf.Module computing 3*x): expose what the model computes
         outputs = new ArrayList<>();
         for (String root : roots(graph)) {

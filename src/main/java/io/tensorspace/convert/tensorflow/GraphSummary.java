@@ -39,6 +39,20 @@ public final class GraphSummary {
     return rows;
   }
 
+  public String source() {
+    return source;
+  }
+
+  /**
+   * The rows in the layer-summary shape ({@code ModelSummary.Row}): op as class, the name scope
+   * in place of inbound layers, no parameter count (a node's weights are separate Const nodes).
+   */
+  public List<io.tensorspace.convert.summary.ModelSummary.Row> asLayerRows() {
+    return rows.stream().map(r -> new io.tensorspace.convert.summary.ModelSummary.Row(
+        (r.suggested() ? "* " : "") + r.name(), r.op(), r.shape(), 0L,
+        r.scope().isEmpty() ? List.of() : List.of(r.scope()))).toList();
+  }
+
   /** The nodes the default selection exposes, in order. */
   public List<String> suggested() {
     return rows.stream().filter(Row::suggested).map(Row::name).toList();

@@ -1,0 +1,66 @@
+package io.tensorspace.convert.tensorflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.ModelReaders;
+import io.tensorspace.convert.write.Quantize;
+import io.tensorspace.testing.ModelCorpus;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The product entry point sends TensorFlow graphs here, recognised by content. */
+class ConverterDispatchTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void graphSourcesAreRecognisedAndKerasOnesAreNot() throws Exception {
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("savedmodel/tsc-test-tf1-lenet-saved").dir()));
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("savedmodel/dl4j-saved-model-counter").dir()));
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("frozen-pb/dl4j-lenet-frozen").mainPath()));
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("tfjs-graph/tfjs-rn-graph-model").mainPath()));
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("golden/tsc-tf-graph-lenet").mainPath()));
+    assertTrue(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("golden/tsp-preprocess-tensorflow").mainPath()));
+    assertFalse(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("golden/tsc-keras-combined-mnist").mainPath()));
+    assertFalse(ModelReaders.isTensorFlowGraph(ModelCorpus.byId("keras2-h5/tensorspace-keras-mnist").mainPath()));
+    assertFalse(ModelReaders.isTensorFlowGraph(tmp));
+  }
+
+  @Test
+  void converterWritesAGraphModelForASavedModelFolder() throws Exception {
+    Path out = tmp.resolve("lenet");
+    ConversionRequest request = new ConversionRequest(
+        ModelCorpus.byId("savedmodel/tensorspace-tf1-lenet-saved").dir(), null, out,
+        List.of(), List.of("MyMaxPooling2D_1", "MaxPool"), ConversionRequest.DEFAULT_SHARD_SIZE,
+        Quantize.UINT8, List.of(), false);
+    ConversionResult result = new Converter().convert(request);
+    assertEquals(List.of("MyConv2D_1", "MyConv2D_2", "MyDense_1", "MyDense_2", "MySoftMax"),
+        result.outputs(), "excludeLayers takes node names and op types out of the default set");
+    assertEquals("graph-model",
+        new ObjectMapper().readTree(out.resolve("model.json").toFile()).path("format").asText());
+    assertTrue(result.warnings().stream().anyMatch(w -> w.contains("unquantized")), result.warnings().toString());
+    assertTrue(result.weightBytes() > 200_000);
+    assertTrue(result.loadsInTfjs1());
+  }
+
+  @Test
+  void aSeparateWeightsFileIsRefused() {
+    ConversionRequest request = new ConversionRequest(
+        ModelCorpus.byId("frozen-pb/dl4j-ae-00").mainPath(),
+        ModelCorpus.byId("frozen-pb/dl4j-ae-00").mainPath(), tmp.resolve("x"), List.of(), List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE);
+    ConversionException e = assertThrows(ConversionException.class,
+        () -> new Converter().convert(request));
+    assertTrue(e.getMessage().contains("remove <weights>"), e.getMessage());
+  }
+}

@@ -1,52 +1,253 @@
 package io.tensorspace.convert.tensorflow;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.NodeDef;
+import org.tensorflow.proto.TensorProto;
 import org.tensorflow.proto.TensorShapeProto;
 
 /**
- * Output shapes for the summary, from what the graph records: {@code _output_shapes} (written by
- * TF1), placeholder and constant shapes, and the ops that keep their input's shape. Unknown
- * dimensions print as -1; shapes that cannot be known without running the graph print as ?.
+ * Output shapes for the summary, so users can pick nodes without running the graph: what the graph
+ * records ({@code _output_shapes}, placeholder and constant shapes), carried through the ops
+ * visualised models are made of (convolution, pooling, MatMul, reshape, element-wise, concat).
+ * Unknown dimensions are -1; a shape that cannot be known without running the graph is absent.
  */
 final class ShapeInference {
-  private static final java.util.Set<String> SAME_SHAPE = java.util.Set.of("Relu", "Relu6", "Elu",
-      "Selu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "BiasAdd", "Identity", "LeakyRelu",
-      "Softplus", "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "LRN", "Neg", "Exp",
-      "Sqrt", "Rsqrt", "Square", "Abs", "StopGradient", "Snapshot", "Cast", "ClipByValue");
+  private static final Set<String> SAME_SHAPE = Set.of("Relu", "Relu6", "Elu", "Selu", "Sigmoid",
+      "Tanh", "Softmax", "LogSoftmax", "BiasAdd", "Identity", "LeakyRelu", "Softplus",
+      "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", "LRN", "Neg", "Exp", "Sqrt", "Rsqrt",
+      "Square", "Abs", "StopGradient", "Snapshot", "Cast", "ClipByValue", "Floor", "Ceil", "Round",
+      "Log", "Reciprocal", "Sign", "Erf", "Prelu");
+  private static final Set<String> BROADCAST = Set.of("Add", "AddV2", "Sub", "Mul", "RealDiv",
+      "Div", "Maximum", "Minimum", "Pow", "SquaredDifference", "FloorDiv", "FloorMod", "DivNoNan");
+  private static final Set<String> CONV = Set.of("Conv2D", "_FusedConv2D",
+      "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative");
+  private static final Set<String> POOL = Set.of("MaxPool", "AvgPool");
 
-  private ShapeInference() {}
+  private final TfGraph graph;
+  private final Map<String, List<Long>> shapes = new HashMap<>();
+
+  private ShapeInference(TfGraph graph) {
+    this.graph = graph;
+  }
 
   static Map<String, String> infer(TfGraph graph) {
-    Map<String, List<Long>> shapes = new HashMap<>();
+    ShapeInference inference = new ShapeInference(graph);
     for (String name : graph.topologicalOrder()) {
-      NodeDef node = graph.node(name);
-      List<Long> shape = recorded(node);
-      if (shape == null && SAME_SHAPE.contains(node.getOp()) && node.getInputCount() > 0) {
-        shape = shapes.get(Tensors.node(node.getInput(0)));
+      List<Long> shape;
+      try {
+        shape = inference.shape(graph.node(name));
+      } catch (RuntimeException e) {
+        shape = null; // an odd attr only costs the summary a shape
       }
       if (shape != null) {
-        shapes.put(name, shape);
+        inference.shapes.put(name, shape);
       }
     }
     Map<String, String> out = new HashMap<>();
-    shapes.forEach((k, v) -> out.put(k, v.toString()));
+    inference.shapes.forEach((k, v) -> out.put(k, v.toString()));
     return out;
   }
 
-  private static List<Long> recorded(NodeDef node) {
-    AttrValue shapes = node.getAttrMap().get("_output_shapes");
-    if (shapes != null && shapes.getList().getShapeCount() > 0) {
-      return dims(shapes.getList().getShape(0));
+  private List<Long> input(NodeDef node, int i) {
+    int k = -1;
+    for (String input : node.getInputList()) {
+      if (!Tensors.isControl(input) && ++k == i) {
+        return Tensors.index(input) == 0 ? shapes.get(Tensors.node(input)) : null;
+      }
     }
-    if (node.getOp().startsWith("Placeholder") && node.containsAttr("shape")) {
+    return null;
+  }
+
+  private List<Long> shape(NodeDef node) {
+    AttrValue recorded = node.getAttrMap().get("_output_shapes");
+    if (recorded != null && recorded.getList().getShapeCount() > 0) {
+      return dims(recorded.getList().getShape(0));
+    }
+    String op = node.getOp();
+    if (op.startsWith("Placeholder") && node.containsAttr("shape")) {
       return dims(node.getAttrOrThrow("shape").getShape());
     }
-    if (node.getOp().equals("Const") && node.containsAttr("value")) {
+    if (op.equals("Const") && node.containsAttr("value")) {
       return dims(node.getAttrOrThrow("value").getTensor().getTensorShape());
+    }
+    List<Long> x = input(node, 0);
+    if (SAME_SHAPE.contains(op)) {
+      return x;
+    }
+    if (BROADCAST.contains(op)) {
+      return broadcast(x, input(node, 1));
+    }
+    if (CONV.contains(op) || POOL.contains(op)) {
+      return window(node, x, POOL.contains(op) ? null : input(node, 1));
+    }
+    if (op.equals("MatMul") || op.equals("_FusedMatMul")) {
+      List<Long> y = input(node, 1);
+      if (x == null || y == null || x.size() != 2 || y.size() != 2) {
+        return null;
+      }
+      boolean ta = node.getAttrOrDefault("transpose_a", AttrValue.getDefaultInstance()).getB();
+      boolean tb = node.getAttrOrDefault("transpose_b", AttrValue.getDefaultInstance()).getB();
+      return List.of(x.get(ta ? 1 : 0), y.get(tb ? 0 : 1));
+    }
+    if (op.equals("Reshape")) {
+      return reshape(x, constant(node, 1));
+    }
+    if (op.equals("Transpose")) {
+      List<Long> perm = constant(node, 1);
+      if (x != null && perm == null && x.size() == 2) {
+        // a perm computed in the graph (Rank/Range/Sub) is tf.transpose's default: reversed axes
+        perm = List.of(1L, 0L);
+      }
+      if (x == null || perm == null || perm.size() != x.size()) {
+        return null;
+      }
+      List<Long> out = new ArrayList<>();
+      for (long p : perm) {
+        out.add(x.get((int) p));
+      }
+      return out;
+    }
+    if (op.equals("ConcatV2")) {
+      return concat(node);
+    }
+    return null;
+  }
+
+  /** Convolution and pooling outputs: SAME is ceil(in / stride), VALID ceil((in - k + 1) / s). */
+  private List<Long> window(NodeDef node, List<Long> x, List<Long> filter) {
+    if (x == null || x.size() != 4) {
+      return null;
+    }
+    boolean nchw = node.getAttrOrDefault("data_format", AttrValue.getDefaultInstance()).getS()
+        .toStringUtf8().equals("NCHW");
+    int h = nchw ? 2 : 1;
+    int w = nchw ? 3 : 2;
+    int c = nchw ? 1 : 3;
+    List<Long> strides = node.getAttrOrThrow("strides").getList().getIList();
+    String padding = node.getAttrOrThrow("padding").getS().toStringUtf8();
+    long kh;
+    long kw;
+    long channels;
+    if (filter == null) {
+      List<Long> ksize = node.getAttrOrThrow("ksize").getList().getIList();
+      kh = ksize.get(h);
+      kw = ksize.get(w);
+      channels = x.get(c);
+    } else {
+      if (filter.size() != 4) {
+        return null;
+      }
+      kh = filter.get(0);
+      kw = filter.get(1);
+      channels = node.getOp().contains("Depthwise") ? mul(filter.get(2), filter.get(3))
+          : filter.get(3);
+    }
+    List<Long> out = new ArrayList<>(x);
+    out.set(h, spatial(x.get(h), kh, strides.get(h), padding));
+    out.set(w, spatial(x.get(w), kw, strides.get(w), padding));
+    out.set(c, channels);
+    return out;
+  }
+
+  private static long spatial(long in, long k, long stride, String padding) {
+    if (in < 0 || k < 0) {
+      return -1;
+    }
+    long span = padding.equals("VALID") ? in - k + 1 : in;
+    return (span + stride - 1) / stride;
+  }
+
+  private static long mul(long a, long b) {
+    return a < 0 || b < 0 ? -1 : a * b;
+  }
+
+  private static List<Long> broadcast(List<Long> a, List<Long> b) {
+    if (a == null || b == null) {
+      return null;
+    }
+    int rank = Math.max(a.size(), b.size());
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < rank; i++) {
+      int ia = i - (rank - a.size());
+      int ib = i - (rank - b.size());
+      long da = ia < 0 ? 1 : a.get(ia);
+      long db = ib < 0 ? 1 : b.get(ib);
+      out.add(da == 1 ? db : db == 1 ? da : da < 0 ? db : da);
+    }
+    return out;
+  }
+
+  private static List<Long> reshape(List<Long> x, List<Long> target) {
+    if (target == null) {
+      return null;
+    }
+    List<Long> out = new ArrayList<>(target);
+    int unknown = out.indexOf(-1L);
+    if (unknown >= 0 && x != null && !x.contains(-1L)) {
+      long total = 1;
+      for (long d : x) {
+        total *= d;
+      }
+      long known = 1;
+      for (long d : out) {
+        known *= d == -1 ? 1 : d;
+      }
+      out.set(unknown, known == 0 ? 0 : total / known);
+    }
+    return out;
+  }
+
+  private List<Long> concat(NodeDef node) {
+    int n = (int) node.getAttrOrDefault("N", AttrValue.getDefaultInstance()).getI();
+    List<Long> axis = constant(node, n);
+    List<Long> first = input(node, 0);
+    if (axis == null || axis.size() != 1 || first == null) {
+      return null;
+    }
+    int a = (int) (axis.get(0) < 0 ? axis.get(0) + first.size() : axis.get(0));
+    List<Long> out = new ArrayList<>(first);
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      List<Long> s = input(node, i);
+      if (s == null || s.size() != first.size()) {
+        return null;
+      }
+      sum = s.get(a) < 0 || sum < 0 ? -1 : sum + s.get(a);
+    }
+    out.set(a, sum);
+    return out;
+  }
+
+  /** The int values of a small constant input (shape and axis arguments), or null. */
+  private List<Long> constant(NodeDef node, int i) {
+    int k = -1;
+    for (String input : node.getInputList()) {
+      if (Tensors.isControl(input) || ++k != i) {
+        continue;
+      }
+      NodeDef c = graph.node(Tensors.node(input));
+      if (c == null || !c.getOp().equals("Const") || graph.frozen.containsKey(c.getName())) {
+        return null;
+      }
+      TensorProto t = c.getAttrOrThrow("value").getTensor();
+      long count = TensorValues.elements(TensorValues.dims(t.getTensorShape()));
+      byte[] bytes = TensorValues.fromProto(t);
+      if (bytes == null || count > 16 || bytes.length != count * 4) {
+        return null;
+      }
+      ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+      List<Long> out = new ArrayList<>();
+      for (int j = 0; j < count; j++) {
+        out.add((long) buffer.getInt());
+      }
+      return out;
     }
     return null;
   }

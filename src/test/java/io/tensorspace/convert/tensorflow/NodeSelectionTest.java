@@ -164,4 +164,21 @@ class NodeSelectionTest {
         .summarize(source("tfjs-graph/tfjs-examples-predictive-prefetching"));
     assertTrue(keras.rows().stream().anyMatch(r -> r.scope().equals("StatefulPartitionedCall/model/dense")));
   }
+
+  @Test
+  void summaryShapesOfFrozenGraphsAgreeWithTheReferences() throws Exception {
+    for (String id : List.of("frozen-pb/tensorspace-lenet-frozen", "frozen-pb/tsc-test-lenet-frozen",
+        "frozen-pb/dl4j-mnist-00", "frozen-pb/dl4j-ae-00", "savedmodel/tsp-preprocess-tf1-lenet-saved")) {
+      CorpusCase c = ModelCorpus.byId(id);
+      GraphSummary summary = new GraphConverter().summarize(source(id));
+      java.util.Map<String, String> shapes = new java.util.HashMap<>();
+      summary.rows().forEach(r -> shapes.put(r.name(), r.shape()));
+      for (com.fasterxml.jackson.databind.JsonNode output : c.reference().path("outputs")) {
+        String name = output.path("layer").asText();
+        String expected = output.path("shape").toString().replace(",", ", ");
+        String actual = shapes.get(name).replace("-1", "1");
+        assertEquals(expected, actual, id + " " + name);
+      }
+    }
+  }
 }

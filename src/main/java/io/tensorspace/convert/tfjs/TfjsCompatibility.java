@@ -65,7 +65,8 @@ public final class TfjsCompatibility {
     ArrayNode layers = (ArrayNode) config.path("config").path("layers");
     Set<String> names = new LinkedHashSet<>();
     layers.forEach(layer -> names.add(layer.path("name").asText()));
-    Rewriting rewriting = new Rewriting(model.source(), names, Shapes.infer(model));
+    Map<String, List<Long>> shapes = Shapes.infer(model);
+    Rewriting rewriting = new Rewriting(model.source(), names, shapes);
     Map<String, List<Weight>> weights = new LinkedHashMap<>(model.weightsByLayer());
     ArrayNode rewritten = config.arrayNode();
     for (JsonNode node : layers) {
@@ -74,6 +75,7 @@ public final class TfjsCompatibility {
           layer.path("class_name").asText(), layer.path("class_name").asText());
       layer.put("class_name", className);
       String name = layer.path("name").asText();
+      UnfaithfulSettings.check(model.source(), layer, shapes);
       Rewriting.Replacement replacement =
           rewrite(rewriting, layer, weights.getOrDefault(name, List.of()));
       if (replacement == null) {

@@ -11,7 +11,7 @@ import java.util.Map;
  * from the one given. Everything else this converter writes loads in tfjs 1.x (checked with
  * 1.7.4), the line TensorSpace 0.6.1 ships.
  */
-final class TfjsVersions {
+public final class TfjsVersions {
   /** The tfjs line every other layer works in. */
   static final String BASELINE = "1.7.4";
 
@@ -66,7 +66,7 @@ final class TfjsVersions {
   }
 
   /** The highest of two dotted versions. */
-  static String max(String a, String b) {
+  public static String max(String a, String b) {
     String[] x = a.split("\\.");
     String[] y = b.split("\\.");
     for (int i = 0; i < Math.max(x.length, y.length); i++) {

@@ -66,8 +66,16 @@ public final class GraphConverter {
         request.excludeLayers())) {
       AtomicLong bytes = new AtomicLong();
       GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes());
-      new AtomicDirectory(request.outputDirectory(), GraphModelWriter::writes)
-          .write(directory -> bytes.set(writer.write(model, directory)));
+      try {
+        new AtomicDirectory(request.outputDirectory(), GraphModelWriter::writes)
+            .write(directory -> bytes.set(writer.write(model, directory)));
+      } catch (IOException e) {
+        // a checkpoint found damaged while its weights stream out is the user's input, not I/O
+        if (e.getCause() instanceof ConversionException input) {
+          throw input;
+        }
+        throw e;
+      }
       List<String> warnings = new ArrayList<>();
       if (request.quantize() != Quantize.NONE) {
         warnings.add("quantize " + request.quantize().jsonName() + " is not applied to"

@@ -44,6 +44,7 @@ public final class Converter {
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
     try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
+      ModelChecks.check(source);
       LayersModel compatible = new TfjsCompatibility().apply(InputFailures.guardWeights(source));
       LayersModel flat = new NestedModels().flatten(compatible);
       LayersModel selected =

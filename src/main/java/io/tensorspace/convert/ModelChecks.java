@@ -1,0 +1,238 @@
+package io.tensorspace.convert;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.model.Weight;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a model as read, before anything is written: the layer graph is well formed (unique
+ * names, inbound nodes that name existing layers, no cycle, inputs and outputs that exist) and the
+ * weights of common layers have the shapes their config gives. A model failing these loads in
+ * no TensorFlow.js; the message says which layer is wrong.
+ */
+public final class ModelChecks {
+  private static final Set<String> RNN = Set.of("LSTM", "GRU", "SimpleRNN");
+
+  private ModelChecks() {}
+
+  public static void check(LayersModel model) throws ConversionException {
+    String file = String.valueOf(model.source());
+    JsonNode config = model.modelConfig().path("config");
+    JsonNode layers = config.path("layers");
+    if (!layers.isArray() || layers.isEmpty()) {
+      throw new ConversionException(file + ": the model config has no layers.");
+    }
+    Map<String, JsonNode> byName = new HashMap<>();
+    for (JsonNode layer : layers) {
+      String name = layer.path("name").isTextual() ? layer.get("name").asText() : "";
+      if (!layer.isObject() || name.isEmpty() || !layer.path("class_name").isTextual()) {
+        throw new ConversionException(file + ": the model config has a layer without a name or"
+            + " class_name: " + abbreviate(layer));
+      }
+      if (byName.put(name, layer) != null) {
+        throw new ConversionException(file + ": two layers of the model config are named '" + name
+            + "'; layer names must be unique.");
+      }
+    }
+    Map<String, List<String>> inputsOf = new HashMap<>();
+    for (JsonNode layer : layers) {
+      String name = layer.get("name").asText();
+      JsonNode calls = layer.path("inbound_nodes");
+      List<String> inputs = new ArrayList<>();
+      boolean isInput = "InputLayer".equals(layer.get("class_name").asText());
+      if (!isInput && (!calls.isArray() || calls.isEmpty())) {
+        throw new ConversionException(file + ": layer '" + name + "' has no inputs (its"
+            + " inbound_nodes are missing, empty or damaged).");
+      }
+      for (JsonNode call : calls) {
+        if (!call.isArray() || call.isEmpty()) {
+          throw inbound(file, name, call);
+        }
+        for (JsonNode entry : call) {
+          String from = entry.path(0).isTextual() ? entry.get(0).asText() : null;
+          JsonNode source = from == null ? null : byName.get(from);
+          if (source == null || !entry.path(1).canConvertToInt() || !entry.path(2).canConvertToInt()
+              || entry.get(1).asInt() < 0 || entry.get(2).asInt() < 0) {
+            throw inbound(file, name, entry);
+          }
+          inputs.add(from);
+        }
+      }
+      inputsOf.put(name, inputs);
+    }
+    checkAcyclic(file, inputsOf);
+    for (String key : List.of("input_layers", "output_layers")) {
+      JsonNode triples = config.path(key);
+      if (!triples.isArray() || triples.isEmpty()) {
+        throw new ConversionException(file + ": the model config has no " + key + ".");
+      }
+      for (JsonNode triple : triples) {
+        String name = triple.path(0).asText(null);
+        if (name == null || !byName.containsKey(name)) {
+          throw new ConversionException(file + ": " + key + " names " + abbreviate(triple)
+              + ", which is not a layer of the model.");
+        }
+      }
+    }
+    for (JsonNode layer : layers) {
+      checkWeights(file, layer, model.weightsByLayer().getOrDefault(layer.get("name").asText(),
+          List.of()));
+    }
+  }
+
+  private static ConversionException inbound(String file, String layer, JsonNode entry) {
+    return new ConversionException(file + ": layer '" + layer + "' has an inbound node that names"
+        + " no layer of the model: " + abbreviate(entry) + ".");
+  }
+
+  private static void checkAcyclic(String file, Map<String, List<String>> inputsOf)
+      throws ConversionException {
+    Map<String, Integer> state = new HashMap<>();  // 1 = on the path, 2 = done
+    for (String start : inputsOf.keySet()) {
+      if (state.containsKey(start)) {
+        continue;
+      }
+      // iterative depth-first search: a crafted config may chain thousands of layers
+      List<String> path = new ArrayList<>();
+      List<Integer> next = new ArrayList<>();
+      path.add(start);
+      next.add(0);
+      state.put(start, 1);
+      while (!path.isEmpty()) {
+        int top = path.size() - 1;
+        String layer = path.get(top);
+        List<String> inputs = inputsOf.getOrDefault(layer, List.of());
+        int i = next.get(top);
+        if (i == inputs.size()) {
+          state.put(layer, 2);
+          path.remove(top);
+          next.remove(top);
+          continue;
+        }
+        next.set(top, i + 1);
+        String input = inputs.get(i);
+        Integer s = state.get(input);
+        if (s == null) {
+          state.put(input, 1);
+          path.add(input);
+          next.add(0);
+        } else if (s == 1) {
+          throw new ConversionException(file + ": the layers form a cycle through '" + input
+              + "' (its inbound_nodes lead back to it); a model's layers must form a graph"
+              + " without cycles.");
+        }
+      }
+    }
+  }
+
+  /** The weight shapes common layers must have, from their config. */
+  private static void checkWeights(String file, JsonNode layer, List<Weight> weights)
+      throws ConversionException {
+    String cls = layer.path("class_name").asText();
+    JsonNode config = layer.path("config");
+    String name = layer.get("name").asText();
+    Map<String, long[]> shapes = new HashMap<>();
+    for (Weight w : weights) {
+      String n = w.name();
+      shapes.put(n.substring(n.lastIndexOf('/') + 1), w.shape());
+    }
+    boolean known = cls.equals("Dense") || cls.matches("Conv[123]D") || RNN.contains(cls)
+        || cls.equals("Embedding") || cls.equals("BatchNormalization");
+    if (!known) {
+      return;
+    }
+    if (weights.isEmpty()) {
+      throw new ConversionException(file + ": layer '" + name + "' (" + cls + ") has no weights"
+          + " in the file; TensorFlow.js cannot load it. The weights are missing or belong to"
+          + " another model.");
+    }
+    String problem = null;
+    long[] kernel = shapes.get("kernel");
+    long[] bias = shapes.get("bias");
+    if (cls.equals("Dense")) {
+      long units = config.path("units").asLong(-1);
+      problem = lastDim(kernel, "kernel", units, 2);
+      problem = problem != null ? problem : vector(bias, "bias", units);
+    } else if (cls.matches("Conv[123]D")) {
+      int rank = cls.charAt(4) - '0';
+      long filters = config.path("filters").asLong(-1);
+      problem = lastDim(kernel, "kernel", filters, rank + 2);
+      problem = problem != null ? problem : vector(bias, "bias", filters);
+      JsonNode size = config.path("kernel_size");
+      for (int i = 0; problem == null && size.isArray() && i < rank && i < size.size(); i++) {
+        if (kernel[i] != size.get(i).asLong()) {
+          problem = "kernel " + Arrays.toString(kernel) + " does not match kernel_size " + size;
+        }
+      }
+    } else if (RNN.contains(cls)) {
+      long units = config.path("units").asLong(-1);
+      long gates = units * (cls.equals("LSTM") ? 4 : cls.equals("GRU") ? 3 : 1);
+      problem = lastDim(kernel, "kernel", gates, 2);
+      long[] recurrent = shapes.get("recurrent_kernel");
+      if (problem == null && recurrent != null
+          && !(recurrent.length == 2 && recurrent[0] == units && recurrent[1] == gates)) {
+        problem = "recurrent_kernel " + Arrays.toString(recurrent) + " is not [" + units + ", "
+            + gates + "]";
+      }
+      if (problem == null && bias != null && bias[bias.length - 1] != gates) {
+        problem = "bias " + Arrays.toString(bias) + " does not end in " + gates;
+      }
+    } else if (cls.equals("Embedding")) {
+      long[] table = shapes.get("embeddings");
+      long in = config.path("input_dim").asLong(-1);
+      long out = config.path("output_dim").asLong(-1);
+      if (table != null && !(table.length == 2 && table[0] == in && table[1] == out)) {
+        problem = "embeddings " + Arrays.toString(table) + " is not [" + in + ", " + out + "]";
+      }
+    } else {
+      long length = -1;
+      for (var e : shapes.entrySet()) {
+        if (e.getValue().length != 1 || (length >= 0 && e.getValue()[0] != length)) {
+          problem = "its weights are not vectors of one length: " + e.getKey() + " "
+              + Arrays.toString(e.getValue());
+          break;
+        }
+        length = e.getValue()[0];
+      }
+    }
+    boolean needsBias = !cls.equals("Embedding") && !cls.equals("BatchNormalization")
+        && config.path("use_bias").asBoolean(true);
+    if (problem == null && needsBias && bias == null) {
+      problem = "its config has use_bias but the file holds no bias";
+    }
+    if (problem != null) {
+      throw new ConversionException(file + ": the weights of layer '" + name + "' (" + cls
+          + ") do not fit its config: " + problem + ". The weights belong to another model or"
+          + " the file is damaged.");
+    }
+  }
+
+  private static String lastDim(long[] shape, String what, long expected, int rank) {
+    if (shape == null) {
+      return what + " is missing";
+    }
+    if (expected >= 0 && (shape.length != rank || shape[rank - 1] != expected)) {
+      return what + " " + Arrays.toString(shape) + " is not of rank " + rank + " ending in "
+          + expected;
+    }
+    return null;
+  }
+
+  private static String vector(long[] shape, String what, long expected) {
+    if (shape != null && expected >= 0 && !(shape.length == 1 && shape[0] == expected)) {
+      return what + " " + Arrays.toString(shape) + " is not [" + expected + "]";
+    }
+    return null;
+  }
+
+  private static String abbreviate(JsonNode node) {
+    String text = String.valueOf(node);
+    return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+  }
+}

@@ -34,13 +34,6 @@ public record GraphModel(
     outputNodes = List.copyOf(outputNodes);
   }
 
-  /** The same model exposing other nodes, with a pruned graph and its weights. */
-  public GraphModel with(GraphDef newGraph, List<Weight> newWeights, SignatureDef newSignature,
-      List<String> newOutputNodes) {
-    return new GraphModel(source, generatedBy, newGraph, newWeights, newSignature, newOutputNodes,
-        resources);
-  }
-
   @Override
   public void close() throws IOException {
     if (resources == null) {

@@ -6,6 +6,8 @@ import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorspace.NetworkDescription;
+import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.GraphModelWriter;
 import io.tensorspace.convert.write.Quantize;
@@ -62,13 +64,19 @@ public final class GraphConverter {
       throw new ConversionException(request.source() + " is a TensorFlow graph that holds its own"
           + " weights; remove <weights> (" + request.weights() + ").");
     }
-    try (GraphModel model = read(request.source(), request.outputLayers(),
-        request.excludeLayers())) {
+    Prepared prepared = prepare(request.source(), request.outputLayers(), request.excludeLayers());
+    try (GraphModel model = prepared.model()) {
       AtomicLong bytes = new AtomicLong();
       GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes());
       try {
-        new AtomicDirectory(request.outputDirectory(), GraphModelWriter::writes)
-            .write(directory -> bytes.set(writer.write(model, directory)));
+        new AtomicDirectory(request.outputDirectory(),
+            name -> GraphModelWriter.writes(name) || TensorSpaceFiles.writes(name))
+            .write(directory -> {
+              bytes.set(writer.write(model, directory));
+              // the TensorSpace companion files, for the same selected nodes in the same order
+              TensorSpaceFiles.write(prepared.description(), directory,
+                  request.outputDirectory().getFileName().toString(), request.tensorSpace());
+            });
       } catch (IOException e) {
         // a checkpoint found damaged while its weights stream out is the user's input, not I/O
         if (e.getCause() instanceof ConversionException input) {
@@ -120,6 +128,14 @@ public final class GraphConverter {
    */
   public GraphModel read(Path source, List<String> outputNodes, List<String> exclude)
       throws ConversionException, IOException {
+    return prepare(source, outputNodes, exclude).model();
+  }
+
+  /** A model ready to write, and its description for the TensorSpace companion files. */
+  private record Prepared(GraphModel model, NetworkDescription description) {}
+
+  private Prepared prepare(Path source, List<String> outputNodes, List<String> exclude)
+      throws ConversionException, IOException {
     TfGraph graph = GraphSources.read(source, signature, tags);
     try {
       return finish(graph, outputNodes, exclude);
@@ -140,7 +156,7 @@ public final class GraphConverter {
     }
   }
 
-  private GraphModel finish(TfGraph graph, List<String> requested, List<String> exclude)
+  private Prepared finish(TfGraph graph, List<String> requested, List<String> exclude)
       throws ConversionException, IOException {
     normalize(graph);
     NodeSelection selection = new NodeSelection(graph);
@@ -184,6 +200,8 @@ public final class GraphConverter {
       }
     }
     graph.retain(needed);
+    NetworkDescription description =
+        GraphDescription.of(graph, outputs, GraphModelWriter.MODEL_JSON);
 
     List<NodeDef> nodes = new ArrayList<>();
     List<Weight> weights = new ArrayList<>();
@@ -206,8 +224,8 @@ public final class GraphConverter {
     }
     GraphDef def = GraphDef.newBuilder().addAllNode(nodes)
         .setVersions(VersionDef.newBuilder().setProducer(graph.producer)).build();
-    return new GraphModel(graph.source, graph.generatedBy, def, weights, graph.signature, outputs,
-        graph.resources);
+    return new Prepared(new GraphModel(graph.source, graph.generatedBy, def, weights,
+        graph.signature, outputs, graph.resources), description);
   }
 
   /** What the model computes: the signature's outputs, else the graph's sinks. */

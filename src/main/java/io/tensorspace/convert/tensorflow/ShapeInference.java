@@ -38,6 +38,13 @@ final class ShapeInference {
   }
 
   static Map<String, String> infer(TfGraph graph) {
+    Map<String, String> out = new HashMap<>();
+    dims(graph).forEach((k, v) -> out.put(k, v.toString()));
+    return out;
+  }
+
+  /** Each node's first output shape, -1 for unknown dimensions; absent when unknown. */
+  static Map<String, List<Long>> dims(TfGraph graph) {
     ShapeInference inference = new ShapeInference(graph);
     for (String name : graph.topologicalOrder()) {
       List<Long> shape;
@@ -50,9 +57,7 @@ final class ShapeInference {
         inference.shapes.put(name, shape);
       }
     }
-    Map<String, String> out = new HashMap<>();
-    inference.shapes.forEach((k, v) -> out.put(k, v.toString()));
-    return out;
+    return inference.shapes;
   }
 
   private List<Long> input(NodeDef node, int i) {

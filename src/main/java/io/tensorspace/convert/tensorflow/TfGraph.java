@@ -131,8 +131,4 @@ final class TfGraph {
   List<NodeDef> nodeList() {
     return new ArrayList<>(nodes.values());
   }
-
-  static LinkedHashMap<String, String> mapOf() {
-    return new LinkedHashMap<>();
-  }
 }

@@ -164,7 +164,9 @@ public final class GraphConverter {
     if (requested.isEmpty()) {
       for (String root : roots(graph)) {
         String blocker = selection.blocker(root);
-        if (blocker != null) {
+        // a SavedModel without signature also holds its training and saving ops: only an
+        // inference graph must be fully runnable
+        if (blocker != null && !graph.mayHoldTraining) {
           throw NodeSelection.unsupported(graph, blocker, Tensors.node(root));
         }
       }
@@ -174,7 +176,7 @@ public final class GraphConverter {
         // no layer-like op (e.g. a tf.Module computing 3*x): expose what the model computes
         outputs = new ArrayList<>();
         for (String root : roots(graph)) {
-          if (!outputs.contains(Tensors.node(root))) {
+          if (!outputs.contains(Tensors.node(root)) && selection.blocker(root) == null) {
             outputs.add(Tensors.node(root));
           }
         }

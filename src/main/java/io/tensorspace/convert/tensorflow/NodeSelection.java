@@ -118,7 +118,7 @@ final class NodeSelection {
     }
     List<String> anchors = new ArrayList<>();
     for (String name : order) {
-      if (ANCHORS.contains(graph.node(name).getOp()) && !blockers.containsKey(name)) {
+      if (ANCHORS.contains(graph.node(name).getOp()) && inference(name)) {
         anchors.add(name);
       }
     }
@@ -131,7 +131,7 @@ final class NodeSelection {
       Map<String, String> layers = new LinkedHashMap<>();
       for (String name : order) {
         NodeDef node = graph.node(name);
-        if (PLUMBING.contains(node.getOp()) || blockers.containsKey(name)) {
+        if (PLUMBING.contains(node.getOp()) || !inference(name)) {
           continue;
         }
         String[] parts = scope(name).isEmpty() ? new String[0] : scope(name).split("/");
@@ -145,9 +145,16 @@ final class NodeSelection {
       for (String anchor : anchors) {
         String end = anchor;
         while (true) {
-          List<String> next = dataConsumers(end, consumers);
-          if (next.size() != 1 || !FOLLOWERS.contains(graph.node(next.get(0)).getOp())
-              || blockers.containsKey(next.get(0))) {
+          // the one consumer that finishes this layer: an activation, or a bias/normalisation
+          // whose other inputs are weights (an Add of two activations is a merge, not a bias);
+          // other consumers (accuracy ops, skip connections) do not end the chain
+          List<String> next = new ArrayList<>();
+          for (String c : dataConsumers(end, consumers)) {
+            if (FOLLOWERS.contains(graph.node(c).getOp()) && othersAreWeights(c, end)) {
+              next.add(c);
+            }
+          }
+          if (next.size() != 1) {
             break;
           }
           end = next.get(0);
@@ -198,9 +205,39 @@ final class NodeSelection {
     return true;
   }
 
+  /**
+   * Whether a node belongs to the forward pass tfjs can run: runnable, and (in a graph that may
+   * hold training ops) not in the {@code gradients} scope TensorFlow's optimizers build.
+   */
+  private boolean inference(String name) {
+    return !blockers.containsKey(name)
+        && !(graph.mayHoldTraining && (name.startsWith("gradients") || name.contains("/gradients")));
+  }
+
+  private boolean othersAreWeights(String node, String from) {
+    for (String input : graph.node(node).getInputList()) {
+      if (Tensors.isControl(input) || Tensors.node(input).equals(from)) {
+        continue;
+      }
+      NodeDef producer = graph.node(Tensors.node(input));
+      for (int hops = 0; producer != null && producer.getOp().equals("Identity") && hops < 8;
+          hops++) {
+        producer = graph.node(Tensors.node(producer.getInput(0)));
+      }
+      if (producer == null || !producer.getOp().equals("Const")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The forward-pass nodes reading {@code name}'s outputs. */
   private List<String> dataConsumers(String name, Map<String, List<String>> consumers) {
     List<String> out = new ArrayList<>();
     for (String c : consumers.getOrDefault(name, List.of())) {
+      if (!inference(c)) {
+        continue;
+      }
       NodeDef node = graph.node(c);
       for (String input : node.getInputList()) {
         if (!Tensors.isControl(input) && Tensors.node(input).equals(name) && !out.contains(c)) {

@@ -58,6 +58,7 @@ final class SavedModelReader {
           + "'; it has " + String.join(", ", available) + ". Set <signature> to one of them.");
     }
     String unprefixed = null;
+    graph.mayHoldTraining = sig == null;
     if (sig != null) {
       graph.signature = sig;
       Set<String> roots = new LinkedHashSet<>();

@@ -28,6 +28,8 @@ final class TfGraph {
   SignatureDef signature;
   /** True when the graph came from Keras, whose layer name scopes make the default selection. */
   boolean keras;
+  /** True for a SavedModel read without signature: its graph may hold training ops. */
+  boolean mayHoldTraining;
   int producer;
   AutoCloseable resources;
 

@@ -181,4 +181,21 @@ class NodeSelectionTest {
       }
     }
   }
+
+  @Test
+  void savedModelWithoutSignatureIgnoresItsTrainingOps() throws Exception {
+    Path copy = ModelCorpus.byId("savedmodel/tsc-test-tf1-lenet-saved").copyTo(tmp.resolve("m"));
+    Path pb = copy.resolve("saved_model.pb");
+    org.tensorflow.proto.SavedModel model =
+        org.tensorflow.proto.SavedModel.parseFrom(Files.readAllBytes(pb));
+    org.tensorflow.proto.SavedModel.Builder stripped = model.toBuilder();
+    stripped.setMetaGraphs(0, model.getMetaGraphs(0).toBuilder().clearSignatureDef());
+    Files.write(pb, stripped.build().toByteArray());
+    try (GraphModel graph = new GraphConverter().read(copy, List.of())) {
+      assertEquals(LENET, graph.outputNodes());
+      assertEquals(null, graph.signature());
+      assertFalse(graph.graph().getNodeList().stream()
+          .anyMatch(n -> n.getOp().startsWith("Apply") || n.getName().startsWith("save/")));
+    }
+  }
 }

@@ -35,6 +35,8 @@ import org.tensorflow.proto.VersionDef;
 public final class GraphConverter {
   public static final String DEFAULT_SIGNATURE = "serving_default";
   public static final Set<String> DEFAULT_TAGS = Set.of("serve");
+  /** The newest TensorFlow.js this plugin checks graph-models in (its op list comes from it). */
+  static final String TFJS_4 = "4.22.0";
 
   private final String signature;
   private final Set<String> tags;
@@ -106,9 +108,6 @@ public final class GraphConverter {
           warnings, minimumTfjs);
     }
   }
-
-  /** The newest TensorFlow.js this plugin checks graph-models in (its op list comes from it). */
-  static final String TFJS_4 = "4.22.0";
 
   /**
    * Reads, selects and prunes. The caller closes the model once it is written.

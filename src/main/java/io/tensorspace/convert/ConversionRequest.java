@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.write.Quantize;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Objects;
  *     empty means every float32 weight
  * @param splitWeightsByLayer one weight group (own shard files) per layer
  * @param tensorSpace the TensorSpace companion files (name, preview page, per-layer overrides)
+ * @param graph which signature and tags of a SavedModel to convert
  */
 public record ConversionRequest(
     Path source,
@@ -31,7 +33,8 @@ public record ConversionRequest(
     Quantize quantize,
     List<String> quantizeWeights,
     boolean splitWeightsByLayer,
-    TensorSpaceOptions tensorSpace) {
+    TensorSpaceOptions tensorSpace,
+    GraphOptions graph) {
 
   public static final long DEFAULT_SHARD_SIZE = 4L * 1024 * 1024;
 
@@ -44,7 +47,7 @@ public record ConversionRequest(
       List<String> excludeLayers,
       long shardSizeBytes) {
     this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
-        Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT);
+        Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT, GraphOptions.DEFAULT);
   }
 
   /** A request with default TensorSpace companion files. */
@@ -59,20 +62,27 @@ public record ConversionRequest(
       List<String> quantizeWeights,
       boolean splitWeightsByLayer) {
     this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
-        quantize, quantizeWeights, splitWeightsByLayer, TensorSpaceOptions.DEFAULT);
+        quantize, quantizeWeights, splitWeightsByLayer, TensorSpaceOptions.DEFAULT,
+        GraphOptions.DEFAULT);
   }
 
   /** The same request with other TensorSpace companion settings. */
   public ConversionRequest withTensorSpace(TensorSpaceOptions options) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, options);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, options, graph);
   }
 
   /** The same request with other weight-storage options. */
   public ConversionRequest withWeightOptions(
       Quantize quantize, List<String> quantizeWeights, boolean splitWeightsByLayer) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+  }
+
+  /** The same request for another signature or tags of a SavedModel. */
+  public ConversionRequest withGraphOptions(GraphOptions options) {
+    return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, options);
   }
 
   public ConversionRequest {
@@ -83,6 +93,7 @@ public record ConversionRequest(
     quantize = quantize == null ? Quantize.NONE : quantize;
     quantizeWeights = quantizeWeights == null ? List.of() : List.copyOf(quantizeWeights);
     tensorSpace = tensorSpace == null ? TensorSpaceOptions.DEFAULT : tensorSpace;
+    graph = graph == null ? GraphOptions.DEFAULT : graph;
     if (shardSizeBytes < 1) {
       throw new IllegalArgumentException("shardSizeBytes must be positive, was " + shardSizeBytes);
     }

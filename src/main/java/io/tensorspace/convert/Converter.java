@@ -5,9 +5,13 @@ import io.tensorspace.convert.model.ProgressTracking;
 import io.tensorspace.convert.select.LayerSelection;
 import io.tensorspace.convert.select.NestedModels;
 import io.tensorspace.convert.summary.ModelSummary;
+import io.tensorspace.convert.summary.Summary;
+import io.tensorspace.convert.tensorflow.GraphConverter;
+import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
 import io.tensorspace.convert.tfjs.TfjsCompatibility;
+import io.tensorspace.convert.tfjs.TfjsVersions;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.LayersModelWriter;
 import io.tensorspace.convert.write.Quantize;
@@ -43,14 +47,18 @@ public final class Converter {
 
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
+    if (ModelReaders.isTensorFlowGraph(request.source())) {
+      return graphConverter(request.graph()).convert(request);
+    }
     try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
       ModelChecks.check(source);
-      LayersModel compatible = new TfjsCompatibility().apply(InputFailures.guardWeights(source));
-      LayersModel flat = new NestedModels().flatten(compatible);
+      // select before making tfjs-compatible: a layer no chosen output depends on is dropped
+      // first, so an unconvertible layer after the chosen outputs does not stop the conversion
+      LayersModel flat = new NestedModels().flatten(InputFailures.guardWeights(source));
+      LayersModel chosen =
+          new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(flat);
       LayersModel selected =
-          ProgressTracking.track(
-              new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(flat),
-              progress);
+          ProgressTracking.track(new TfjsCompatibility().apply(chosen), progress);
       AtomicLong bytes = new AtomicLong();
       LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes(),
           request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
@@ -68,33 +76,29 @@ public final class Converter {
       String minimumTfjs = TfjsCompatibility.minimumTfjsVersion(selected);
       if (request.quantize() == Quantize.FLOAT16) {
         warnings.add(0, Quantize.FLOAT16_WARNING);
-        minimumTfjs = newer(minimumTfjs, Quantize.FLOAT16_MINIMUM_TFJS);
+        minimumTfjs = TfjsVersions.max(minimumTfjs, Quantize.FLOAT16_MINIMUM_TFJS);
       }
       return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes.get(),
           warnings, minimumTfjs);
     }
   }
 
-  /** The later of two dotted versions. */
-  static String newer(String a, String b) {
-    String[] x = a.split("\\.");
-    String[] y = b.split("\\.");
-    for (int i = 0; i < Math.max(x.length, y.length); i++) {
-      int p = i < x.length ? Integer.parseInt(x[i]) : 0;
-      int q = i < y.length ? Integer.parseInt(y[i]) : 0;
-      if (p != q) {
-        return p > q ? a : b;
+  /** Lists every layer (or graph node) a user can pick. */
+  public Summary summarize(Path source, Path weights, GraphOptions graph)
+      throws ConversionException, IOException {
+    try {
+      if (ModelReaders.isTensorFlowGraph(source)) {
+        return graphConverter(graph).summarize(source);
       }
-    }
-    return a;
-  }
-
-  /** Lists every layer a user can pick. */
-  public ModelSummary summarize(Path source, Path weights) throws ConversionException, IOException {
-    try (LayersModel model = ModelReaders.open(source, weights)) {
-      return ModelSummary.of(model);
+      try (LayersModel model = ModelReaders.open(source, weights)) {
+        return ModelSummary.of(model);
+      }
     } catch (RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
     }
+  }
+
+  private static GraphConverter graphConverter(GraphOptions options) {
+    return new GraphConverter(options.signature(), options.tags());
   }
 }

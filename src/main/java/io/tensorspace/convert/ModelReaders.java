@@ -3,6 +3,7 @@ package io.tensorspace.convert;
 import io.tensorspace.convert.keras.Keras3ArchiveReader;
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.tensorflow.GraphConverter;
 import io.tensorspace.convert.tfjs.layers.TfjsLayersReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,14 @@ public final class ModelReaders {
     } catch (IOException | RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
     }
+  }
+
+  /**
+   * Whether the source is a TensorFlow graph (SavedModel folder, frozen GraphDef .pb, TensorFlow.js
+   * graph-model.json), which {@link GraphConverter} converts to a graph-model instead.
+   */
+  public static boolean isTensorFlowGraph(Path source) throws IOException {
+    return GraphConverter.accepts(source);
   }
 
   private static LayersModel read(Path source, Path weights) throws ConversionException, IOException {

@@ -1,6 +1,7 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.tensorflow.GraphOptions;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,6 +48,14 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.excludeLayers")
   protected String excludeLayers;
 
+  /** SavedModel signature of the command-line model; default {@code serving_default}. */
+  @Parameter(property = "tensorspace.signature")
+  protected String signature;
+
+  /** SavedModel tags of the command-line model, comma-separated; default {@code serve}. */
+  @Parameter(property = "tensorspace.tags")
+  protected String tags;
+
   /** Skips the goal. */
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
@@ -73,6 +82,8 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     model.setWeights(weights);
     model.setOutputLayers(outputLayers);
     model.setExcludeLayers(excludeLayers);
+    model.setSignature(signature);
+    model.setTags(tags);
     return Optional.of(complete(model));
   }
 
@@ -100,6 +111,15 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
       return file.getAbsoluteFile();
     }
     return new File(project.getBasedir(), file.getPath());
+  }
+
+  /** Which signature and tags of a SavedModel the model means. */
+  protected static GraphOptions graphOptions(Model model) {
+    List<String> tagList = commaList(model.getTags());
+    return new GraphOptions(
+        model.getSignature() == null || model.getSignature().isBlank()
+            ? GraphOptions.DEFAULT.signature() : model.getSignature().trim(),
+        tagList.isEmpty() ? GraphOptions.DEFAULT.tags() : new java.util.TreeSet<>(tagList));
   }
 
   protected static List<String> commaList(String value) {

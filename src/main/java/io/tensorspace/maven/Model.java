@@ -30,6 +30,28 @@ public class Model {
   /** How TensorSpace draws single layers (colour, Output1d labels...), one {@code <layer>} each. */
   private List<LayerView> layers;
 
+  /** SavedModel signature to convert; default {@code serving_default}. */
+  private String signature;
+
+  /** Comma-separated SavedModel tags; default {@code serve}. */
+  private String tags;
+
+  public String getSignature() {
+    return signature;
+  }
+
+  public void setSignature(String signature) {
+    this.signature = signature;
+  }
+
+  public String getTags() {
+    return tags;
+  }
+
+  public void setTags(String tags) {
+    this.tags = tags;
+  }
+
   public String getName() {
     return name;
   }

@@ -143,7 +143,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         commaList(model.getExcludeLayers()),
         shardSizeBytes)
         .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
-        .withTensorSpace(tensorSpaceOptions(model));
+        .withTensorSpace(tensorSpaceOptions(model))
+        .withGraphOptions(graphOptions(model));
     run(() -> {
       OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
       return null;

@@ -1,7 +1,7 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.Converter;
-import io.tensorspace.convert.summary.ModelSummary;
+import io.tensorspace.convert.summary.Summary;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -30,9 +30,10 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
           "No model to summarize: pass -Dtensorspace.source=<file> or configure <models>.");
     }
     for (Model model : all) {
-      ModelSummary summary = run(() -> converter.summarize(
+      Summary summary = run(() -> converter.summarize(
           model.getSource().toPath(),
-          model.getWeights() == null ? null : model.getWeights().toPath()));
+          model.getWeights() == null ? null : model.getWeights().toPath(),
+          graphOptions(model)));
       summary.toLines().forEach(getLog()::info);
     }
   }

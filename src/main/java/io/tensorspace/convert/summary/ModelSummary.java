@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Every layer of a model a user can pick, with what helps to pick it. */
-public final class ModelSummary {
+public final class ModelSummary implements Summary {
   private final String source;
   private final List<Row> rows;
 
@@ -52,6 +52,7 @@ public final class ModelSummary {
   }
 
   /** A plain-text table, one line per layer. */
+  @Override
   public List<String> toLines() {
     String[] header = {"Layer", "Class", "Output shape", "Params", "Inbound"};
     List<String[]> cells = new ArrayList<>();

@@ -1,12 +1,14 @@
 package io.tensorspace.convert.tensorflow;
 
+import io.tensorspace.convert.summary.Summary;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** Every node of a graph a user can select, with its op, output shape and name scope. */
-public final class GraphSummary {
+public final class GraphSummary implements Summary {
   /**
    * One selectable node.
    *
@@ -43,22 +45,13 @@ public final class GraphSummary {
     return source;
   }
 
-  /**
-   * The rows in the layer-summary shape ({@code ModelSummary.Row}): op as class, the name scope
-   * in place of inbound layers, no parameter count (a node's weights are separate Const nodes).
-   */
-  public List<io.tensorspace.convert.summary.ModelSummary.Row> asLayerRows() {
-    return rows.stream().map(r -> new io.tensorspace.convert.summary.ModelSummary.Row(
-        (r.suggested() ? "* " : "") + r.name(), r.op(), r.shape(), 0L,
-        r.scope().isEmpty() ? List.of() : List.of(r.scope()))).toList();
-  }
-
   /** The nodes the default selection exposes, in order. */
   public List<String> suggested() {
     return rows.stream().filter(Row::suggested).map(Row::name).toList();
   }
 
   /** A plain-text table, one line per node; {@code *} marks the default selection. */
+  @Override
   public List<String> toLines() {
     String[] header = {"", "Node", "Op", "Output shape", "Scope"};
     List<String[]> cells = new ArrayList<>();

@@ -5,7 +5,8 @@
 # Dense(2048) layers with random weights (src/test/node/make-benchmark-model.js); the same weights
 # are then written as a Keras 2 HDF5 file with the jHDF writer (bench/KerasH5FromTfjs).
 # Each conversion runs in a fresh JVM with -Xmx128m; "start-up" is the same JVM converting the
-# small LeNet model, so ratio = (conversion - start-up) / copy.
+# small LeNet model, so ratio = (conversion - start-up) / copy. Every time is the best of
+# $RUNS runs (default 3), so a busy machine disturbs the figures less.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -18,31 +19,40 @@ mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=
 cp="target/test-classes:target/classes:$(cat "$work/classpath.txt")"
 models=${TENSORSPACE_MODELS:-../shared/models}
 
+runs=${RUNS:-3}
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-run() { # source, output -> "millis peakHeapMiB wallMillis"
+once() { # source, output -> "millis peakHeapMiB wallMillis"
   rm -rf "$2"
   local t0 line
   t0=$(now)
   line=$(java -Xmx128m -cp "$cp" io.tensorspace.bench.ConversionRun "$1" "$2" 2>/dev/null | grep '^millis=')
+  [ -n "$line" ] || return 1
   echo "$(echo "$line" | sed -E 's/millis=([0-9]+) peakHeapMiB=([0-9]+).*/\1 \2/') $(ms "$t0" "$(now)")"
 }
+run() { # the run with the shortest wall time of $runs
+  for _ in $(seq "$runs"); do once "$1" "$2" || return 1; done | sort -n -k3 | head -1
+}
+copy() { # files -> best copy time in ms (page cache, like the conversion: neither syncs)
+  for _ in $(seq "$runs"); do
+    rm -rf "$work/copy"
+    local t0; t0=$(now); cp -r "$1" "$work/copy"; ms "$t0" "$(now)"
+  done | sort -n | head -1
+}
 
-read -r _ _ startup < <(run "$models/keras2-h5/tensorspace-keras-mnist/mnist.h5" "$work/out-startup")
 read -r _ _ startup < <(run "$models/keras2-h5/tensorspace-keras-mnist/mnist.h5" "$work/out-startup")
 printf '%-22s %10s %10s %10s %10s %8s %12s\n' model bytes copy_ms convert_ms startup_ms ratio peak_heap_MiB
 for size in $sizes; do
   tfjs="$work/tfjs-${size}mb"
   h5="$work/keras-${size}mb.h5"
-  [ -f "$tfjs/model.json" ] || node src/test/node/make-benchmark-model.js "$size" "$tfjs" >/dev/null
+  [ -f "$tfjs/model.json" ] || node src/test/node/make-benchmark-model.js "$size" "$tfjs" >/dev/null 2>&1
   [ -f "$h5" ] || java -Xmx4g -cp "$cp" io.tensorspace.bench.KerasH5FromTfjs "$tfjs" "$h5" 2>/dev/null
   for source in "$h5" "$tfjs/model.json"; do
     files=$source
     [ "${source##*.}" = json ] && files=$tfjs
     bytes=$(du -sb "$files" | cut -f1)
     cat "$files" >/dev/null 2>&1 || cat "$files"/* >/dev/null   # same warm page cache for both
-    rm -rf "$work/copy"
-    t0=$(now); cp -r "$files" "$work/copy"; sync "$work/copy" 2>/dev/null || true; copy=$(ms "$t0" "$(now)")
+    copy=$(copy "$files")
     read -r millis heap wall < <(run "$source" "$work/out") || { echo "$source: conversion failed"; continue; }
     ratio=$(awk -v w="$wall" -v s="$startup" -v c="$copy" 'BEGIN { printf "%.2f", (w - s) / (c > 0 ? c : 1) }')
     printf '%-22s %10s %10s %10s %10s %8s %12s\n' "$(basename "$(dirname "$source")")/$(basename "$source")" \

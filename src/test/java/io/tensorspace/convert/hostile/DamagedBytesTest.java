@@ -115,11 +115,11 @@ class DamagedBytesTest {
       long size = Files.size(Hostile.corpus(base.caseId()).dir().resolve(base.file()));
       Random random = new Random(base.toString().hashCode());
       TreeSet<Integer> positions = new TreeSet<>();
-      // every byte of the first 64 (signatures, superblocks, zip headers), then spread samples
-      for (int i = 0; i < Math.min(64, size); i++) {
+      // every byte of the first 32 (signatures, superblocks, zip headers), then spread samples
+      for (int i = 0; i < Math.min(32, size); i++) {
         positions.add(i);
       }
-      for (int i = 0; i < 40; i++) {
+      for (int i = 0; i < 24; i++) {
         positions.add(random.nextInt((int) size));
       }
       for (int position : positions) {

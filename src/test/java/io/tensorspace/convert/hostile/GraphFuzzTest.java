@@ -3,7 +3,6 @@ package io.tensorspace.convert.hostile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tensorspace.convert.hostile.Hostile.Kind;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * TensorFlow graphs: a frozen GraphDef, and a SavedModel's {@code saved_model.pb} next to the real
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
  */
 class GraphFuzzTest {
   @FuzzTest
-  @Timeout(30)
   void frozenGraph(byte[] data) {
     Path folder = FuzzSupport.freshFolder();
     Path model = folder.resolve("frozen_model.pb");
@@ -20,7 +18,6 @@ class GraphFuzzTest {
   }
 
   @FuzzTest
-  @Timeout(30)
   void savedModel(byte[] data) {
     Path folder = FuzzSupport.freshFolder();
     Path variables = Hostile.corpus(Hostile.SAVED).dir().resolve("variables");

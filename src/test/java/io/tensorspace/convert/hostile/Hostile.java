@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.InputFailures;
 import io.tensorspace.convert.tensorflow.GraphConverter;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
@@ -58,13 +59,30 @@ final class Hostile {
     return corpus(id).copyTo(into.resolve(id.replace('/', '_')));
   }
 
+  /** Whether the product entry point, {@link Converter}, reads TensorFlow graphs itself. */
+  private static final boolean CONVERTER_ROUTES_GRAPHS = routesGraphs();
+
+  private static boolean routesGraphs() {
+    try {
+      io.tensorspace.convert.ModelReaders.class.getMethod("isTensorFlowGraph", Path.class);
+      return true;
+    } catch (NoSuchMethodException e) {
+      return false;
+    }
+  }
+
   /** What a conversion did: the exception it threw, or null when it wrote a model. */
   static Throwable run(Kind kind, Path source, Path weights, Path out) {
     ConversionRequest request = new ConversionRequest(
         source, weights, out, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
     try {
-      if (kind == Kind.GRAPH) {
-        new GraphConverter().convert(request);
+      if (kind == Kind.GRAPH && !CONVERTER_ROUTES_GRAPHS) {
+        // what Converter.convert does once it hands graphs to GraphConverter
+        try {
+          new GraphConverter().convert(request);
+        } catch (RuntimeException | StackOverflowError e) {
+          throw InputFailures.damaged(source, e);
+        }
       } else {
         new Converter().convert(request);
       }

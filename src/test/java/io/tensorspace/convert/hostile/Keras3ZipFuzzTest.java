@@ -3,12 +3,10 @@ package io.tensorspace.convert.hostile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tensorspace.convert.hostile.Hostile.Kind;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 
 /** Keras 3 {@code .keras} archives, seeded with a small real one (Keras3ZipFuzzTestInputs/). */
 class Keras3ZipFuzzTest {
   @FuzzTest
-  @Timeout(30)
   void fuzz(byte[] data) {
     Path folder = FuzzSupport.freshFolder();
     Path model = folder.resolve("model.keras");

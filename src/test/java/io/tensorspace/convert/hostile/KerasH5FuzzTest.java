@@ -3,12 +3,10 @@ package io.tensorspace.convert.hostile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tensorspace.convert.hostile.Hostile.Kind;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 
 /** Keras 1/2/tf.keras HDF5 models, seeded with small real models (KerasH5FuzzTestInputs/). */
 class KerasH5FuzzTest {
   @FuzzTest
-  @Timeout(30)
   void fuzz(byte[] data) {
     Path folder = FuzzSupport.freshFolder();
     Path model = folder.resolve("model.h5");

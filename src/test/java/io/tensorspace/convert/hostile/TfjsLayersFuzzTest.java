@@ -3,7 +3,6 @@ package io.tensorspace.convert.hostile;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.tensorspace.convert.hostile.Hostile.Kind;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Timeout;
 
 /**
  * TensorFlow.js layers models: an input is {@code model.json}, a zero byte, then the bytes of
@@ -11,7 +10,6 @@ import org.junit.jupiter.api.Timeout;
  */
 class TfjsLayersFuzzTest {
   @FuzzTest
-  @Timeout(30)
   void fuzz(byte[] data) {
     byte[][] parts = FuzzSupport.split(data);
     Path folder = FuzzSupport.freshFolder();

@@ -42,6 +42,21 @@ public final class InputFailures {
             + ". Re-download or re-save the model.", e);
   }
 
+  /** Reading {@code file} asked for more memory than the JVM has: a header claiming too much. */
+  public static ConversionException tooLarge(Path file, Path weights, OutOfMemoryError e) {
+    String size;
+    try {
+      size = java.nio.file.Files.size(file) + " bytes";
+    } catch (IOException | RuntimeException ignored) {
+      size = "its size";
+    }
+    return new ConversionException(
+        file + (weights == null ? "" : " (weights " + weights + ")") + " declares structures far"
+            + " larger than its " + size + " (reading them ran out of memory: " + e.getMessage()
+            + "), so it is damaged or crafted. If it is a genuine model, give Maven more memory"
+            + " (MAVEN_OPTS=-Xmx...).", e);
+  }
+
   /** A short, single-line account of {@code e} and where it was raised. */
   static String describe(Throwable e) {
     Throwable t = e;
@@ -94,6 +109,8 @@ public final class InputFailures {
         data.writeTo(marked);
       } catch (WeightReadException e) {
         throw e;
+      } catch (OutOfMemoryError e) {
+        throw new WeightReadException(tooLarge(file, null, e));
       } catch (IOException | RuntimeException | StackOverflowError e) {
         if (marked.failure != null && (e == marked.failure || hasCause(e, marked.failure))) {
           throw marked.failure;

@@ -26,6 +26,10 @@ public final class ModelReaders {
       return read(source, weights);
     } catch (IOException | RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
+    } catch (OutOfMemoryError e) {
+      // jHDF sizes some buffers from header fields before reading them: a crafted header asks
+      // for gigabytes. The failed allocation left nothing behind, so this is safe to report.
+      throw InputFailures.tooLarge(source, weights, e);
     }
   }
 
@@ -70,6 +74,7 @@ public final class ModelReaders {
     }
     if (startsLikeJson(head)) {
       if (weights == null) {
+        checkJson(source);
         throw new ConversionException(
             source + " is a JSON topology without weights; give the weights file (save_weights"
                 + " .h5) as <weights>.");
@@ -97,6 +102,21 @@ public final class ModelReaders {
   /** A zip local file header: Keras 3 {@code .keras} archives. */
   private static boolean isZip(byte[] head) {
     return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
+  }
+
+  /** A JSON file that does not parse is reported as such, not as some other kind of model. */
+  private static void checkJson(Path source) throws ConversionException, IOException {
+    try (com.fasterxml.jackson.core.JsonParser parser =
+        new com.fasterxml.jackson.databind.ObjectMapper().createParser(source.toFile())) {
+      while (parser.nextToken() != null) {
+        // reading every token checks the syntax (and Jackson's nesting and size limits)
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      com.fasterxml.jackson.core.JsonLocation where = e.getLocation();
+      throw new ConversionException(source + " is not valid JSON: " + e.getOriginalMessage()
+          + (where == null ? "" : " (at line " + where.getLineNr() + ", column "
+              + where.getColumnNr() + ")") + ".", e);
+    }
   }
 
   private static boolean startsLikeJson(byte[] head) {

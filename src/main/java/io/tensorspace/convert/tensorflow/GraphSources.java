@@ -90,7 +90,8 @@ final class GraphSources {
       JsonNode topology = json.path("modelTopology");
       return topology.isObject() && topology.path("node").isArray()
           && !json.path("format").asText("graph-model").equals("layers-model");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
+      // not JSON, or bytes Jackson's encoding detection reads as broken UTF-32 (found by fuzzing)
       return false;
     }
   }

@@ -17,8 +17,20 @@ import org.apache.maven.project.MavenProject;
 /** What every goal shares: the models to work on and how failures reach Maven. */
 abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   static {
-    // jHDF logs every file it opens at INFO; keep the user's build log to our own lines
-    System.setProperty("org.slf4j.simpleLogger.log.io.jhdf", "warn");
+    // jHDF logs every file it opens at INFO; keep the user's build log to our own lines.
+    // Maven 4 reads maven.logger.* and warns (once per logger) when the old slf4j-simple name is set.
+    String prefix = onMaven4() ? "maven.logger.log." : "org.slf4j.simpleLogger.log.";
+    System.setProperty(prefix + "io.jhdf", "warn");
+  }
+
+  /** Whether Maven 4's API is visible to plugins, i.e. this runs in Maven 4. */
+  static boolean onMaven4() {
+    try {
+      Class.forName("org.apache.maven.api.Session", false, AbstractTensorSpaceMojo.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException | LinkageError e) {
+      return false;
+    }
   }
 
   @Parameter(defaultValue = "${project}", readonly = true)

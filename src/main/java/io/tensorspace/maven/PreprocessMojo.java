@@ -8,17 +8,23 @@ import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.write.Quantize;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
 
 /**
  * Converts each model into a TensorFlow.js model that exposes the chosen layers, ready for
@@ -213,7 +219,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     return new TensorSpaceOptions(model.getName(), withPreview, previewLibraries, layers);
   }
 
-  private void addResource(File base) {
+  private void addResource(File base) throws MojoExecutionException {
     if (project == null || project.getFile() == null) {
       return;
     }
@@ -228,6 +234,53 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     resource.setTargetPath(resourceTargetPath);
     // lock files and staging folders of the converter are not part of the model
     resource.addExclude("**/.*");
+    if (resourceTargetPath != null && !resourceTargetPath.isEmpty() && !keepsTargetPath(resource)) {
+      // Maven 4.0.0-rc-4 drops the targetPath of an added resource (apache/maven#11062): put the
+      // models where the resources plugin would have put them instead of adding a resource root
+      copyToOutput(base.toPath(),
+          Path.of(project.getBuild().getOutputDirectory()).resolve(resourceTargetPath));
+      return;
+    }
     project.addResource(resource);
+  }
+
+  /** Whether this Maven keeps the targetPath of an added resource, tried on a throwaway project. */
+  private boolean keepsTargetPath(Resource resource) {
+    try {
+      MavenProject probe = new MavenProject();
+      probe.setFile(project.getFile());
+      probe.addResource(resource.clone());
+      return probe.getResources().stream()
+          .anyMatch(r -> resource.getTargetPath().equals(r.getTargetPath()));
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Copies the converted models, leaving out hidden files and files already there unchanged. */
+  private static void copyToOutput(Path from, Path to) throws MojoExecutionException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Path relative = from.relativize(file);
+        boolean hidden = false;
+        for (Path name : relative) {
+          hidden |= name.toString().startsWith(".");
+        }
+        if (hidden) {
+          continue;
+        }
+        Path target = to.resolve(relative.toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else if (!Files.isRegularFile(target)
+            || Files.size(target) != Files.size(file)
+            || !Files.getLastModifiedTime(target).equals(Files.getLastModifiedTime(file))) {
+          Files.copy(file, target, StandardCopyOption.REPLACE_EXISTING,
+              StandardCopyOption.COPY_ATTRIBUTES);
+        }
+      }
+    } catch (IOException e) {
+      throw new MojoExecutionException("Cannot copy the models to " + to + ": " + e.getMessage(), e);
+    }
   }
 }

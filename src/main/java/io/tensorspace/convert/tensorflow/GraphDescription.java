@@ -16,12 +16,17 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * A graph-model described for the TensorSpace companion files: loaded with {@code type:
  * "tensorflow"} and {@code outputsName} = the selected nodes; every non-constant node with its op,
- * attributes as plain JSON values, output shape and data inputs.
+ * attributes as plain JSON values (plus {@code filter_shape}, the kernel's shape, for convolutions),
+ * output shape and data inputs.
  */
 final class GraphDescription {
   /** Attributes that are bookkeeping, not what an op computes. */
   private static final Set<String> SKIPPED_ATTRS = Set.of("value", "_output_shapes", "_class",
       "T", "dtype", "use_cudnn_on_gpu", "explicit_paddings");
+
+  /** Ops whose second input is a filter ([height, width, in, out or multiplier]). */
+  private static final Set<String> FILTERED = Set.of("Conv2D", "_FusedConv2D",
+      "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative");
 
   private GraphDescription() {}
 
@@ -42,7 +47,14 @@ final class GraphDescription {
         }
       }
       List<Long> shape = withoutBatch(shapes.get(name));
-      nodes.add(new NetworkDescription.Node(name, node.getOp(), config(node), shape, inbound));
+      ObjectNode config = config(node);
+      if (FILTERED.contains(node.getOp()) && node.getInputCount() > 1
+          && shapes.get(Tensors.node(node.getInput(1))) != null) {
+        // the kernel is a constant input, not an attribute: its shape gives the kernel size
+        ArrayNode filter = config.putArray("filter_shape");
+        shapes.get(Tensors.node(node.getInput(1))).forEach(filter::add);
+      }
+      nodes.add(new NetworkDescription.Node(name, node.getOp(), config, shape, inbound));
       if (node.getOp().equals("Placeholder")) {
         AttrValue dtype = node.getAttrMap().get("dtype");
         inputs.add(new NetworkDescription.Tensor(name, shape, dtype == null ? null

@@ -26,7 +26,8 @@ import java.util.Set;
  * <p>Each drawn output is wired to its nearest drawn ancestors (model inputs or other drawn outputs).
  * A specific class ({@code Conv2d}, {@code Pooling2d}, {@code Dense}...) is used only when that
  * wiring is the layer's own input, i.e. the TensorSpace layer before it has the shape the Keras layer
- * reads; otherwise a generic {@code Layer1d/2d/3d} shows the values. A model whose drawn outputs form
+ * reads; otherwise a generic {@code Layer1d/2d/3d} shows the values. For a graph-model the ops between
+ * a drawn node and its drawn source are read as one layer ({@link GraphOps}). A model whose drawn outputs form
  * one chain from a single fixed-shape input becomes a {@code TSP.models.Sequential} (outputs mapped by
  * position), anything else a {@code TSP.models.Model} (by name, merges wired). Outputs TensorSpace
  * cannot draw (rank 0 or above 3) are kept in the model but left out of the view.
@@ -164,6 +165,8 @@ public final class TspLayerMapping {
       previous = output;
     }
 
+    boolean graph = "tensorflow".equals(net.loadType());
+    Set<String> live = graph ? GraphOps.live(net) : Set.of();
     Map<String, List<Long>> tspShapes = new HashMap<>();
     for (Input input : inputs) {
       tspShapes.put(input.name(), input.shape());
@@ -191,6 +194,8 @@ public final class TspLayerMapping {
       config.put("name", output);
       String tspClass = imageOfSequence.containsAll(sources) && shape.size() == 2
           ? "Layer" + shape.size() + "d"
+          : graph ? GraphOps.layerClass(node, sources, nodes, live, tspShapes,
+              output.equals(lastDrawn), config)
           : layerClass(node, sources, nodes, tspShapes, output.equals(lastDrawn), config);
       if ("Reshape".equals(tspClass) && !sequential) {
         // TensorSpace 0.6.1's Reshape only works in a Sequential (its inner layer never learns

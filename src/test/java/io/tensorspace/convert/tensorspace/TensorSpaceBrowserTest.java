@@ -40,8 +40,10 @@ import org.junit.jupiter.api.TestFactory;
  * the TensorSpace model must load, a prediction must fill every TensorSpace layer and the canvas
  * must not be blank.
  *
- * <p>Always for LeNet (Keras Sequential), the 12-net (functional, two outputs, open input size) and
- * the tfjs functional model with merges, with TensorFlow.js on WebGL. With
+ * <p>Always for LeNet (Keras Sequential), the 12-net (functional, two outputs, open input size),
+ * the tfjs functional model with merges and TensorSpace's LeNet as a frozen TensorFlow graph (a
+ * graph-model: {@code type: "tensorflow"}, {@code outputsName}, its Conv2D/MaxPool/MatMul/Softmax
+ * ops drawn as Conv2d/Pooling2d/Dense/Output1d), with TensorFlow.js on WebGL. With
  * {@code -Dtensorspace.browser.all=true} also for every other Keras and TensorFlow.js layers case
  * of the corpus that converts and that TensorSpace can draw (TensorFlow.js on the CPU; about two
  * minutes on two cores). A table goes to
@@ -49,12 +51,13 @@ import org.junit.jupiter.api.TestFactory;
  * {@code target/browser/lenet.png}.
  */
 class TensorSpaceBrowserTest {
-  static final List<String> FORMATS =
-      List.of("keras1-h5", "keras2-h5", "tfkeras-h5", "keras3-zip", "tfjs-layers");
+  static final List<String> FORMATS = List.of("keras1-h5", "keras2-h5", "tfkeras-h5",
+      "keras3-zip", "tfjs-layers", "frozen-pb", "savedmodel", "tfjs-graph");
   static final List<String> DETAILED = List.of(
       "keras2-h5/tensorspace-keras-mnist",
       "keras2-h5/dl4j-12net-prelu-2outputs",
-      "tfjs-layers/tfjs2keras-functional-merge");
+      "tfjs-layers/tfjs2keras-functional-merge",
+      "frozen-pb/tsc-test-lenet-frozen");
 
   private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
   private static final Path BROWSER = Path.of("src", "test", "browser").toAbsolutePath();

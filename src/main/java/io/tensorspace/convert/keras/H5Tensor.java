@@ -20,7 +20,7 @@ import java.nio.file.Path;
  * converted to what tfjs reads: float16/float64 to float32, int64 to int32, little-endian.
  */
 final class H5Tensor implements TensorData {
-  private static final int COPY_CHUNK = 1 << 16;
+  private static final int COPY_CHUNK = 1 << 20;
 
   private final Dataset dataset;
   private final Kind kind;

@@ -73,7 +73,7 @@ final class ShardedOutputStream extends OutputStream {
     }
     String name = "group" + group + "-shard" + index + "of" + shardCount + ".bin";
     paths.add(name);
-    current = new BufferedOutputStream(Files.newOutputStream(directory.resolve(name)), 1 << 16);
+    current = new BufferedOutputStream(Files.newOutputStream(directory.resolve(name)), 1 << 20);
     writtenInShard = 0;
   }
 

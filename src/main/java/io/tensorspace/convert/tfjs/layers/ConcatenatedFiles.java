@@ -15,7 +15,7 @@ import java.util.List;
  * written, and then only that slice.
  */
 final class ConcatenatedFiles {
-  private static final int CHUNK = 1 << 16;
+  private static final int CHUNK = 1 << 20;
 
   private final List<Path> files;
   private final long[] starts;

@@ -47,6 +47,12 @@ public final class Keras3ArchiveReader {
   private static final long MAX_CONFIG_BYTES = 64L << 20;
   private static final long MAX_METADATA_BYTES = 1L << 20;
   private static final long MAX_WEIGHTS_BYTES = 8L << 30;
+  /**
+   * Trained float weights hardly compress; past a few MiB, an entry that inflates more than this
+   * many times its stored size is a zip bomb, not a model.
+   */
+  private static final long MAX_EXPANSION = 100;
+  private static final long EXPANSION_FREE_BYTES = 16L << 20;
 
   /** Reads the archive; the model's weights stay in a temporary file deleted on close. */
   public LayersModel read(Path archive) throws ConversionException, IOException {
@@ -143,6 +149,13 @@ public final class Keras3ArchiveReader {
 
   private static void extract(Path archive, ZipFile zip, ZipEntry entry, Path target)
       throws ConversionException, IOException {
+    long stored = entry.getCompressedSize();
+    long limit = stored > 0
+        ? Math.min(MAX_WEIGHTS_BYTES, Math.max(EXPANSION_FREE_BYTES, stored * MAX_EXPANSION))
+        : MAX_WEIGHTS_BYTES;
+    if (entry.getSize() > limit) {
+      throw bomb(archive, entry.getSize(), stored);
+    }
     byte[] buffer = new byte[1 << 16];
     long total = 0;
     try (InputStream in = zip.getInputStream(entry);
@@ -150,14 +163,19 @@ public final class Keras3ArchiveReader {
       int read;
       while ((read = in.read(buffer)) > 0) {
         total += read;
-        if (total > MAX_WEIGHTS_BYTES) {
-          throw new ConversionException(
-              archive + ": '" + WEIGHTS + "' unpacks to more than " + (MAX_WEIGHTS_BYTES >> 30)
-                  + " GiB, more than TensorFlow.js can load. Refusing to extract it.");
+        if (total > limit) {
+          throw bomb(archive, total, stored);
         }
         out.write(buffer, 0, read);
       }
     }
+  }
+
+  private static ConversionException bomb(Path archive, long size, long stored) {
+    return new ConversionException(archive + ": '" + WEIGHTS + "' unpacks to " + size
+        + " bytes or more from " + stored + " stored bytes: more than " + (MAX_WEIGHTS_BYTES >> 30)
+        + " GiB, or more than " + MAX_EXPANSION + " times its stored size, which real weights"
+        + " never are. Refusing to extract it; save the model again.");
   }
 
   private LayersModel build(Path archive, ObjectNode normalised, String version, Path weightsFile)

@@ -1,6 +1,7 @@
 package io.tensorspace.convert;
 
 import io.tensorspace.convert.model.LayersModel;
+import io.tensorspace.convert.model.RegionSink;
 import io.tensorspace.convert.model.TensorData;
 import io.tensorspace.convert.model.Weight;
 import java.io.FilterOutputStream;
@@ -132,7 +133,7 @@ public final class InputFailures {
   }
 
   /** Remembers the output's own failures, to tell them from the input's. */
-  private static final class MarkedStream extends FilterOutputStream {
+  private static final class MarkedStream extends FilterOutputStream implements RegionSink {
     IOException failure;
 
     MarkedStream(OutputStream out) {
@@ -153,6 +154,16 @@ public final class InputFailures {
     public void write(byte[] b, int off, int len) throws IOException {
       try {
         out.write(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void transferFrom(Path file, long position, long count) throws IOException {
+      try {
+        RegionSink.copy(file, position, count, out);
       } catch (IOException e) {
         failure = e;
         throw e;

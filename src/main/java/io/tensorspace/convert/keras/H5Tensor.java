@@ -1,18 +1,22 @@
 package io.tensorspace.convert.keras;
 
 import io.jhdf.api.Dataset;
+import io.jhdf.dataset.ContiguousDatasetImpl;
 import io.jhdf.dataset.DatasetBase;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.DType;
+import io.tensorspace.convert.model.RegionSink;
 import io.tensorspace.convert.model.TensorData;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 
 /**
@@ -137,6 +141,14 @@ final class H5Tensor implements TensorData {
           dataset.getPath() + " holds " + source.remaining() + " bytes, its shape needs "
               + elements * kind.size);
     }
+    if (order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32)
+        && out instanceof RegionSink) {
+      long position = fileOffset(source);
+      if (position >= 0) {
+        RegionSink.copy(dataset.getHdfFile().getFileAsPath(), position, elements * kind.size, out);
+        return;
+      }
+    }
     ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
     if (order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32)) {
       // already what tfjs reads: copy the bytes as they are, a chunk at a time
@@ -164,6 +176,31 @@ final class H5Tensor implements TensorData {
       }
     }
     flush(chunk, out);
+  }
+
+  /**
+   * Where an uncompressed dataset's bytes start in the file, or -1. HDF5 addresses count from the
+   * superblock, which follows the user block; the first bytes are compared with what jHDF reads,
+   * so a file laid out otherwise falls back to copying through jHDF.
+   */
+  private long fileOffset(ByteBuffer mapped) throws IOException {
+    Path file = dataset.getHdfFile().getFileAsPath();
+    if (!(dataset instanceof ContiguousDatasetImpl contiguous) || file == null) {
+      return -1;
+    }
+    long position = contiguous.getDataAddress() + dataset.getHdfFile().getUserBlockSize();
+    int probe = (int) Math.min(64, mapped.remaining());
+    ByteBuffer expected = mapped.duplicate().limit(mapped.position() + probe);
+    ByteBuffer actual = ByteBuffer.allocate(probe);
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (position + elements * kind.size > channel.size()) {
+        return -1;
+      }
+      while (actual.hasRemaining() && channel.read(actual, position + actual.position()) > 0) {
+        // read the probe fully
+      }
+    }
+    return actual.flip().equals(expected.order(ByteOrder.BIG_ENDIAN)) ? position : -1;
   }
 
   private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {

@@ -1,9 +1,13 @@
 package io.tensorspace.convert.write;
 
+import io.tensorspace.convert.model.RegionSink;
 import java.io.BufferedOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,13 +16,14 @@ import java.util.List;
  * One weight group's bytes cut into shards of exactly {@code shardSize} bytes (the last may be
  * shorter), named {@code group<g>-shard<i>of<n>.bin} as tfjs expects. A weight may span two shards.
  */
-final class ShardedOutputStream extends OutputStream {
+final class ShardedOutputStream extends OutputStream implements RegionSink {
   private final Path directory;
   private final int group;
   private final long shardSize;
   private final int shardCount;
   private final List<String> paths = new ArrayList<>();
   private OutputStream current;
+  private FileChannel currentChannel;
   private long writtenInShard;
   private long written;
 
@@ -63,6 +68,30 @@ final class ShardedOutputStream extends OutputStream {
     }
   }
 
+  @Override
+  public void transferFrom(Path file, long position, long count) throws IOException {
+    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+      while (count > 0) {
+        if (current == null || writtenInShard == shardSize) {
+          nextShard();
+        }
+        current.flush();
+        long n = Math.min(count, shardSize - writtenInShard);
+        for (long done = 0; done < n; ) {
+          long moved = in.transferTo(position + done, n - done, currentChannel);
+          if (moved <= 0) {
+            throw new EOFException(file + " ends before byte " + (position + n));
+          }
+          done += moved;
+        }
+        writtenInShard += n;
+        written += n;
+        position += n;
+        count -= n;
+      }
+    }
+  }
+
   private void nextShard() throws IOException {
     if (current != null) {
       current.close();
@@ -73,7 +102,9 @@ final class ShardedOutputStream extends OutputStream {
     }
     String name = "group" + group + "-shard" + index + "of" + shardCount + ".bin";
     paths.add(name);
-    current = new BufferedOutputStream(Files.newOutputStream(directory.resolve(name)), 1 << 20);
+    currentChannel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE);
+    current = new BufferedOutputStream(Channels.newOutputStream(currentChannel), 1 << 20);
     writtenInShard = 0;
   }
 

@@ -1,9 +1,8 @@
 package io.tensorspace.convert.tfjs.layers;
 
+import io.tensorspace.convert.model.RegionSink;
 import io.tensorspace.convert.model.TensorData;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.List;
  * written, and then only that slice.
  */
 final class ConcatenatedFiles {
-  private static final int CHUNK = 1 << 20;
 
   private final List<Path> files;
   private final long[] starts;
@@ -50,26 +48,16 @@ final class ConcatenatedFiles {
     while (index + 1 < files.size() && starts[index + 1] <= offset) {
       index++;
     }
-    byte[] buffer = new byte[(int) Math.min(CHUNK, Math.max(count, 1))];
     long position = offset;
     long remaining = count;
     while (remaining > 0) {
       Path file = files.get(index);
-      try (InputStream in = Files.newInputStream(file)) {
-        in.skipNBytes(position - starts[index]);
-        long fileEnd = index + 1 < files.size() ? starts[index + 1] : length;
-        long fromFile = Math.min(remaining, fileEnd - position);
-        while (fromFile > 0) {
-          int n = in.read(buffer, 0, (int) Math.min(buffer.length, fromFile));
-          if (n < 0) {
-            throw new EOFException(file + " became shorter while it was read");
-          }
-          out.write(buffer, 0, n);
-          fromFile -= n;
-          remaining -= n;
-          position += n;
-        }
-      }
+      long fileEnd = index + 1 < files.size() ? starts[index + 1] : length;
+      long fromFile = Math.min(remaining, fileEnd - position);
+      // straight from file to shard when the output can take a file region
+      RegionSink.copy(file, position - starts[index], fromFile, out);
+      remaining -= fromFile;
+      position += fromFile;
       index++;
     }
   }

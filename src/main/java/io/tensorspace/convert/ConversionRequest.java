@@ -50,22 +50,6 @@ public record ConversionRequest(
         Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT, GraphOptions.DEFAULT);
   }
 
-  /** A request with default TensorSpace companion files. */
-  public ConversionRequest(
-      Path source,
-      Path weights,
-      Path outputDirectory,
-      List<String> outputLayers,
-      List<String> excludeLayers,
-      long shardSizeBytes,
-      Quantize quantize,
-      List<String> quantizeWeights,
-      boolean splitWeightsByLayer) {
-    this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
-        quantize, quantizeWeights, splitWeightsByLayer, TensorSpaceOptions.DEFAULT,
-        GraphOptions.DEFAULT);
-  }
-
   /** The same request with other TensorSpace companion settings. */
   public ConversionRequest withTensorSpace(TensorSpaceOptions options) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,

@@ -51,8 +51,8 @@ class ReproducibleOutputTest {
 
     static void run(String[] a) throws ConversionException, IOException {
       ConversionRequest request = new ConversionRequest(Path.of(a[1]), null, Path.of(a[5]),
-          List.of(), List.of(), Long.parseLong(a[2]), Quantize.valueOf(a[3]), List.of(),
-          Boolean.parseBoolean(a[4]));
+          List.of(), List.of(), Long.parseLong(a[2]))
+          .withWeightOptions(Quantize.valueOf(a[3]), List.of(), Boolean.parseBoolean(a[4]));
       new Converter().convert(request);
     }
   }

@@ -41,8 +41,8 @@ class ConverterDispatchTest {
     Path out = tmp.resolve("lenet");
     ConversionRequest request = new ConversionRequest(
         ModelCorpus.byId("savedmodel/tensorspace-tf1-lenet-saved").dir(), null, out,
-        List.of(), List.of("MyMaxPooling2D_1", "MaxPool"), ConversionRequest.DEFAULT_SHARD_SIZE,
-        Quantize.UINT8, List.of(), false);
+        List.of(), List.of("MyMaxPooling2D_1", "MaxPool"), ConversionRequest.DEFAULT_SHARD_SIZE)
+        .withWeightOptions(Quantize.UINT8, List.of(), false);
     ConversionResult result = new Converter().convert(request);
     assertEquals(List.of("MyConv2D_1", "MyConv2D_2", "MyDense_1", "MyDense_2", "MySoftMax"),
         result.outputs(), "excludeLayers takes node names and op types out of the default set");

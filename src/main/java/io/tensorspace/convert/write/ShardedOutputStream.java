@@ -1,11 +1,9 @@
 package io.tensorspace.convert.write;
 
 import io.tensorspace.convert.model.RegionSink;
-import java.io.BufferedOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
@@ -15,6 +13,8 @@ import java.util.List;
 /**
  * One weight group's bytes cut into shards of exactly {@code shardSize} bytes (the last may be
  * shorter), named {@code group<g>-shard<i>of<n>.bin} as tfjs expects. A weight may span two shards.
+ * Bytes written to the stream go through one buffer; file regions are copied by
+ * {@link RegionTransfers}, possibly while later bytes are being written, each to its own place.
  */
 final class ShardedOutputStream extends OutputStream implements RegionSink {
   private final Path directory;
@@ -22,8 +22,10 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
   private final long shardSize;
   private final int shardCount;
   private final List<String> paths = new ArrayList<>();
-  private OutputStream current;
-  private FileChannel currentChannel;
+  /** One buffer for every shard (a new one per shard churns the heap); direct, so no extra copy. */
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18);
+  private RegionTransfers transfers;
+  private FileChannel current;
   private long writtenInShard;
   private long written;
 
@@ -59,60 +61,78 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
       if (current == null || writtenInShard == shardSize) {
         nextShard();
       }
-      int n = (int) Math.min(length, shardSize - writtenInShard);
-      current.write(bytes, offset, n);
+      int n = (int) Math.min(Math.min(length, shardSize - writtenInShard), buffer.remaining());
+      buffer.put(bytes, offset, n);
       writtenInShard += n;
       written += n;
       offset += n;
       length -= n;
+      if (!buffer.hasRemaining()) {
+        flushBuffer();
+      }
     }
   }
 
   @Override
   public void transferFrom(Path file, long position, long count) throws IOException {
-    try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (count > 0) {
-        if (current == null || writtenInShard == shardSize) {
-          nextShard();
-        }
-        current.flush();
-        long n = Math.min(count, shardSize - writtenInShard);
-        for (long done = 0; done < n; ) {
-          long moved = in.transferTo(position + done, n - done, currentChannel);
-          if (moved <= 0) {
-            throw new EOFException(file + " ends before byte " + (position + n));
-          }
-          done += moved;
-        }
-        writtenInShard += n;
-        written += n;
-        position += n;
-        count -= n;
+    if (transfers == null) {
+      transfers = new RegionTransfers();
+    }
+    while (count > 0) {
+      if (current == null || writtenInShard == shardSize) {
+        nextShard();
       }
+      flushBuffer();
+      long n = Math.min(count, shardSize - writtenInShard);
+      transfers.copy(file, position, directory.resolve(paths.get(paths.size() - 1)),
+          writtenInShard, n);
+      writtenInShard += n;
+      written += n;
+      position += n;
+      count -= n;
     }
   }
 
-  private void nextShard() throws IOException {
-    if (current != null) {
-      current.close();
+  /** Writes the buffer where its bytes belong: just before {@code writtenInShard}. */
+  private void flushBuffer() throws IOException {
+    buffer.flip();
+    long at = writtenInShard - buffer.remaining();
+    while (buffer.hasRemaining()) {
+      at += current.write(buffer, at);
     }
+    buffer.clear();
+  }
+
+  private void nextShard() throws IOException {
+    closeShard();
     int index = paths.size() + 1;
     if (index > shardCount) {
       throw new IOException("more weight bytes than the weights' shapes declare");
     }
     String name = "group" + group + "-shard" + index + "of" + shardCount + ".bin";
     paths.add(name);
-    currentChannel = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
+    current = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
-    current = new BufferedOutputStream(Channels.newOutputStream(currentChannel), 1 << 20);
     writtenInShard = 0;
   }
 
+  private void closeShard() throws IOException {
+    if (current != null) {
+      try (FileChannel closing = current) {
+        flushBuffer();
+      } finally {
+        current = null;
+      }
+    }
+  }
+
+  /** Returns once every byte is in its shard, copies included. */
   @Override
   public void close() throws IOException {
-    if (current != null) {
-      current.close();
-      current = null;
+    try (RegionTransfers waiting = transfers) {
+      closeShard();
+    } finally {
+      transfers = null;
     }
   }
 }

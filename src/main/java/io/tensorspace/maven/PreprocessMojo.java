@@ -162,11 +162,11 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       return;
     }
     ConversionResult result = run(() -> {
-      upToDate.forget(request);
+      UpToDateCheck.Recording recording = upToDate.begin(request);
       Converter converter =
           new Converter(new ProgressLog(getLog(), model.getName(), System::nanoTime));
       ConversionResult converted = converter.convert(request);
-      upToDate.record(request);
+      recording.finish();
       return converted;
     });
     getLog().info(String.format(

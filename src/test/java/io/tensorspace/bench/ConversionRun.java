@@ -21,12 +21,13 @@ public final class ConversionRun {
   public static void main(String[] args) throws Exception {
     ConversionRequest request = new ConversionRequest(Path.of(args[0]), null, Path.of(args[1]),
         List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
+    UpToDateCheck check = new UpToDateCheck(Path.of(args[1] + ".state"));
+    UpToDateCheck.Recording recording = check.begin(request);
     long start = System.nanoTime();
     ConversionResult result = new Converter().convert(request);
     long millis = (System.nanoTime() - start) / 1_000_000;
+    recording.finish();
     // what a following no-op build costs: the up-to-date check the preprocess goal makes
-    UpToDateCheck check = new UpToDateCheck(Path.of(args[1] + ".state"));
-    check.record(request);
     long checkStart = System.nanoTime();
     if (!check.isUpToDate(request)) {
       throw new IllegalStateException("a model just converted must be up to date");

@@ -26,8 +26,9 @@ class UpToDateCheckTest {
     Files.copy(ModelCorpus.byId("keras2-h5/tensorspace-keras-mnist").mainPath(), model);
     check = new UpToDateCheck(temp.resolve("state"));
     ConversionRequest request = request(List.of());
+    UpToDateCheck.Recording recording = check.begin(request);
     new Converter().convert(request);
-    check.record(request);
+    recording.finish();
   }
 
   private ConversionRequest request(List<String> layers) {
@@ -66,8 +67,19 @@ class UpToDateCheckTest {
   }
 
   @Test
-  void forgottenConversionIsOutOfDate() throws Exception {
-    check.forget(request(List.of()));
+  void conversionBegunAgainIsOutOfDateUntilFinished() throws Exception {
+    check.begin(request(List.of()));
+    assertFalse(check.isUpToDate(request(List.of())));
+  }
+
+  @Test
+  void modelEditedWhileConvertingIsOutOfDate() throws Exception {
+    UpToDateCheck.Recording recording = check.begin(request(List.of()));
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length - 1] ^= 1;
+    Files.write(model, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    Files.setLastModifiedTime(model, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    recording.finish();
     assertFalse(check.isUpToDate(request(List.of())));
   }
 }

@@ -27,6 +27,7 @@ final class H5Tensor implements TensorData {
   private static final int COPY_CHUNK = 1 << 20;
 
   private final Dataset dataset;
+  private final Path hdf5File;
   private final Kind kind;
   private final ByteOrder order;
   private final long elements;
@@ -41,15 +42,20 @@ final class H5Tensor implements TensorData {
     }
   }
 
-  private H5Tensor(Dataset dataset, Kind kind, ByteOrder order, long elements) {
+  private H5Tensor(Dataset dataset, Path hdf5File, Kind kind, ByteOrder order, long elements) {
     this.dataset = dataset;
+    this.hdf5File = hdf5File;
     this.kind = kind;
     this.order = order;
     this.elements = elements;
   }
 
-  /** Describes {@code dataset} as the weight {@code name}, checking that its size is plausible. */
-  static Weight weight(Path file, String name, Dataset dataset) throws ConversionException {
+  /**
+   * Describes {@code dataset} of {@code hdf5File} as the weight {@code name}, checking that its
+   * size is plausible; messages name {@code file}, the file the user gave.
+   */
+  static Weight weight(Path file, Path hdf5File, String name, Dataset dataset)
+      throws ConversionException {
     DataType type = dataset.getDataType();
     Kind kind;
     ByteOrder order;
@@ -86,7 +92,7 @@ final class H5Tensor implements TensorData {
     }
     checkPlausibleSize(file, name, dataset, shape, elements, kind.size);
     DType dtype = kind == Kind.INT32 || kind == Kind.INT64 ? DType.INT32 : DType.FLOAT32;
-    return new Weight(name, shape, dtype, new H5Tensor(dataset, kind, order, elements));
+    return new Weight(name, shape, dtype, new H5Tensor(dataset, hdf5File, kind, order, elements));
   }
 
   /** Largest tensor jHDF can hand over (one ByteBuffer), and more than tfjs loads anyway. */
@@ -145,7 +151,7 @@ final class H5Tensor implements TensorData {
         && out instanceof RegionSink) {
       long position = fileOffset(source);
       if (position >= 0) {
-        RegionSink.copy(dataset.getHdfFile().getFileAsPath(), position, elements * kind.size, out);
+        RegionSink.copy(hdf5File, position, elements * kind.size, out);
         return;
       }
     }
@@ -184,15 +190,14 @@ final class H5Tensor implements TensorData {
    * so a file laid out otherwise falls back to copying through jHDF.
    */
   private long fileOffset(ByteBuffer mapped) throws IOException {
-    Path file = dataset.getHdfFile().getFileAsPath();
-    if (!(dataset instanceof ContiguousDatasetImpl contiguous) || file == null) {
+    if (!(dataset instanceof ContiguousDatasetImpl contiguous)) {
       return -1;
     }
     long position = contiguous.getDataAddress() + dataset.getHdfFile().getUserBlockSize();
     int probe = (int) Math.min(64, mapped.remaining());
     ByteBuffer expected = mapped.duplicate().limit(mapped.position() + probe);
     ByteBuffer actual = ByteBuffer.allocate(probe);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel channel = FileChannel.open(hdf5File, StandardOpenOption.READ)) {
       if (position + elements * kind.size > channel.size()) {
         return -1;
       }

@@ -192,7 +192,7 @@ public final class Keras3ArchiveReader {
     }
     HdfFile hdf;
     try {
-      hdf = new HdfFile(weightsFile);
+      hdf = H5Files.open(weightsFile);
     } catch (HdfException e) {
       Files.deleteIfExists(weightsFile);
       throw new ConversionException(
@@ -212,7 +212,7 @@ public final class Keras3ArchiveReader {
       Group layersGroup = root instanceof Group g ? g : null;
       JsonNode config = normalised.path("config");
       JsonNode layers = config.isArray() ? config : config.path("layers");
-      new Walker(archive, weights).container(layersGroup, "layers", layers, true, null);
+      new Walker(archive, weightsFile, weights).container(layersGroup, "layers", layers, true, null);
       return new LayersModel(archive, generatedBy, functional, weights, resources);
     } catch (ConversionException | RuntimeException e) {
       try {
@@ -247,10 +247,12 @@ public final class Keras3ArchiveReader {
   /** Walks layers as Keras 3's saving_lib does and collects each layer's weights under tfjs names. */
   private static final class Walker {
     private final Path archive;
+    private final Path weightsFile;
     private final Map<String, List<Weight>> weights;
 
-    Walker(Path archive, Map<String, List<Weight>> weights) {
+    Walker(Path archive, Path weightsFile, Map<String, List<Weight>> weights) {
       this.archive = archive;
+      this.weightsFile = weightsFile;
       this.weights = weights;
     }
 
@@ -338,7 +340,7 @@ public final class Keras3ArchiveReader {
                 + ". The archive does not match its config.json.");
       }
       for (int i = 0; i < vars.size(); i++) {
-        into.add(H5Tensor.weight(archive, scope + "/" + names.get(i), vars.get(i)));
+        into.add(H5Tensor.weight(archive, weightsFile, scope + "/" + names.get(i), vars.get(i)));
       }
     }
 

@@ -77,10 +77,10 @@ public final class KerasH5Reader {
     }
   }
 
-  private static HdfFile open(Path file) throws ConversionException {
+  private static HdfFile open(Path file) throws ConversionException, IOException {
     HdfFile hdf;
     try {
-      hdf = new HdfFile(file);
+      hdf = H5Files.open(file);
     } catch (HdfException e) {
       throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
     }
@@ -170,7 +170,8 @@ public final class KerasH5Reader {
                   + "' but the file has no such dataset. The file is damaged; save it again.");
         }
         if (keras1) {
-          layerWeights.add(H5Tensor.weight(file, WeightNames.withoutSuffix(storedName), dataset));
+          layerWeights.add(
+              H5Tensor.weight(file, file, WeightNames.withoutSuffix(storedName), dataset));
           continue;
         }
         String name = storedName;
@@ -183,7 +184,8 @@ public final class KerasH5Reader {
             name = Keras3Config.legacyWeightName(layerConfig, name);
           }
         }
-        Weight weight = H5Tensor.weight(file, WeightNames.tfjsName(layer, nested, name), dataset);
+        Weight weight =
+            H5Tensor.weight(file, file, WeightNames.tfjsName(layer, nested, name), dataset);
         if (theano && KernelFlip.applies(className, weight)) {
           weight = KernelFlip.flip(weight);
         }

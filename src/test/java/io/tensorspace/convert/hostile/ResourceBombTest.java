@@ -1,16 +1,26 @@
 package io.tensorspace.convert.hostile;
 
 import static io.tensorspace.convert.hostile.Hostile.Kind.LAYERS;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.Converter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import java.util.zip.ZipOutputStream;
@@ -89,6 +99,31 @@ class ResourceBombTest {
     String kernel = "/model_weights/lstm/lstm/kernel:0";
     assertTrue(Edits.h5Dims(h5, kernel, 1L << 40, 1L << 40) > 0);
     Hostile.assertRefused(LAYERS, h5, temp.resolve("o-out"));
+  }
+
+  @Test
+  void hdf5ObjectHeaderClaimsGigabytes() throws IOException {
+    Path h5 = Hostile.copy(Hostile.KERAS2, temp.resolve("g")).resolve("lstm_functional_tf_keras_2.h5");
+    try (FileChannel file = FileChannel.open(h5, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer superblock = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
+      file.read(superblock, 0);
+      assertEquals(0, superblock.get(8), "superblock version 0 expected");
+      long rootHeader = superblock.getLong(64); // root group symbol table entry: header address
+      ByteBuffer header = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+      file.read(header, rootHeader);
+      assertEquals(1, header.get(0), "version 1 object header expected");
+      file.write(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(0, 0x7fff_fff0),
+          rootHeader + 8); // its size: 2 GiB
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+    ConversionException e = assertThrows(ConversionException.class, () -> new Converter().convert(
+        new ConversionRequest(h5, null, temp.resolve("g-out"), List.of(), List.of(),
+            ConversionRequest.DEFAULT_SHARD_SIZE)));
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertTrue(allocated < 64L << 20, "allocated " + allocated + " bytes before refusing");
+    assertTrue(e.getMessage().contains("is damaged"), e.getMessage());
   }
 
   /** An entry of {@code size} zero bytes, deflated (about 1000:1). */

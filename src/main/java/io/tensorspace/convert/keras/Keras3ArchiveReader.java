@@ -74,9 +74,21 @@ public final class Keras3ArchiveReader {
       return build(archive, normalised, version, weightsFile);
     } catch (ConversionException | IOException | RuntimeException e) {
       if (weightsFile != null) {
-        Files.deleteIfExists(weightsFile);
+        deleteTemporary(weightsFile);
       }
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the extracted weights; on Windows a file still memory-mapped (see {@link H5Files})
+   * cannot be deleted until the map is garbage, so it then goes when the JVM exits.
+   */
+  private static void deleteTemporary(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      file.toFile().deleteOnExit();
     }
   }
 
@@ -194,7 +206,7 @@ public final class Keras3ArchiveReader {
     try {
       hdf = H5Files.open(weightsFile);
     } catch (HdfException e) {
-      Files.deleteIfExists(weightsFile);
+      deleteTemporary(weightsFile);
       throw new ConversionException(
           archive + ": '" + WEIGHTS + "' is not a readable HDF5 file: " + e.getMessage(), e);
     }
@@ -203,7 +215,7 @@ public final class Keras3ArchiveReader {
       try {
         hdf.close();
       } finally {
-        Files.deleteIfExists(temp);
+        deleteTemporary(temp);
       }
     };
     try {

@@ -1,17 +1,15 @@
 package io.tensorspace.convert;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.tensorspace.testing.Conformance;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
 import io.tensorspace.testing.TfjsResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,11 +38,12 @@ class LayersCorpusConformanceTest {
     Map<String, ConversionResult> needsNewerTfjs = new LinkedHashMap<>();
     for (String format : FORMATS) {
       for (CorpusCase c : ModelCorpus.cases(format)) {
+        Path target = OUT.resolve(c.id());
         if (c.expectsError()) {
-          tests.add(DynamicTest.dynamicTest(c.id() + " is refused clearly", () -> assertRefused(c)));
+          tests.add(DynamicTest.dynamicTest(c.id() + " is refused clearly", () ->
+              Conformance.assertRefused(c, target, () -> convert(c, target))));
           continue;
         }
-        Path target = OUT.resolve(c.id());
         ConversionResult result;
         try {
           result = convert(c, target);
@@ -52,18 +51,17 @@ class LayersCorpusConformanceTest {
           tests.add(DynamicTest.dynamicTest(c.id() + " converts", () -> fail(e.toString(), e)));
           continue;
         }
-        for (String version : TfjsJob.VERSIONS) {
-          TfjsJob job = TfjsJob.layers(c.id(), version, target.resolve("model.json"),
-              c.referencePath(), result.outputs()).withTfjs(version);
+        for (TfjsJob job : TfjsJob.layersInEveryVersion(c.id(), target.resolve("model.json"),
+            c.referencePath(), result.outputs())) {
           jobs.put(job.id(), job);
-          if (version.equals(TfjsJob.TFJS_1) && !result.loadsInTfjs1()) {
+          if (job.tfjs().equals(TfjsJob.TFJS_1) && !result.loadsInTfjs1()) {
             needsNewerTfjs.put(job.id(), result);
           }
         }
       }
     }
     List<TfjsResult> results = TfjsClient.check(new ArrayList<>(jobs.values()));
-    writeReport(results);
+    Conformance.writeReport(results, OUT.resolve("layers-report.tsv"));
     for (TfjsResult r : results) {
       ConversionResult declared = needsNewerTfjs.get(r.id());
       if (declared != null) {
@@ -76,10 +74,7 @@ class LayersCorpusConformanceTest {
             }));
         continue;
       }
-      tests.add(DynamicTest.dynamicTest(r.id() + " matches the reference", () -> {
-        r.assertOk();
-        assertFalse(r.outputs().isEmpty(), "no output was compared");
-      }));
+      tests.add(Conformance.matchesReference(r));
     }
     return tests.stream();
   }
@@ -100,32 +95,5 @@ class LayersCorpusConformanceTest {
     }
     return new Converter().convert(new ConversionRequest(
         source, weights, target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
-  }
-
-  private static void assertRefused(CorpusCase c) throws IOException {
-    CorpusCase.ExpectError expected = c.expectError().orElseThrow();
-    try {
-      convert(c, OUT.resolve(c.id()));
-      fail(c.id() + " converted, but must be refused: " + expected.reason());
-    } catch (ConversionException e) {
-      String message = e.getMessage();
-      assertNotNull(message);
-      assertTrue(message.contains("'" + expected.layer() + "'"), "names the layer: " + message);
-      assertTrue(message.contains(expected.className()), "names the class: " + message);
-      assertTrue(message.contains(c.mainFile()), "names the file: " + message);
-      assertFalse(Files.exists(OUT.resolve(c.id()).resolve("model.json")), "wrote nothing");
-    }
-  }
-
-  private static void writeReport(List<TfjsResult> results) throws IOException {
-    StringBuilder tsv = new StringBuilder("job\tok\tmax_abs_diff\toutputs\terror\n");
-    for (TfjsResult r : results) {
-      tsv.append(r.id()).append('\t').append(r.ok()).append('\t').append(r.maxAbsDiff())
-          .append('\t').append(r.outputs().size()).append('\t')
-          .append(r.error() == null ? "" : r.error().replace('\n', ' ').replace('\t', ' '))
-          .append('\n');
-    }
-    Files.createDirectories(OUT);
-    Files.writeString(OUT.resolve("layers-report.tsv"), tsv);
   }
 }

@@ -54,6 +54,12 @@ public record TfjsJob(String id, String tfjs, Path modelDir, String modelJson, S
         return new TfjsJob(id, tfjs, f.getParent(), f.getFileName().toString(), LAYERS, reference, outputs, null);
     }
 
+    /** {@link #layers} once per tfjs version, with ids {@code <id>@<version>}. */
+    public static List<TfjsJob> layersInEveryVersion(String id, Path modelJsonFile, Path reference,
+                                                     List<String> outputs) {
+        return VERSIONS.stream().map(v -> layers(id, v, modelJsonFile, reference, outputs).withTfjs(v)).toList();
+    }
+
     /** A graph model executed for the node names {@code outputs}, which are also the reference names. */
     public static TfjsJob graph(String id, String tfjs, Path modelJsonFile, Path reference, List<String> outputs) {
         Path f = modelJsonFile.toAbsolutePath().normalize();

@@ -1,18 +1,16 @@
 package io.tensorspace.convert.keras;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.Conformance;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
-import io.tensorspace.testing.TfjsResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +40,9 @@ class KerasVersionsConformanceTest {
     for (String format : FORMATS) {
       for (CorpusCase c : ModelCorpus.cases(format)) {
         if (c.expectsError()) {
-          tests.add(DynamicTest.dynamicTest(c.id() + " is refused clearly", () -> assertRefused(c)));
+          Path target = OUT.resolve(c.id());
+          tests.add(DynamicTest.dynamicTest(c.id() + " is refused clearly", () ->
+              Conformance.assertRefused(c, target, () -> convert(c.mainPath(), null, target))));
           continue;
         }
         Path source = c.mainPath();
@@ -60,12 +60,7 @@ class KerasVersionsConformanceTest {
             FIXTURES.resolve(model + ".reference.json"), tests, jobs);
       }
     }
-    for (TfjsResult r : TfjsClient.check(jobs)) {
-      tests.add(DynamicTest.dynamicTest(r.id() + " matches the reference", () -> {
-        r.assertOk();
-        assertFalse(r.outputs().isEmpty(), "no output was compared");
-      }));
-    }
+    TfjsClient.check(jobs).forEach(r -> tests.add(Conformance.matchesReference(r)));
     return tests.stream();
   }
 
@@ -79,10 +74,8 @@ class KerasVersionsConformanceTest {
       tests.add(DynamicTest.dynamicTest(id + " converts", () -> fail(e.toString(), e)));
       return;
     }
-    for (String version : TfjsJob.VERSIONS) {
-      jobs.add(TfjsJob.layers(id, version, target.resolve("model.json"), reference,
-          result.outputs()).withTfjs(version));
-    }
+    jobs.addAll(TfjsJob.layersInEveryVersion(id, target.resolve("model.json"), reference,
+        result.outputs()));
   }
 
   /**
@@ -115,22 +108,5 @@ class KerasVersionsConformanceTest {
       throws ConversionException, IOException {
     return new Converter().convert(new ConversionRequest(
         source, weights, target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
-  }
-
-  private static void assertRefused(CorpusCase c) {
-    CorpusCase.ExpectError expected = c.expectError().orElseThrow();
-    Path target = OUT.resolve(c.id());
-    try {
-      convert(c.mainPath(), null, target);
-      fail(c.id() + " converted, but must be refused: " + expected.reason());
-    } catch (ConversionException e) {
-      String message = e.getMessage();
-      assertTrue(message.contains("'" + expected.layer() + "'"), "names the layer: " + message);
-      assertTrue(message.contains(expected.className()), "names the class: " + message);
-      assertTrue(message.contains(c.mainFile()), "names the file: " + message);
-      assertFalse(Files.exists(target.resolve("model.json")), "wrote nothing");
-    } catch (IOException e) {
-      fail(c.id() + " failed with an I/O error instead of a clear refusal: " + e, e);
-    }
   }
 }

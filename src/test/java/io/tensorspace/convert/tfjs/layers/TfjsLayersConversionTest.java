@@ -15,6 +15,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.write.Quantize;
+import io.tensorspace.testing.Conformance;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.TfjsClient;
@@ -62,10 +63,8 @@ class TfjsLayersConversionTest {
       Path target = OUT.resolve(c.id());
       ConversionResult result = convert(c.mainPath(), target, Quantize.NONE,
           ConversionRequest.DEFAULT_SHARD_SIZE);
-      for (String version : TfjsJob.VERSIONS) {
-        jobs.add(TfjsJob.layers(c.id(), version, target.resolve("model.json"), c.referencePath(),
-            result.outputs()).withTfjs(version));
-      }
+      jobs.addAll(TfjsJob.layersInEveryVersion(c.id(), target.resolve("model.json"),
+          c.referencePath(), result.outputs()));
     }
     // goldens: a copy with the shared weight file in place, the golden's own output layers
     record Golden(String id, String model, String reference, List<String> outputs) {}
@@ -88,24 +87,12 @@ class TfjsLayersConversionTest {
           copy.resolve(g.model()), null, target, g.outputs(), List.of(),
           ConversionRequest.DEFAULT_SHARD_SIZE));
       assertEquals(g.outputs(), result.outputs());
-      for (String version : TfjsJob.VERSIONS) {
-        jobs.add(TfjsJob.layers(g.id() + ":" + g.model(), version, target.resolve("model.json"),
-            c.dir().resolve(g.reference()), result.outputs()).withTfjs(version));
-      }
+      jobs.addAll(TfjsJob.layersInEveryVersion(g.id() + ":" + g.model(),
+          target.resolve("model.json"), c.dir().resolve(g.reference()), result.outputs()));
     }
     List<TfjsResult> results = TfjsClient.check(jobs);
-    StringBuilder tsv = new StringBuilder("job\tok\tmax_abs_diff\toutputs\terror\n");
-    for (TfjsResult r : results) {
-      tsv.append(r.id()).append('\t').append(r.ok()).append('\t').append(r.maxAbsDiff())
-          .append('\t').append(r.outputs().size()).append('\t')
-          .append(r.error() == null ? "" : r.error().replace('\n', ' ')).append('\n');
-      tests.add(DynamicTest.dynamicTest(r.id() + " matches the reference", () -> {
-        r.assertOk();
-        assertFalse(r.outputs().isEmpty());
-      }));
-    }
-    Files.createDirectories(OUT);
-    Files.writeString(OUT.resolve("report.tsv"), tsv);
+    Conformance.writeReport(results, OUT.resolve("report.tsv"));
+    results.forEach(r -> tests.add(Conformance.matchesReference(r)));
     return tests.stream();
   }
 

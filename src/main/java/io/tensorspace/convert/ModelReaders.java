@@ -27,8 +27,9 @@ public final class ModelReaders {
     } catch (IOException | RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
     } catch (OutOfMemoryError e) {
-      // jHDF sizes some buffers from header fields before reading them: a crafted header asks
-      // for gigabytes. The failed allocation left nothing behind, so this is safe to report.
+      // jHDF sizes heap buffers from header fields when it reads from a file rather than a map
+      // (HDF5 files over 2 GiB, see H5Files): a crafted header asks for gigabytes. The failed
+      // allocation left nothing behind, so this is safe to report.
       throw InputFailures.tooLarge(source, weights, e);
     }
   }

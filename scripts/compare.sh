@@ -6,8 +6,10 @@
 #   before-ref defaults to a95f6d0^, the plugin before incremental builds and streaming to shards
 #   after-ref defaults to HEAD.
 # Each ref is built into the local repository as version 0.1.0-compare-<sha>. Maven runs with
-# MAVEN_OPTS=-Xmx128m; the times are whole `mvn -o` runs (Maven start-up included), best of $RUNS
-# (default 3); peak RSS is the Maven JVM's, as /usr/bin/time reports it.
+# MAVEN_OPTS=-Xmx128m. plugin_ms is the time the plugin logs for the model (conversion, or the
+# up-to-date check); mvn_s is the whole `mvn -o` run, Maven start-up included; peak RSS is the Maven
+# JVM's, as /usr/bin/time reports it. Each figure is from the run with the shortest plugin_ms of
+# $RUNS (default 3).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -35,38 +37,40 @@ build() { # ref -> plugin version installed in the local repository
   echo "$version"
 }
 
-mvn_once() { # version, model, project -> "seconds peakKiB"; fails if the build fails
+mvn_once() { # version, model, project -> "pluginMillis seconds peakKiB"; fails if the build fails
   local out status
   out=$( cd "$3" && MAVEN_OPTS=-Xmx128m /usr/bin/time -f 'TIME %e %M' \
-    mvn -q -B -o -Dstyle.color=never "io.tensorspace:tensorspace-maven-plugin:$1:preprocess" \
+    mvn -B -o -Dstyle.color=never "io.tensorspace:tensorspace-maven-plugin:$1:preprocess" \
       -Dtensorspace.source="$2" -Dtensorspace.outputDirectory="$3/out" 2>&1 ) && status=0 || status=$?
   [ "$status" = 0 ] || { echo "$out" | grep -m1 -E 'OutOfMemoryError|ERROR' >&2; return 1; }
-  echo "$out" | grep -o 'TIME .*' | cut -d' ' -f2-
+  local plugin
+  plugin=$(echo "$out" | grep -o -E "TensorSpace model .* ([0-9]+) ms\)? -> " | grep -o -E '[0-9]+ ms' | tail -1)
+  echo "${plugin% ms} $(echo "$out" | grep -o 'TIME .*' | cut -d' ' -f2-)"
 }
 
 best() { sort -n -k1 | head -1; }
 
-measure() { # version, model -> "convert_s convert_peak_MiB noop_s"
+measure() { # version, model -> "plugin_ms mvn_s peak_MiB noop_plugin_ms noop_mvn_s"
   local project=$work/project
   local first noop
   first=$(for _ in $(seq "$runs"); do
     rm -rf "$project"; mkdir -p "$project"
     printf '<project><modelVersion>4.0.0</modelVersion><groupId>compare</groupId><artifactId>compare</artifactId><version>1</version><packaging>pom</packaging></project>\n' > "$project/pom.xml"
-    mvn_once "$1" "$2" "$project" || { echo "failed 0"; break; }
+    mvn_once "$1" "$2" "$project" || { echo "failed 0 0"; break; }
   done | best)
-  noop=$(for _ in $(seq "$runs"); do mvn_once "$1" "$2" "$project" || echo "failed 0"; done | best)
-  read -r s kib <<< "$first"
-  read -r n _ <<< "$noop"
-  [ "$s" = failed ] && { echo "failed - -"; return; }
-  echo "$s $(( kib / 1024 )) $n"
+  noop=$(for _ in $(seq "$runs"); do mvn_once "$1" "$2" "$project" || echo "failed 0 0"; done | best)
+  read -r ms s kib <<< "$first"
+  read -r nms ns _ <<< "$noop"
+  [ "$ms" = failed ] && { echo "failed - - - -"; return; }
+  echo "$ms $s $(( kib / 1024 )) $nms $ns"
 }
 
 vb=$(build "$before")
 va=$(build "$after")
-printf '%-22s %-28s %10s %14s %10s\n' model plugin convert_s peak_rss_MiB noop_s
+printf '%-16s %-24s %10s %7s %13s %15s %12s\n' model plugin plugin_ms mvn_s peak_rss_MiB noop_plugin_ms noop_mvn_s
 for model in "$example" "$big"; do
   for version in "$vb" "$va"; do
-    read -r s mib n < <(measure "$version" "$model")
-    printf '%-22s %-28s %10s %14s %10s\n' "$(basename "$model")" "$version" "$s" "$mib" "$n"
+    read -r ms s mib nms ns < <(measure "$version" "$model")
+    printf '%-16s %-24s %10s %7s %13s %15s %12s\n' "$(basename "$model")" "$version" "$ms" "$s" "$mib" "$nms" "$ns"
   done
 done

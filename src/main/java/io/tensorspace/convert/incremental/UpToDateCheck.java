@@ -119,7 +119,7 @@ public final class UpToDateCheck {
   }
 
   private static String settings(ConversionRequest request) {
-    return Fingerprint.of(ConverterVersion.get() + "\n" + request);
+    return ConverterVersion.get() + "\n" + Fingerprint.describe(request);
   }
 
   private static String outputs(Path directory) throws IOException {
@@ -132,12 +132,12 @@ public final class UpToDateCheck {
         files.put(file.getFileName().toString(), Files.size(file));
       }
     }
-    return Fingerprint.of(files.toString());
+    return files.toString();
   }
 
   private Path file(ConversionRequest request) {
-    String key = Fingerprint.of(request.outputDirectory().toAbsolutePath().normalize().toString());
-    return stateDirectory.resolve(key.substring(0, 32) + ".properties");
+    String folder = request.outputDirectory().toAbsolutePath().normalize().toString();
+    return stateDirectory.resolve(Fingerprint.key(folder) + ".properties");
   }
 
   private Properties load(ConversionRequest request) throws IOException {

@@ -18,7 +18,6 @@ import java.util.stream.Stream;
  * model.json names.
  */
 final class InputFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
 
   private InputFiles() {}
@@ -53,7 +52,7 @@ final class InputFiles {
           return files;
         }
       }
-      JsonNode root = JSON.readTree(source.toFile());
+      JsonNode root = Json.MAPPER.readTree(source.toFile());
       for (JsonNode group : root.path("weightsManifest")) {
         for (JsonNode path : group.path("paths")) {
           Path file = source.resolveSibling(path.asText()).normalize();
@@ -66,5 +65,10 @@ final class InputFiles {
       // not a tfjs model.json: the reader will say what is wrong with it
     }
     return files;
+  }
+
+  /** Made on first use: loading Jackson costs ~30 ms a no-op build of an HDF5 model can skip. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

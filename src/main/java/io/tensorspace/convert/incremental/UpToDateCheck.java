@@ -57,7 +57,7 @@ public final class UpToDateCheck {
 
   /**
    * Starts a conversion of this output: forgets its last record and fingerprints the inputs. The
-   * content hash (about 0.4 s for 500 MB) runs on its own thread while the model converts.
+   * content checksum (about 0.1 s for 500 MB) runs on its own thread while the model converts.
    */
   public Recording begin(ConversionRequest request) throws IOException {
     Files.deleteIfExists(file(request));

@@ -44,7 +44,7 @@ mvn_once() { # version, model, project -> "pluginMillis seconds peakKiB"; fails 
       -Dtensorspace.source="$2" -Dtensorspace.outputDirectory="$3/out" 2>&1 ) && status=0 || status=$?
   [ "$status" = 0 ] || { echo "$out" | grep -m1 -E 'OutOfMemoryError|ERROR' >&2; return 1; }
   local plugin
-  plugin=$(echo "$out" | grep -o -E "TensorSpace model .* ([0-9]+) ms\)? -> " | grep -o -E '[0-9]+ ms' | tail -1)
+  plugin=$(echo "$out" | grep -o -E "TensorSpace model .* \(?[0-9]+ ms\)? -> " | grep -o -E '[0-9]+ ms' | tail -1)
   echo "${plugin% ms} $(echo "$out" | grep -o 'TIME .*' | cut -d' ' -f2-)"
 }
 

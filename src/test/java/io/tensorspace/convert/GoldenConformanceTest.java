@@ -54,10 +54,8 @@ class GoldenConformanceTest {
         tests.add(DynamicTest.dynamicTest(golden.id() + " has byte-identical weights",
             () -> assertArrayEquals(goldenWeights, weightBytes(target, null))));
       }
-      for (String version : TfjsJob.VERSIONS) {
-        jobs.add(TfjsJob.layers(golden.id(), version, target.resolve("model.json"),
-            golden.referencePath(), layers).withTfjs(version));
-      }
+      jobs.addAll(TfjsJob.layersInEveryVersion(golden.id(), target.resolve("model.json"),
+          golden.referencePath(), layers));
     }
     for (TfjsResult r : TfjsClient.check(jobs)) {
       tests.add(DynamicTest.dynamicTest(r.id() + " matches the golden's outputs", r::assertOk));

@@ -48,10 +48,8 @@ class NestedAndSharedLayersTest {
   private static void assertMatchesInTfjs(String model, String target, List<String> outputs)
       throws Exception {
     List<TfjsJob> jobs = new ArrayList<>();
-    for (String version : TfjsJob.VERSIONS) {
-      jobs.add(TfjsJob.layers(target, version, OUT.resolve(target).resolve("model.json"),
-          MODELS.resolve(model).resolve("reference.json"), outputs).withTfjs(version));
-    }
+    jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
+        MODELS.resolve(model).resolve("reference.json"), outputs));
     for (TfjsResult result : TfjsClient.check(jobs)) {
       result.assertOk();
     }

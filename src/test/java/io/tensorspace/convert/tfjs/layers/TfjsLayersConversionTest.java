@@ -131,10 +131,8 @@ class TfjsLayersConversionTest {
     // the uint8 grid is a subset of the uint16 grid: re-quantizing loses nothing
     List<TfjsJob> jobs = new ArrayList<>();
     for (Path p : List.of(uint8, none, uint16)) {
-      for (String v : TfjsJob.VERSIONS) {
-        jobs.add(TfjsJob.layers(p.getFileName().toString(), v, p.resolve("model.json"),
-            c.referencePath(), outputs(p)).withTfjs(v));
-      }
+      jobs.addAll(TfjsJob.layersInEveryVersion(p.getFileName().toString(),
+          p.resolve("model.json"), c.referencePath(), outputs(p)));
     }
     List<TfjsResult> results = TfjsClient.check(jobs);
     for (TfjsResult r : results) {
@@ -196,9 +194,8 @@ class TfjsLayersConversionTest {
       Path target = tmp.resolve("q-" + q.jsonName());
       ConversionResult result = convert(model.resolve("model.json"), target, q, 1 << 20);
       assertEquals(q == Quantize.FLOAT16, result.warnings().contains(Quantize.FLOAT16_WARNING));
-      for (String v : TfjsJob.VERSIONS) {
-        TfjsJob job = TfjsJob.layers(q.jsonName(), v, target.resolve("model.json"), reference,
-            List.of("d")).withTfjs(v);
+      for (TfjsJob job : TfjsJob.layersInEveryVersion(q.jsonName(), target.resolve("model.json"),
+          reference, List.of("d"))) {
         jobs.add(job);
         kinds.put(job.id(), q);
       }
@@ -266,10 +263,8 @@ class TfjsLayersConversionTest {
          "outputs": [{"layer": "inner", "shape": [1, 1], "dtype": "float32", "data": [-2.25]},
                      {"layer": "top", "shape": [1, 1], "dtype": "float32", "data": [-7.75]}]}""");
     List<TfjsJob> jobs = new ArrayList<>();
-    for (String v : TfjsJob.VERSIONS) {
-      jobs.add(TfjsJob.layers("nested", v, target.resolve("model.json"), reference,
-          result.outputs()).withTfjs(v));
-    }
+    jobs.addAll(TfjsJob.layersInEveryVersion("nested", target.resolve("model.json"), reference,
+        result.outputs()));
     TfjsClient.check(jobs).forEach(TfjsResult::assertOk);
   }
 

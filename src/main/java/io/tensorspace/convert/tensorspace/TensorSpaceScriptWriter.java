@@ -59,9 +59,7 @@ public final class TensorSpaceScriptWriter {
       }
       for (Output output : d.outputs()) {
         if (!output.drawn()) {
-          js.append(in).append("// output ").append(output.index()).append(" '")
-              .append(comment(output.name())).append("' is not drawn: ")
-              .append(comment(output.reason())).append('\n');
+          notDrawn(js, in, output);
           continue;
         }
         js.append(in).append("model.add(new TSP.layers.").append(output.tspClass())
@@ -86,9 +84,7 @@ public final class TensorSpaceScriptWriter {
     }
     for (Output output : d.outputs()) {
       if (!output.drawn()) {
-        js.append(in).append("// output ").append(output.index()).append(" '")
-            .append(comment(output.name())).append("' is not drawn: ")
-            .append(comment(output.reason())).append('\n');
+        notDrawn(js, in, output);
         continue;
       }
       String variable = "layer" + variables.size();
@@ -164,5 +160,12 @@ public final class TensorSpaceScriptWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The comment that stands where an output TensorSpace cannot draw would be. */
+  private static void notDrawn(StringBuilder js, String indent, Output output) {
+    js.append(indent).append("// output ").append(output.index()).append(" '")
+        .append(comment(output.name())).append("' is not drawn: ")
+        .append(comment(output.reason())).append('\n');
   }
 }

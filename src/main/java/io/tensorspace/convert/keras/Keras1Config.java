@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Translates a Keras 1.x {@code model_config} (Keras 1.1–1.2, {@code tf} and {@code th} dim
@@ -451,9 +452,14 @@ final class Keras1Config {
   }
 
   private static void rename(ObjectNode c, String from, String to) {
+    move(c, from, to, UnaryOperator.identity());
+  }
+
+  /** Moves the setting {@code from} to {@code to}, translating its value; absent stays absent. */
+  private static void move(ObjectNode c, String from, String to, UnaryOperator<JsonNode> translate) {
     if (c.has(from)) {
       JsonNode value = c.remove(from);
-      c.set(to, value);
+      c.set(to, translate.apply(value));
     }
   }
 
@@ -464,11 +470,7 @@ final class Keras1Config {
   }
 
   private static void initializer(ObjectNode c, String from, String to) {
-    if (!c.has(from)) {
-      return;
-    }
-    JsonNode value = c.remove(from);
-    c.set(to, initializer(value));
+    move(c, from, to, Keras1Config::initializer);
   }
 
   private static JsonNode initializer(JsonNode value) {
@@ -520,11 +522,7 @@ final class Keras1Config {
   }
 
   private static void regularizer(ObjectNode c, String from, String to) {
-    if (!c.has(from)) {
-      return;
-    }
-    JsonNode value = c.remove(from);
-    c.set(to, regularizer(value));
+    move(c, from, to, Keras1Config::regularizer);
   }
 
   /** {@code {"name": "WeightRegularizer", "l1": a, "l2": b}} → {@code L1L2}. */
@@ -547,11 +545,7 @@ final class Keras1Config {
   }
 
   private static void constraint(ObjectNode c, String from, String to) {
-    if (!c.has(from)) {
-      return;
-    }
-    JsonNode value = c.remove(from);
-    c.set(to, constraint(value));
+    move(c, from, to, Keras1Config::constraint);
   }
 
   /** Constraints only act during training: translate the common ones, drop the rest. */

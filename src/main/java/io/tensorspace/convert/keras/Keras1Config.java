@@ -456,7 +456,8 @@ final class Keras1Config {
   }
 
   /** Moves the setting {@code from} to {@code to}, translating its value; absent stays absent. */
-  private static void move(ObjectNode c, String from, String to, UnaryOperator<JsonNode> translate) {
+  private static void move(
+      ObjectNode c, String from, String to, UnaryOperator<JsonNode> translate) {
     if (c.has(from)) {
       JsonNode value = c.remove(from);
       c.set(to, translate.apply(value));

@@ -40,6 +40,11 @@ class ResourceBombTest {
     return Hostile.copy(Hostile.TFJS, temp.resolve(tag)).resolve("model.json");
   }
 
+  /** A copy of a real Keras 2 model (an LSTM), in its own folder. */
+  private Path keras(String tag) {
+    return Hostile.copy(Hostile.KERAS2, temp.resolve(tag)).resolve("lstm_functional_tf_keras_2.h5");
+  }
+
   private static void shape(Path json, int weight, long... dims) {
     ObjectNode root = Edits.readJson(json);
     ArrayNode shape = (ArrayNode) root.at("/weightsManifest/0/weights/" + weight + "/shape");
@@ -82,7 +87,7 @@ class ResourceBombTest {
 
   @Test
   void hdf5DatasetClaimsTerabytes() {
-    Path h5 = Hostile.copy(Hostile.KERAS2, temp.resolve("t")).resolve("lstm_functional_tf_keras_2.h5");
+    Path h5 = keras("t");
     String kernel = "/model_weights/lstm/lstm/kernel:0";
     long[] dims;
     try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(h5)) {
@@ -95,7 +100,7 @@ class ResourceBombTest {
 
   @Test
   void hdf5DatasetShapeOverflowsLong() {
-    Path h5 = Hostile.copy(Hostile.KERAS2, temp.resolve("o")).resolve("lstm_functional_tf_keras_2.h5");
+    Path h5 = keras("o");
     String kernel = "/model_weights/lstm/lstm/kernel:0";
     assertTrue(Edits.h5Dims(h5, kernel, 1L << 40, 1L << 40) > 0);
     Hostile.assertRefused(LAYERS, h5, temp.resolve("o-out"));
@@ -103,7 +108,7 @@ class ResourceBombTest {
 
   @Test
   void hdf5ObjectHeaderClaimsGigabytes() throws IOException {
-    Path h5 = Hostile.copy(Hostile.KERAS2, temp.resolve("g")).resolve("lstm_functional_tf_keras_2.h5");
+    Path h5 = keras("g");
     try (FileChannel file = FileChannel.open(h5, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       ByteBuffer superblock = ByteBuffer.allocate(72).order(ByteOrder.LITTLE_ENDIAN);
       file.read(superblock, 0);

@@ -24,14 +24,19 @@ import java.util.concurrent.atomic.AtomicLong;
 /** The converter's one entry point: read, make tfjs-compatible, select, write. */
 public final class Converter {
   private final ProgressListener progress;
+  private final CopiedRegions copied;
 
   public Converter() {
-    this(ProgressListener.NONE);
+    this(ProgressListener.NONE, CopiedRegions.NONE);
   }
 
-  /** @param progress hears how far the weights of each conversion have been written */
-  public Converter(ProgressListener progress) {
+  /**
+   * @param progress hears how far the weights of each conversion have been written
+   * @param copied hears each input file region copied unchanged into the output
+   */
+  public Converter(ProgressListener progress, CopiedRegions copied) {
     this.progress = progress;
+    this.copied = copied;
   }
 
   public ConversionResult convert(ConversionRequest request) throws ConversionException, IOException {
@@ -65,7 +70,7 @@ public final class Converter {
       new AtomicDirectory(request.outputDirectory(),
           name -> LayersModelWriter.writes(name) || TensorSpaceFiles.writes(name))
           .write(directory -> {
-            bytes.set(writer.write(selected, directory));
+            bytes.set(writer.write(selected, directory, copied));
             // the TensorSpace companion files, from the same selected outputs in the same order
             TensorSpaceFiles.write(NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON),
                 directory, request.outputDirectory().getFileName().toString(),

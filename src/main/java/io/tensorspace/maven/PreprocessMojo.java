@@ -163,8 +163,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
     ConversionResult result = run(() -> {
       UpToDateCheck.Recording recording = upToDate.begin(request);
-      Converter converter =
-          new Converter(new ProgressLog(getLog(), model.getName(), System::nanoTime));
+      Converter converter = new Converter(
+          new ProgressLog(getLog(), model.getName(), System::nanoTime), recording);
       ConversionResult converted = converter.convert(request);
       recording.finish();
       return converted;

@@ -3,6 +3,7 @@ package io.tensorspace.bench;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.ProgressListener;
 import io.tensorspace.convert.incremental.UpToDateCheck;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -14,10 +15,11 @@ import java.util.List;
  * One timed conversion in a fresh JVM, for scripts/benchmark.sh. Usage: {@code ConversionRun
  * <source> <output> [<warm-up model>...]}. The warm-up models (small corpus models) are converted
  * first: that time is the fixed start-up (class loading, first use of the readers and writers).
- * Then the source is converted as the preprocess goal does it, its inputs hashed meanwhile for the
- * incremental record. Prints {@code startupMillis=… millis=… recordMillis=… peakHeapMiB=… bytes=…
- * noopMillis=…}: the conversion, the wait for the record afterwards, and the up-to-date check a
- * following no-op build makes.
+ * Then the source is converted as the preprocess goal does it, the regions it copies checksummed
+ * on the way, and recorded for incremental builds. Prints {@code startupMillis=… millis=…
+ * recordMillis=… peakHeapMiB=… bytes=… noopMillis=…}: the conversion, the record afterwards
+ * (checksumming what the conversion did not copy), and the up-to-date check a following no-op
+ * build makes.
  */
 public final class ConversionRun {
   private ConversionRun() {}
@@ -33,7 +35,7 @@ public final class ConversionRun {
     UpToDateCheck check = new UpToDateCheck(Path.of(args[1] + ".state"));
     long start = System.nanoTime();
     UpToDateCheck.Recording recording = check.begin(request);
-    ConversionResult result = new Converter().convert(request);
+    ConversionResult result = new Converter(ProgressListener.NONE, recording).convert(request);
     long converted = System.nanoTime();
     recording.finish();
     long recorded = System.nanoTime();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.testing.ModelCorpus;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class ProgressLogTest {
     var result = new Converter((layer, done, all) -> {
       written.add(done);
       total.set(all);
-    }).convert(new ConversionRequest(
+    }, CopiedRegions.NONE).convert(new ConversionRequest(
         ModelCorpus.byId("keras2-h5/tensorspace-keras-mnist").mainPath(), null, temp.resolve("out"),
         List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
     assertEquals(result.weightBytes(), total.get());

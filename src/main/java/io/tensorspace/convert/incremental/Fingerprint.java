@@ -1,5 +1,6 @@
 package io.tensorspace.convert.incremental;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteBuffer;
@@ -11,6 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.HexFormat;
@@ -90,25 +93,98 @@ final class Fingerprint {
   /**
    * Full: names, sizes and every byte, as CRC-32C and CRC-32 together (64 bits, like the XX hash
    * of Maven's build cache). This detects accidental change, which is all an up-to-date check
-   * needs, at about 5 times the speed of SHA-256: on a 500 MB model ~110 ms instead of ~450.
+   * needs, at about 5 times the speed of SHA-256.
    */
   static String content(List<Path> files) throws IOException {
-    CRC32C castagnoli = new CRC32C();
-    CRC32 ieee = new CRC32();
-    ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+    return content(files, List.of());
+  }
+
+  /**
+   * The same checksum, without reading again the regions a conversion copied and checksummed:
+   * their checksums are joined in file order with those of the bytes between them, which are read.
+   * A region that overlaps one before it or ends past the file is read instead.
+   */
+  static String content(List<Path> files, Collection<CopiedRegion> copied) throws IOException {
+    Map<Path, List<CopiedRegion>> byFile = new HashMap<>();
+    for (CopiedRegion region : copied) {
+      byFile.computeIfAbsent(region.file(), file -> new ArrayList<>()).add(region);
+    }
+    Checksum total = new Checksum();
+    ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18);
     for (Path file : files) {
       try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-        byte[] name = (file + "\0" + channel.size() + "\0").getBytes(StandardCharsets.UTF_8);
-        castagnoli.update(name);
-        ieee.update(name);
-        while (channel.read(buffer) >= 0) {
-          buffer.flip();
-          castagnoli.update(buffer.duplicate());
-          ieee.update(buffer);
-          buffer.clear();
+        long size = channel.size();
+        total.update(ByteBuffer.wrap((file + "\0" + size + "\0").getBytes(StandardCharsets.UTF_8)));
+        List<CopiedRegion> regions = byFile.getOrDefault(file, new ArrayList<>());
+        regions.sort(Comparator.comparingLong(CopiedRegion::position));
+        long at = 0;
+        for (CopiedRegion region : regions) {
+          if (region.position() < at || region.position() + region.count() > size) {
+            continue;
+          }
+          total.read(channel, at, region.position(), buffer);
+          total.join(region);
+          at = region.position() + region.count();
         }
+        total.read(channel, at, size, buffer);
       }
     }
-    return String.format("%08x%08x", castagnoli.getValue(), ieee.getValue());
+    return total.hex();
+  }
+
+  /** A region of an input file copied by a conversion, with its checksums. */
+  record CopiedRegion(Path file, long position, long count, int castagnoli, int ieee) {}
+
+  /** CRC-32C and CRC-32 of everything so far: bytes are fed in; whole regions are joined on. */
+  private static final class Checksum {
+    private final CRC32C castagnoli = new CRC32C();
+    private final CRC32 ieee = new CRC32();
+    /** The CRCs of what came before the bytes in {@link #castagnoli} and {@link #ieee}. */
+    private int castagnoliBefore;
+    private int ieeeBefore;
+    private long pending;
+
+    void update(ByteBuffer bytes) {
+      pending += bytes.remaining();
+      castagnoli.update(bytes.duplicate());
+      ieee.update(bytes);
+    }
+
+    void read(FileChannel channel, long from, long to, ByteBuffer buffer) throws IOException {
+      for (long at = from; at < to; ) {
+        buffer.clear().limit((int) Math.min(buffer.capacity(), to - at));
+        int read = channel.read(buffer, at);
+        if (read < 0) {
+          throw new EOFException("a file ended while it was being checksummed");
+        }
+        at += read;
+        update(buffer.flip());
+      }
+    }
+
+    void join(CopiedRegion region) {
+      settle();
+      castagnoliBefore =
+          CrcJoin.CASTAGNOLI.join(castagnoliBefore, region.castagnoli(), region.count());
+      ieeeBefore = CrcJoin.IEEE.join(ieeeBefore, region.ieee(), region.count());
+    }
+
+    String hex() {
+      settle();
+      return String.format("%08x%08x", castagnoliBefore, ieeeBefore);
+    }
+
+    /** Moves the bytes fed in so far into the joined CRCs. */
+    private void settle() {
+      if (pending == 0) {
+        return;
+      }
+      castagnoliBefore =
+          CrcJoin.CASTAGNOLI.join(castagnoliBefore, (int) castagnoli.getValue(), pending);
+      ieeeBefore = CrcJoin.IEEE.join(ieeeBefore, (int) ieee.getValue(), pending);
+      castagnoli.reset();
+      ieee.reset();
+      pending = 0;
+    }
   }
 }

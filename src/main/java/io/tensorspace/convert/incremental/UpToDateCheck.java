@@ -2,18 +2,18 @@ package io.tensorspace.convert.incremental;
 
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConverterVersion;
+import io.tensorspace.convert.CopiedRegions;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Properties;
+import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
 
 /**
@@ -29,7 +29,6 @@ public final class UpToDateCheck {
   public UpToDateCheck(Path stateDirectory) {
     this.stateDirectory = stateDirectory;
   }
-
 
   /** True when the last recorded conversion for this output is still valid. */
   public boolean isUpToDate(ConversionRequest request) throws IOException {
@@ -56,42 +55,42 @@ public final class UpToDateCheck {
   }
 
   /**
-   * Starts a conversion of this output: forgets its last record and fingerprints the inputs. The
-   * content checksum (about 0.1 s for 500 MB) runs on its own thread while the model converts.
+   * Starts a conversion of this output: forgets its last record and notes the inputs' stamps. The
+   * conversion reports the regions it copies with their checksums ({@link Recording} is its
+   * {@link CopiedRegions}), so recording it afterwards reads only the bytes it did not copy.
    */
   public Recording begin(ConversionRequest request) throws IOException {
     Files.deleteIfExists(file(request));
     List<Path> inputs = InputFiles.of(request);
-    String stamp = Fingerprint.stamp(inputs);
-    FutureTask<String> content = new FutureTask<>(() -> Fingerprint.content(inputs));
-    Thread hashing = new Thread(content, "tensorspace-fingerprint");
-    hashing.setDaemon(true);
-    hashing.start();
-    return new Recording(request, inputs, stamp, content);
+    return new Recording(request, inputs, Fingerprint.stamp(inputs));
   }
 
   /** A conversion under way; if it succeeds, {@link #finish} records it. */
-  public final class Recording {
+  public final class Recording implements CopiedRegions {
     private final ConversionRequest request;
     private final List<Path> inputs;
     private final String stamp;
-    private final FutureTask<String> content;
+    private final Queue<Fingerprint.CopiedRegion> copied = new ConcurrentLinkedQueue<>();
 
-    private Recording(
-        ConversionRequest request, List<Path> inputs, String stamp, FutureTask<String> content) {
+    private Recording(ConversionRequest request, List<Path> inputs, String stamp) {
       this.request = request;
       this.inputs = inputs;
       this.stamp = stamp;
-      this.content = content;
+    }
+
+    @Override
+    public void copied(Path file, long position, long count, int crc32c, int crc32) {
+      copied.add(new Fingerprint.CopiedRegion(
+          file.toAbsolutePath().normalize(), position, count, crc32c, crc32));
     }
 
     /**
      * Records the conversion, whose output is now in place, unless an input was edited meanwhile:
-     * the hash might then be of bytes the conversion never read, so nothing is recorded and the
-     * next build converts again.
+     * the checksum might then be of bytes the conversion never read, so nothing is recorded and
+     * the next build converts again.
      */
     public void finish() throws IOException {
-      String hash = content();
+      String hash = Fingerprint.content(inputs, copied);
       if (!Fingerprint.stamp(inputs).equals(stamp)) {
         return;
       }
@@ -101,20 +100,6 @@ public final class UpToDateCheck {
       values.setProperty("content", hash);
       values.setProperty("outputs", outputs(request.outputDirectory()));
       store(request, values);
-    }
-
-    private String content() throws IOException {
-      try {
-        return content.get();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while fingerprinting " + request.source());
-      } catch (ExecutionException e) {
-        if (e.getCause() instanceof IOException io) {
-          throw io;
-        }
-        throw new IOException("cannot fingerprint " + request.source(), e.getCause());
-      }
     }
   }
 

@@ -1,5 +1,6 @@
 package io.tensorspace.convert.write;
 
+import io.tensorspace.convert.CopiedRegions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -43,7 +44,9 @@ public final class GraphModelWriter {
     for (Weight weight : model.weights()) {
       total = Math.addExact(total, weight.byteLength());
     }
-    try (ShardedOutputStream shards = new ShardedOutputStream(directory, 1, total, shardSizeBytes)) {
+    // graph weights are parsed from protobuf, not copied as file regions
+    try (ShardedOutputStream shards =
+        new ShardedOutputStream(directory, 1, total, shardSizeBytes, CopiedRegions.NONE)) {
       for (Weight weight : model.weights()) {
         long before = shards.written();
         weight.data().writeTo(shards);

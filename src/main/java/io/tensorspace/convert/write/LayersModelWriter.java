@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
+import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Quantization;
@@ -91,6 +92,14 @@ public final class LayersModelWriter {
 
   /** Writes into {@code directory} and returns the number of weight bytes written. */
   public long write(LayersModel model, Path directory) throws IOException {
+    return write(model, directory, CopiedRegions.NONE);
+  }
+
+  /**
+   * Writes into {@code directory} and returns the number of weight bytes written; {@code copied}
+   * hears each source file region copied unchanged.
+   */
+  public long write(LayersModel model, Path directory, CopiedRegions copied) throws IOException {
     warnings.clear();
     List<List<Entry>> groups = plan(model);
     long total = 0;
@@ -103,7 +112,7 @@ public final class LayersModelWriter {
       }
       int groupNumber = g + 1;
       try (ShardedOutputStream shards =
-          new ShardedOutputStream(directory, groupNumber, groupBytes, shardSizeBytes)) {
+          new ShardedOutputStream(directory, groupNumber, groupBytes, shardSizeBytes, copied)) {
         for (Entry entry : group) {
           long before = shards.written();
           writeEntry(model, entry, shards);

@@ -1,5 +1,6 @@
 package io.tensorspace.convert.write;
 
+import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.model.RegionSink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,6 +22,7 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
   private final int group;
   private final long shardSize;
   private final int shardCount;
+  private final CopiedRegions copied;
   private final List<String> paths = new ArrayList<>();
   /** One buffer for every shard (a new one per shard churns the heap); direct, so no extra copy. */
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18);
@@ -29,8 +31,10 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
   private long writtenInShard;
   private long written;
 
-  ShardedOutputStream(Path directory, int group, long totalBytes, long shardSize) {
+  ShardedOutputStream(
+      Path directory, int group, long totalBytes, long shardSize, CopiedRegions copied) {
     this.directory = directory;
+    this.copied = copied;
     this.group = group;
     this.shardSize = shardSize;
     this.shardCount = totalBytes == 0 ? 0 : Math.toIntExact((totalBytes + shardSize - 1) / shardSize);
@@ -76,7 +80,7 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
   @Override
   public void transferFrom(Path file, long position, long count) throws IOException {
     if (transfers == null) {
-      transfers = new RegionTransfers();
+      transfers = new RegionTransfers(copied);
     }
     while (count > 0) {
       if (current == null || writtenInShard == shardSize) {

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.ProgressListener;
 import io.tensorspace.testing.ModelCorpus;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +31,7 @@ class UpToDateCheckTest {
     check = new UpToDateCheck(temp.resolve("state"));
     ConversionRequest request = request(List.of());
     UpToDateCheck.Recording recording = check.begin(request);
-    new Converter().convert(request);
+    new Converter(ProgressListener.NONE, recording).convert(request);
     recording.finish();
   }
 
@@ -81,5 +85,61 @@ class UpToDateCheckTest {
     Files.setLastModifiedTime(model, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
     recording.finish();
     assertFalse(check.isUpToDate(request(List.of())));
+  }
+
+  private ConversionRequest tfjsRequest() throws IOException {
+    Path folder = temp.resolve("tfjs");
+    if (!Files.isDirectory(folder)) {
+      Files.createDirectories(folder);
+      Path corpus =
+          ModelCorpus.byId("tfjs-layers/tensorspace-tfjs-lenet-raw").mainPath().getParent();
+      for (String name : List.of("mnist.json", "mnist.weights.bin")) {
+        Files.copy(corpus.resolve(name), folder.resolve(name));
+      }
+    }
+    return new ConversionRequest(folder.resolve("mnist.json"), null, temp.resolve("tfjs-out"),
+        List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
+  }
+
+  /** Converts and records, the copied regions' checksums passing through {@code regions}. */
+  private void convertAndRecord(ConversionRequest request, CopiedRegions regions)
+      throws Exception {
+    UpToDateCheck.Recording recording = check.begin(request);
+    new Converter(ProgressListener.NONE, (file, position, count, crc32c, crc32) -> {
+      regions.copied(file, position, count, crc32c, crc32);
+      recording.copied(file, position, count, crc32c, crc32);
+    }).convert(request);
+    recording.finish();
+  }
+
+  private static void touch(Path file) throws IOException {
+    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+  }
+
+  @Test
+  void touchedShardOfTfjsModelIsUpToDate() throws Exception {
+    ConversionRequest request = tfjsRequest();
+    AtomicInteger regions = new AtomicInteger();
+    convertAndRecord(request, (file, position, count, crc32c, crc32) -> regions.incrementAndGet());
+    assertTrue(regions.get() > 1, "the weights were copied as regions, their checksums joined");
+    Path shard = request.source().resolveSibling("mnist.weights.bin");
+    touch(shard);
+    assertTrue(check.isUpToDate(request));
+    byte[] bytes = Files.readAllBytes(shard);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(shard, bytes, StandardOpenOption.TRUNCATE_EXISTING);
+    assertFalse(check.isUpToDate(request));
+  }
+
+  @Test
+  void recordUsesTheChecksumsOfTheRegionsTheConversionCopied() throws Exception {
+    ConversionRequest request = tfjsRequest();
+    UpToDateCheck.Recording recording = check.begin(request);
+    // the reader's paths match the inputs, so these (wrong) checksums are taken, not re-read
+    new Converter(ProgressListener.NONE, (file, position, count, crc32c, crc32) ->
+        recording.copied(file, position, count, ~crc32c, crc32)).convert(request);
+    recording.finish();
+    touch(request.source().resolveSibling("mnist.weights.bin"));
+    assertFalse(check.isUpToDate(request));
   }
 }

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tensorspace.convert.CopiedRegions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +32,12 @@ class ShardedOutputStreamTest {
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     long shardSize = 100_003; // odd, so pieces straddle shard ends
     long total = 7 + 1_000_000 + 300_000 + 1_500_001 + 5;
-    try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, total, shardSize)) {
+    List<long[]> copied = Collections.synchronizedList(new ArrayList<>());
+    try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, total, shardSize,
+        (from, position, count, crc32c, crc32) -> {
+          assertEquals(source, from);
+          copied.add(new long[] {position, count, crc32c, crc32});
+        })) {
       byte[] head = {1, 2, 3, 4, 5, 6, 7};
       shards.write(head, 0, head.length);
       expected.write(head, 0, head.length);
@@ -52,6 +62,18 @@ class ShardedOutputStreamTest {
       actual.write(shard);
     }
     assertArrayEquals(expected.toByteArray(), actual.toByteArray());
+    // every copied piece is reported with the checksums of exactly its bytes
+    long reported = 0;
+    for (long[] region : copied) {
+      CRC32C castagnoli = new CRC32C();
+      castagnoli.update(file, (int) region[0], (int) region[1]);
+      CRC32 ieee = new CRC32();
+      ieee.update(file, (int) region[0], (int) region[1]);
+      assertEquals((int) castagnoli.getValue(), (int) region[2]);
+      assertEquals((int) ieee.getValue(), (int) region[3]);
+      reported += region[1];
+    }
+    assertEquals(1_000_000 + 1_500_001, reported);
   }
 
   @Test
@@ -59,7 +81,7 @@ class ShardedOutputStreamTest {
     Path source = Files.write(dir.resolve("short.bin"), new byte[1000]);
     Path out = Files.createDirectory(dir.resolve("out"));
     IOException e = assertThrows(IOException.class, () -> {
-      try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, 2000, 4096)) {
+      try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, 2000, 4096, CopiedRegions.NONE)) {
         shards.transferFrom(source, 500, 2000);
       }
     });

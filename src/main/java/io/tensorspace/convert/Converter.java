@@ -53,7 +53,7 @@ public final class Converter {
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
     if (ModelReaders.isTensorFlowGraph(request.source())) {
-      return graphConverter(request.graph()).convert(request);
+      return graphConverter(request.graph()).convert(request, copied);
     }
     try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
       ModelChecks.check(source);

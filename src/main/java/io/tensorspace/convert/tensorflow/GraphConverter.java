@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
@@ -62,6 +63,12 @@ public final class GraphConverter {
 
   public ConversionResult convert(ConversionRequest request)
       throws ConversionException, IOException {
+    return convert(request, CopiedRegions.NONE);
+  }
+
+  /** Converts; {@code copied} hears each input file region copied unchanged into the output. */
+  public ConversionResult convert(ConversionRequest request, CopiedRegions copied)
+      throws ConversionException, IOException {
     if (request.weights() != null) {
       throw new ConversionException(request.source() + " is a TensorFlow graph that holds its own"
           + " weights; remove <weights> (" + request.weights() + ").");
@@ -74,7 +81,7 @@ public final class GraphConverter {
         new AtomicDirectory(request.outputDirectory(),
             name -> GraphModelWriter.writes(name) || TensorSpaceFiles.writes(name))
             .write(directory -> {
-              bytes.set(writer.write(model, directory));
+              bytes.set(writer.write(model, directory, copied));
               // the TensorSpace companion files, for the same selected nodes in the same order
               TensorSpaceFiles.write(prepared.description(), directory,
                   request.outputDirectory().getFileName().toString(), request.tensorSpace());

@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.Quantization;
 import io.tensorspace.convert.model.Weight;
@@ -68,7 +69,7 @@ final class TfjsGraphReader {
       }
       group.path("weights").forEach(specs::add);
     }
-    ShardFiles files = new ShardFiles(shards);
+    ConcatenatedFiles files = new ConcatenatedFiles(shards);
     long offset = 0;
     for (JsonNode spec : specs) {
       String name = spec.path("name").asText();
@@ -90,10 +91,8 @@ final class TfjsGraphReader {
           q.has("min") ? q.path("min").asDouble() : null,
           q.has("scale") ? q.path("scale").asDouble() : null,
           q.has("original_dtype") ? q.path("original_dtype").asText() : null) : null;
-      long start = offset;
-      Weight weight = new Weight(name, shape, dtype, null, quantization);
-      long length = weight.byteLength();
-      weight = new Weight(name, shape, dtype, out -> files.copy(start, length, out), quantization);
+      long length = new Weight(name, shape, dtype, null, quantization).byteLength();
+      Weight weight = new Weight(name, shape, dtype, files.slice(offset, length), quantization);
       offset += length;
       NodeDef node = graph.node(name);
       if (node == null || !node.getOp().equals("Const")) {
@@ -102,9 +101,9 @@ final class TfjsGraphReader {
       }
       graph.frozen.put(name, weight);
     }
-    if (offset > files.size()) {
+    if (offset > files.length()) {
       throw new ConversionException(manifestFile + ": the weights need " + offset
-          + " bytes but the shards hold " + files.size() + "; a shard is missing or truncated.");
+          + " bytes but the shards hold " + files.length() + "; a shard is missing or truncated.");
     }
     // a Const the manifest does not list keeps the value its node carries (TensorFlow reads
     // a Const without values as zeros, and so does the written weight)

@@ -38,15 +38,17 @@ public final class GraphModelWriter {
     return LayersModelWriter.writes(fileName);
   }
 
-  /** Writes into {@code directory} and returns the number of weight bytes written. */
-  public long write(GraphModel model, Path directory) throws IOException {
+  /**
+   * Writes into {@code directory} and returns the number of weight bytes written; {@code copied}
+   * hears each source file region copied unchanged (the weights of a tfjs graph model).
+   */
+  public long write(GraphModel model, Path directory, CopiedRegions copied) throws IOException {
     long total = 0;
     for (Weight weight : model.weights()) {
       total = Math.addExact(total, weight.byteLength());
     }
-    // graph weights are parsed from protobuf, not copied as file regions
     try (ShardedOutputStream shards =
-        new ShardedOutputStream(directory, 1, total, shardSizeBytes, CopiedRegions.NONE)) {
+        new ShardedOutputStream(directory, 1, total, shardSizeBytes, copied)) {
       for (Weight weight : model.weights()) {
         long before = shards.written();
         weight.data().writeTo(shards);

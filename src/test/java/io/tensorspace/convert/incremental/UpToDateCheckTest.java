@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class UpToDateCheckTest {
@@ -87,17 +89,23 @@ class UpToDateCheckTest {
     assertFalse(check.isUpToDate(request(List.of())));
   }
 
-  private ConversionRequest tfjsRequest() throws IOException {
-    Path folder = temp.resolve("tfjs");
-    if (!Files.isDirectory(folder)) {
-      Files.createDirectories(folder);
-      Path corpus =
-          ModelCorpus.byId("tfjs-layers/tensorspace-tfjs-lenet-raw").mainPath().getParent();
-      for (String name : List.of("mnist.json", "mnist.weights.bin")) {
-        Files.copy(corpus.resolve(name), folder.resolve(name));
-      }
+  /** TensorFlow.js models, whose weights are copied as file regions: a layers and a graph model. */
+  static List<TfjsModel> tfjsModels() {
+    return List.of(
+        new TfjsModel("tfjs-layers/tensorspace-tfjs-lenet-raw", "mnist.json", "mnist.weights.bin"),
+        new TfjsModel("tfjs-graph/tfjs-rn-graph-model", "model.json", "group1-shard1of1.bin"));
+  }
+
+  record TfjsModel(String corpusId, String modelJson, String weights) {}
+
+  /** A copy of the corpus model's two files in the temporary folder, and its conversion request. */
+  private ConversionRequest tfjsRequest(TfjsModel model) throws IOException {
+    Path folder = Files.createDirectories(temp.resolve("tfjs"));
+    Path corpus = ModelCorpus.byId(model.corpusId()).mainPath().getParent();
+    for (String name : List.of(model.modelJson(), model.weights())) {
+      Files.copy(corpus.resolve(name), folder.resolve(name));
     }
-    return new ConversionRequest(folder.resolve("mnist.json"), null, temp.resolve("tfjs-out"),
+    return new ConversionRequest(folder.resolve(model.modelJson()), null, temp.resolve("tfjs-out"),
         List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
   }
 
@@ -116,13 +124,14 @@ class UpToDateCheckTest {
     Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
   }
 
-  @Test
-  void touchedShardOfTfjsModelIsUpToDate() throws Exception {
-    ConversionRequest request = tfjsRequest();
+  @ParameterizedTest
+  @MethodSource("tfjsModels")
+  void touchedShardOfTfjsModelIsUpToDate(TfjsModel model) throws Exception {
+    ConversionRequest request = tfjsRequest(model);
     AtomicInteger regions = new AtomicInteger();
     convertAndRecord(request, (file, position, count, crc32c, crc32) -> regions.incrementAndGet());
     assertTrue(regions.get() > 1, "the weights were copied as regions, their checksums joined");
-    Path shard = request.source().resolveSibling("mnist.weights.bin");
+    Path shard = request.source().resolveSibling(model.weights());
     touch(shard);
     assertTrue(check.isUpToDate(request));
     byte[] bytes = Files.readAllBytes(shard);
@@ -131,15 +140,16 @@ class UpToDateCheckTest {
     assertFalse(check.isUpToDate(request));
   }
 
-  @Test
-  void recordUsesTheChecksumsOfTheRegionsTheConversionCopied() throws Exception {
-    ConversionRequest request = tfjsRequest();
+  @ParameterizedTest
+  @MethodSource("tfjsModels")
+  void recordUsesTheChecksumsOfTheRegionsTheConversionCopied(TfjsModel model) throws Exception {
+    ConversionRequest request = tfjsRequest(model);
     UpToDateCheck.Recording recording = check.begin(request);
     // the reader's paths match the inputs, so these (wrong) checksums are taken, not re-read
     new Converter(ProgressListener.NONE, (file, position, count, crc32c, crc32) ->
         recording.copied(file, position, count, ~crc32c, crc32)).convert(request);
     recording.finish();
-    touch(request.source().resolveSibling("mnist.weights.bin"));
+    touch(request.source().resolveSibling(model.weights()));
     assertFalse(check.isUpToDate(request));
   }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.keras.KerasTopology;
+import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Quantization;

@@ -1,7 +1,5 @@
-package io.tensorspace.convert.tfjs.layers;
+package io.tensorspace.convert.model;
 
-import io.tensorspace.convert.model.RegionSink;
-import io.tensorspace.convert.model.TensorData;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -9,17 +7,16 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The weight files of a model.json read as one byte stream, in manifest order, as tfjs does: a
- * weight starts where the previous one ended and may span files. Nothing is read until a slice is
- * written, and then only that slice.
+ * The weight files of a model.json (layers or graph model) read as one byte stream, in manifest
+ * order, as tfjs does: a weight starts where the previous one ended and may span files. Nothing is
+ * read until a slice is written, and then only that slice.
  */
-final class ConcatenatedFiles {
-
+public final class ConcatenatedFiles {
   private final List<Path> files;
   private final long[] starts;
   private final long length;
 
-  ConcatenatedFiles(List<Path> files) throws IOException {
+  public ConcatenatedFiles(List<Path> files) throws IOException {
     this.files = List.copyOf(files);
     this.starts = new long[files.size()];
     long offset = 0;
@@ -30,12 +27,12 @@ final class ConcatenatedFiles {
     this.length = offset;
   }
 
-  long length() {
+  public long length() {
     return length;
   }
 
   /** The bytes {@code [offset, offset + count)} of the stream. */
-  TensorData slice(long offset, long count) {
+  public TensorData slice(long offset, long count) {
     return out -> copy(offset, count, out);
   }
 

@@ -2,7 +2,9 @@ package io.tensorspace.convert.tensorflow;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.model.RegionSink;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -139,6 +141,34 @@ final class TensorBundle {
   /** The raw bytes of a tensor, as TensorFlow stored them. */
   ByteBuffer read(String key) throws ConversionException, IOException {
     BundleEntryProto entry = entries.get(key);
+    Path data = dataFile(key, entry);
+    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
+      ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(entry.getSize()));
+      while (out.hasRemaining()) {
+        if (channel.read(out, entry.getOffset() + out.position()) < 0) {
+          throw truncated(key, entry, data);
+        }
+      }
+      out.flip();
+      return out.order(ByteOrder.LITTLE_ENDIAN);
+    }
+  }
+
+  /**
+   * Copies a tensor's raw bytes to {@code out} as a file region, never holding them (for tensors
+   * stored as TensorFlow.js reads them: float32 and int32, little-endian).
+   */
+  void copy(String key, OutputStream out) throws ConversionException, IOException {
+    BundleEntryProto entry = entries.get(key);
+    Path data = dataFile(key, entry);
+    if (Files.size(data) < entry.getOffset() + entry.getSize()) {
+      throw truncated(key, entry, data);
+    }
+    RegionSink.copy(data, entry.getOffset(), entry.getSize(), out);
+  }
+
+  /** The data shard holding a tensor, which must exist and hold it whole (not in slices). */
+  private Path dataFile(String key, BundleEntryProto entry) throws ConversionException {
     if (entry == null) {
       throw new ConversionException(prefix + ": the checkpoint has no tensor '" + key + "'.");
     }
@@ -148,18 +178,14 @@ final class TensorBundle {
     }
     Path data = prefix.resolveSibling(String.format("%s.data-%05d-of-%05d",
         prefix.getFileName(), entry.getShardId(), shards));
-    try (FileChannel channel = FileChannel.open(data, StandardOpenOption.READ)) {
-      ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(entry.getSize()));
-      while (out.hasRemaining()) {
-        if (channel.read(out, entry.getOffset() + out.position()) < 0) {
-          throw new ConversionException(data + " ends before tensor '" + key + "' (offset "
-              + entry.getOffset() + ", " + entry.getSize() + " bytes): the checkpoint is truncated.");
-        }
-      }
-      out.flip();
-      return out.order(ByteOrder.LITTLE_ENDIAN);
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ConversionException("checkpoint data file " + data + " is missing.", e);
+    if (!Files.isRegularFile(data)) {
+      throw new ConversionException("checkpoint data file " + data + " is missing.");
     }
+    return data;
+  }
+
+  private static ConversionException truncated(String key, BundleEntryProto entry, Path data) {
+    return new ConversionException(data + " ends before tensor '" + key + "' (offset "
+        + entry.getOffset() + ", " + entry.getSize() + " bytes): the checkpoint is truncated.");
   }
 }

@@ -104,9 +104,15 @@ final class VariableFreezer {
     }
     long[] shape = TensorValues.dims(entry.getShape());
     long count = TensorValues.elements(shape);
+    boolean storedAsTfjsReads = (entry.getDtype() == DataType.DT_FLOAT
+        || entry.getDtype() == DataType.DT_INT32) && entry.getSize() == count * 4;
     return new Weight(name, shape, dtype, out -> {
       try {
-        out.write(TensorValues.fromRaw(entry.getDtype(), bundle.read(key), count));
+        if (storedAsTfjsReads) {
+          bundle.copy(key, out);
+        } else {
+          out.write(TensorValues.fromRaw(entry.getDtype(), bundle.read(key), count));
+        }
       } catch (ConversionException e) {
         throw new IOException(e.getMessage(), e);
       }

@@ -14,8 +14,10 @@ import java.util.stream.Stream;
 
 /**
  * The files a conversion reads, so that a change in any of them makes the model out of date: the
- * source (every file of a folder source), the weights file, and the weight files a TensorFlow.js
- * model.json names.
+ * source (every file of a folder source), the weights file, the weight files a TensorFlow.js
+ * model.json names, and what the TensorFlow readers find beside a file source: a SavedModel's
+ * checkpoint ({@code variables/}) and a TensorFlow.js 0.x graph's {@code weights_manifest.json}
+ * with its shards.
  */
 final class InputFiles {
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
@@ -32,6 +34,17 @@ final class InputFiles {
     } else {
       files.add(source);
       files.addAll(manifestFiles(source));
+      Path checkpoint = source.resolveSibling("variables");
+      if (Files.isRegularFile(checkpoint.resolve("variables.index"))) {
+        try (Stream<Path> walk = Files.walk(checkpoint)) {
+          walk.filter(Files::isRegularFile).forEach(files::add);
+        }
+      }
+      Path oldTfjsManifest = source.resolveSibling("weights_manifest.json");
+      if (Files.isRegularFile(oldTfjsManifest)) {
+        files.add(oldTfjsManifest);
+        files.addAll(manifestFiles(oldTfjsManifest));
+      }
     }
     if (request.weights() != null) {
       files.add(request.weights().toAbsolutePath().normalize());
@@ -39,7 +52,10 @@ final class InputFiles {
     return new ArrayList<>(files);
   }
 
-  /** Weight files named by a tfjs model.json; nothing for other files or unreadable JSON. */
+  /**
+   * Weight files named by a tfjs model.json (or the bare manifest array of a 0.x graph); nothing
+   * for other files or unreadable JSON.
+   */
   private static List<Path> manifestFiles(Path source) {
     List<Path> files = new ArrayList<>();
     try {
@@ -48,12 +64,13 @@ final class InputFiles {
       }
       try (InputStream in = Files.newInputStream(source)) {
         int first = in.read();
-        if (first != '{') {
+        if (first != '{' && first != '[') {
           return files;
         }
       }
       JsonNode root = Json.MAPPER.readTree(source.toFile());
-      for (JsonNode group : root.path("weightsManifest")) {
+      JsonNode groups = root.isArray() ? root : root.path("weightsManifest");
+      for (JsonNode group : groups) {
         for (JsonNode path : group.path("paths")) {
           Path file = source.resolveSibling(path.asText()).normalize();
           if (Files.isRegularFile(file)) {

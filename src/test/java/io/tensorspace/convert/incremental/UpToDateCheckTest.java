@@ -89,24 +89,34 @@ class UpToDateCheckTest {
     assertFalse(check.isUpToDate(request(List.of())));
   }
 
-  /** TensorFlow.js models, whose weights are copied as file regions: a layers and a graph model. */
-  static List<TfjsModel> tfjsModels() {
+  /**
+   * Models whose weights are copied as file regions (a tfjs layers model, a tfjs graph model, a
+   * SavedModel given as its saved_model.pb, a TensorFlow.js 0.x graph), each with the file that
+   * holds them beside the source file.
+   */
+  static List<RegionModel> regionModels() {
     return List.of(
-        new TfjsModel("tfjs-layers/tensorspace-tfjs-lenet-raw", "mnist.json", "mnist.weights.bin"),
-        new TfjsModel("tfjs-graph/tfjs-rn-graph-model", "model.json", "group1-shard1of1.bin"));
+        new RegionModel("tfjs-layers/tensorspace-tfjs-lenet-raw", "mnist.weights.bin"),
+        new RegionModel("tfjs-graph/tfjs-rn-graph-model", "group1-shard1of1.bin"),
+        new RegionModel("savedmodel/tensorspace-tf1-lenet-saved",
+            "variables/variables.data-00000-of-00001"),
+        new RegionModel("golden/tsp-preprocess-tensorflow", "group1-shard1of1"));
   }
 
-  record TfjsModel(String corpusId, String modelJson, String weights) {}
+  record RegionModel(String corpusId, String weights) {}
 
-  /** A copy of the corpus model's two files in the temporary folder, and its conversion request. */
-  private ConversionRequest tfjsRequest(TfjsModel model) throws IOException {
-    Path folder = Files.createDirectories(temp.resolve("tfjs"));
-    Path corpus = ModelCorpus.byId(model.corpusId()).mainPath().getParent();
-    for (String name : List.of(model.modelJson(), model.weights())) {
-      Files.copy(corpus.resolve(name), folder.resolve(name));
+  /** The corpus model's folder copied into the temporary folder, and a request to convert it. */
+  private ConversionRequest copy(RegionModel model) throws IOException {
+    Path source = ModelCorpus.byId(model.corpusId()).mainPath();
+    Path from = Files.isDirectory(source) ? source : source.getParent();
+    Path to = temp.resolve("model");
+    try (var files = Files.walk(from)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.copy(file, to.resolve(from.relativize(file).toString()));
+      }
     }
-    return new ConversionRequest(folder.resolve(model.modelJson()), null, temp.resolve("tfjs-out"),
-        List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
+    return new ConversionRequest(to.resolve(from.relativize(source).toString()), null,
+        temp.resolve("model-out"), List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
   }
 
   /** Converts and records, the copied regions' checksums passing through {@code regions}. */
@@ -125,13 +135,13 @@ class UpToDateCheckTest {
   }
 
   @ParameterizedTest
-  @MethodSource("tfjsModels")
-  void touchedShardOfTfjsModelIsUpToDate(TfjsModel model) throws Exception {
-    ConversionRequest request = tfjsRequest(model);
+  @MethodSource("regionModels")
+  void touchedWeightsFileIsUpToDate(RegionModel model) throws Exception {
+    ConversionRequest request = copy(model);
     AtomicInteger regions = new AtomicInteger();
     convertAndRecord(request, (file, position, count, crc32c, crc32) -> regions.incrementAndGet());
     assertTrue(regions.get() > 1, "the weights were copied as regions, their checksums joined");
-    Path shard = request.source().resolveSibling(model.weights());
+    Path shard = temp.resolve("model").resolve(model.weights());
     touch(shard);
     assertTrue(check.isUpToDate(request));
     byte[] bytes = Files.readAllBytes(shard);
@@ -141,15 +151,15 @@ class UpToDateCheckTest {
   }
 
   @ParameterizedTest
-  @MethodSource("tfjsModels")
-  void recordUsesTheChecksumsOfTheRegionsTheConversionCopied(TfjsModel model) throws Exception {
-    ConversionRequest request = tfjsRequest(model);
+  @MethodSource("regionModels")
+  void recordUsesTheChecksumsOfTheRegionsTheConversionCopied(RegionModel model) throws Exception {
+    ConversionRequest request = copy(model);
     UpToDateCheck.Recording recording = check.begin(request);
     // the reader's paths match the inputs, so these (wrong) checksums are taken, not re-read
     new Converter(ProgressListener.NONE, (file, position, count, crc32c, crc32) ->
         recording.copied(file, position, count, ~crc32c, crc32)).convert(request);
     recording.finish();
-    touch(request.source().resolveSibling(model.weights()));
+    touch(temp.resolve("model").resolve(model.weights()));
     assertFalse(check.isUpToDate(request));
   }
 }

@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * An output that takes bytes straight from a file region. Weights already stored as tfjs wants
- * them (little-endian float32 in one piece) then go from file to shard inside the kernel instead of
- * through the JVM.
+ * them (little-endian float32 or int32 in one piece) then go from file to shard in large blocks,
+ * off the heap and on copying threads, and the copy can checksum them for the incremental record.
  */
 public interface RegionSink {
   /** Appends {@code count} bytes of {@code file} from {@code position}. */

@@ -161,7 +161,8 @@ final class TensorBundle {
   void copy(String key, OutputStream out) throws ConversionException, IOException {
     BundleEntryProto entry = entries.get(key);
     Path data = dataFile(key, entry);
-    if (Files.size(data) < entry.getOffset() + entry.getSize()) {
+    if (entry.getOffset() < 0 || entry.getSize() < 0
+        || Files.size(data) - entry.getSize() < entry.getOffset()) {
       throw truncated(key, entry, data);
     }
     RegionSink.copy(data, entry.getOffset(), entry.getSize(), out);

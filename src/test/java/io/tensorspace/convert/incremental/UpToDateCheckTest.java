@@ -7,6 +7,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.ProgressListener;
+import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -106,16 +107,10 @@ class UpToDateCheckTest {
   record RegionModel(String corpusId, String weights) {}
 
   /** The corpus model's folder copied into the temporary folder, and a request to convert it. */
-  private ConversionRequest copy(RegionModel model) throws IOException {
-    Path source = ModelCorpus.byId(model.corpusId()).mainPath();
-    Path from = Files.isDirectory(source) ? source : source.getParent();
-    Path to = temp.resolve("model");
-    try (var files = Files.walk(from)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Files.copy(file, to.resolve(from.relativize(file).toString()));
-      }
-    }
-    return new ConversionRequest(to.resolve(from.relativize(source).toString()), null,
+  private ConversionRequest copy(RegionModel model) {
+    CorpusCase corpus = ModelCorpus.byId(model.corpusId());
+    Path folder = corpus.copyTo(temp.resolve("model"));
+    return new ConversionRequest(folder.resolve(corpus.mainFile()), null,
         temp.resolve("model-out"), List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
   }
 

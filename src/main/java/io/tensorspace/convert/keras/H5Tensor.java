@@ -147,8 +147,9 @@ final class H5Tensor implements TensorData {
           dataset.getPath() + " holds " + source.remaining() + " bytes, its shape needs "
               + elements * kind.size);
     }
-    if (order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32)
-        && out instanceof RegionSink) {
+    boolean storedAsTfjsReads =
+        order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32);
+    if (storedAsTfjsReads && out instanceof RegionSink) {
       long position = fileOffset(source);
       if (position >= 0) {
         RegionSink.copy(hdf5File, position, elements * kind.size, out);
@@ -156,8 +157,8 @@ final class H5Tensor implements TensorData {
       }
     }
     ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-    if (order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32)) {
-      // already what tfjs reads: copy the bytes as they are, a chunk at a time
+    if (storedAsTfjsReads) {
+      // no file region (a chunked dataset, or an output that takes bytes): copy jHDF's bytes
       byte[] bytes = chunk.array();
       for (long left = elements * kind.size; left > 0; ) {
         int n = (int) Math.min(left, COPY_CHUNK);

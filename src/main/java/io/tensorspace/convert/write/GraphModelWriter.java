@@ -47,8 +47,10 @@ public final class GraphModelWriter {
     for (Weight weight : model.weights()) {
       total = Math.addExact(total, weight.byteLength());
     }
-    try (ShardedOutputStream shards =
-        new ShardedOutputStream(directory, 1, total, shardSizeBytes, copied)) {
+    // closing the transfers (after the stream) waits for the last region copy
+    try (RegionTransfers transfers = new RegionTransfers(copied);
+        ShardedOutputStream shards =
+            new ShardedOutputStream(directory, 1, total, shardSizeBytes, transfers)) {
       for (Weight weight : model.weights()) {
         long before = shards.written();
         weight.data().writeTo(shards);

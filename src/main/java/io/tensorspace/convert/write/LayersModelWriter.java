@@ -104,37 +104,44 @@ public final class LayersModelWriter {
     List<List<Entry>> groups = plan(model);
     long total = 0;
     ArrayNode manifest = JsonNodeFactory.instance.arrayNode();
-    for (int g = 0; g < groups.size(); g++) {
-      List<Entry> group = groups.get(g);
-      long groupBytes = 0;
-      for (Entry entry : group) {
-        groupBytes = Math.addExact(groupBytes, entry.byteLength());
+    // one set of copying threads for every group; closing it waits for the last copy
+    try (RegionTransfers transfers = new RegionTransfers(copied)) {
+      for (int g = 0; g < groups.size(); g++) {
+        total = Math.addExact(total,
+            writeGroup(model, groups.get(g), g + 1, directory, transfers, manifest.addObject()));
       }
-      int groupNumber = g + 1;
-      try (ShardedOutputStream shards =
-          new ShardedOutputStream(directory, groupNumber, groupBytes, shardSizeBytes, copied)) {
-        for (Entry entry : group) {
-          long before = shards.written();
-          writeEntry(model, entry, shards);
-          long actual = shards.written() - before;
-          if (actual != entry.byteLength()) {
-            throw new IOException(
-                model.source() + ": weight '" + entry.source.name() + "' gave " + actual
-                    + " bytes; its shape " + entry.source + " needs " + entry.byteLength());
-          }
-        }
-      }
-      ObjectNode groupNode = manifest.addObject();
-      ArrayNode paths = groupNode.putArray("paths");
-      ShardedOutputStream.names(groupNumber, groupBytes, shardSizeBytes).forEach(paths::add);
-      ArrayNode specs = groupNode.putArray("weights");
-      for (Entry entry : group) {
-        spec(specs.addObject(), entry);
-      }
-      total = Math.addExact(total, groupBytes);
     }
     Files.write(directory.resolve(MODEL_JSON), modelJson(model, manifest));
     return total;
+  }
+
+  /** Writes one weight group's shards and describes them in {@code groupNode}; returns its bytes. */
+  private long writeGroup(LayersModel model, List<Entry> group, int groupNumber, Path directory,
+      RegionTransfers transfers, ObjectNode groupNode) throws IOException {
+    long groupBytes = 0;
+    for (Entry entry : group) {
+      groupBytes = Math.addExact(groupBytes, entry.byteLength());
+    }
+    try (ShardedOutputStream shards =
+        new ShardedOutputStream(directory, groupNumber, groupBytes, shardSizeBytes, transfers)) {
+      for (Entry entry : group) {
+        long before = shards.written();
+        writeEntry(model, entry, shards);
+        long actual = shards.written() - before;
+        if (actual != entry.byteLength()) {
+          throw new IOException(
+              model.source() + ": weight '" + entry.source.name() + "' gave " + actual
+                  + " bytes; its shape " + entry.source + " needs " + entry.byteLength());
+        }
+      }
+    }
+    ArrayNode paths = groupNode.putArray("paths");
+    ShardedOutputStream.names(groupNumber, groupBytes, shardSizeBytes).forEach(paths::add);
+    ArrayNode specs = groupNode.putArray("weights");
+    for (Entry entry : group) {
+      spec(specs.addObject(), entry);
+    }
+    return groupBytes;
   }
 
   private List<List<Entry>> plan(LayersModel model) throws IOException {

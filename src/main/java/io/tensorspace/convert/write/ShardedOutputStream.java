@@ -1,6 +1,5 @@
 package io.tensorspace.convert.write;
 
-import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.model.RegionSink;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,30 +13,32 @@ import java.util.List;
 /**
  * One weight group's bytes cut into shards of exactly {@code shardSize} bytes (the last may be
  * shorter), named {@code group<g>-shard<i>of<n>.bin} as tfjs expects. A weight may span two shards.
- * Bytes written to the stream go through one buffer; file regions are copied by
+ * Bytes written to the stream go through one buffer; file regions are copied by the writer's
  * {@link RegionTransfers}, possibly while later bytes are being written, each to its own place.
  */
 final class ShardedOutputStream extends OutputStream implements RegionSink {
   private final Path directory;
-  private final int group;
   private final long shardSize;
-  private final int shardCount;
-  private final CopiedRegions copied;
-  private final List<String> paths = new ArrayList<>();
+  private final List<String> names;
+  private final RegionTransfers transfers;
   /** One buffer for every shard (a new one per shard churns the heap); direct, so no extra copy. */
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18);
-  private RegionTransfers transfers;
+  /** Shards opened so far; the last is {@link #current}. */
+  private int opened;
   private FileChannel current;
   private long writtenInShard;
   private long written;
 
-  ShardedOutputStream(
-      Path directory, int group, long totalBytes, long shardSize, CopiedRegions copied) {
+  /**
+   * @param transfers copies file regions; every copy into these shards is done once it closes, so
+   *     the writer closes it before the shards are read or moved
+   */
+  ShardedOutputStream(Path directory, int group, long totalBytes, long shardSize,
+      RegionTransfers transfers) {
     this.directory = directory;
-    this.copied = copied;
-    this.group = group;
     this.shardSize = shardSize;
-    this.shardCount = totalBytes == 0 ? 0 : Math.toIntExact((totalBytes + shardSize - 1) / shardSize);
+    this.names = names(group, totalBytes, shardSize);
+    this.transfers = transfers;
   }
 
   /** Shard file names, relative to model.json, in order. */
@@ -79,17 +80,13 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
 
   @Override
   public void transferFrom(Path file, long position, long count) throws IOException {
-    if (transfers == null) {
-      transfers = new RegionTransfers(copied);
-    }
     while (count > 0) {
       if (current == null || writtenInShard == shardSize) {
         nextShard();
       }
       flushBuffer();
       long n = Math.min(count, shardSize - writtenInShard);
-      transfers.copy(file, position, directory.resolve(paths.get(paths.size() - 1)),
-          writtenInShard, n);
+      transfers.copy(file, position, directory.resolve(names.get(opened - 1)), writtenInShard, n);
       writtenInShard += n;
       written += n;
       position += n;
@@ -109,14 +106,11 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
 
   private void nextShard() throws IOException {
     closeShard();
-    int index = paths.size() + 1;
-    if (index > shardCount) {
+    if (opened == names.size()) {
       throw new IOException("more weight bytes than the weights' shapes declare");
     }
-    String name = "group" + group + "-shard" + index + "of" + shardCount + ".bin";
-    paths.add(name);
-    current = FileChannel.open(directory.resolve(name), StandardOpenOption.CREATE_NEW,
-        StandardOpenOption.WRITE);
+    current = FileChannel.open(directory.resolve(names.get(opened++)),
+        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     writtenInShard = 0;
   }
 
@@ -130,13 +124,9 @@ final class ShardedOutputStream extends OutputStream implements RegionSink {
     }
   }
 
-  /** Returns once every byte is in its shard, copies included. */
+  /** Writes the bytes still buffered; region copies finish when the transfers close. */
   @Override
   public void close() throws IOException {
-    try (RegionTransfers waiting = transfers) {
-      closeShard();
-    } finally {
-      transfers = null;
-    }
+    closeShard();
   }
 }

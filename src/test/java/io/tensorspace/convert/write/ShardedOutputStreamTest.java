@@ -33,11 +33,13 @@ class ShardedOutputStreamTest {
     long shardSize = 100_003; // odd, so pieces straddle shard ends
     long total = 7 + 1_000_000 + 300_000 + 1_500_001 + 5;
     List<long[]> copied = Collections.synchronizedList(new ArrayList<>());
-    try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, total, shardSize,
-        (from, position, count, crc32c, crc32) -> {
-          assertEquals(source, from);
+    List<Path> copiedFrom = Collections.synchronizedList(new ArrayList<>());
+    // the listener runs on copying threads: it only collects; the test thread asserts
+    try (RegionTransfers transfers = new RegionTransfers((from, position, count, crc32c, crc32) -> {
+          copiedFrom.add(from);
           copied.add(new long[] {position, count, crc32c, crc32});
-        })) {
+        });
+        ShardedOutputStream shards = new ShardedOutputStream(out, 1, total, shardSize, transfers)) {
       byte[] head = {1, 2, 3, 4, 5, 6, 7};
       shards.write(head, 0, head.length);
       expected.write(head, 0, head.length);
@@ -63,6 +65,7 @@ class ShardedOutputStreamTest {
     }
     assertArrayEquals(expected.toByteArray(), actual.toByteArray());
     // every copied piece is reported with the checksums of exactly its bytes
+    assertEquals(List.of(source), copiedFrom.stream().distinct().toList());
     long reported = 0;
     for (long[] region : copied) {
       CRC32C castagnoli = new CRC32C();
@@ -77,11 +80,12 @@ class ShardedOutputStreamTest {
   }
 
   @Test
-  void aRegionPastTheEndOfItsFileFailsWhenTheStreamCloses() throws IOException {
+  void aRegionPastTheEndOfItsFileFailsWhenTheCopiesFinish() throws IOException {
     Path source = Files.write(dir.resolve("short.bin"), new byte[1000]);
     Path out = Files.createDirectory(dir.resolve("out"));
     IOException e = assertThrows(IOException.class, () -> {
-      try (ShardedOutputStream shards = new ShardedOutputStream(out, 1, 2000, 4096, CopiedRegions.NONE)) {
+      try (RegionTransfers transfers = new RegionTransfers(CopiedRegions.NONE);
+          ShardedOutputStream shards = new ShardedOutputStream(out, 1, 2000, 4096, transfers)) {
         shards.transferFrom(source, 500, 2000);
       }
     });

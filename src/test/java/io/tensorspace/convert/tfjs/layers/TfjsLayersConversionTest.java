@@ -109,6 +109,19 @@ class TfjsLayersConversionTest {
   }
 
   @Test
+  void weightsCopiedIntoOneGroupPerLayerComeBackUnchanged() throws Exception {
+    CorpusCase c = ModelCorpus.byId("tfjs-layers/tensorspace-tfjs-lenet-raw");
+    Path split = tmp.resolve("split");
+    new Converter().convert(new ConversionRequest(c.mainPath(), null, split, List.of(), List.of(),
+        1000).withWeightOptions(Quantize.NONE, List.of(), true));
+    assertTrue(manifest(split).size() > 1, "one weight group per layer");
+    Path again = tmp.resolve("again");
+    convert(split.resolve("model.json"), again, Quantize.NONE, 1 << 22);
+    assertArrayEquals(Files.readAllBytes(c.file("mnist.weights.bin")),
+        Files.readAllBytes(again.resolve("group1-shard1of1.bin")), "weights unchanged");
+  }
+
+  @Test
   void quantizedInputPassesThroughUnlessAnotherKindIsAsked() throws Exception {
     CorpusCase c = ModelCorpus.byId("tfjs-layers/tsp-preprocess-tfjs-lenet-seq");
     Path uint8 = tmp.resolve("uint8");

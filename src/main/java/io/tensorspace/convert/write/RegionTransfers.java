@@ -71,7 +71,9 @@ final class RegionTransfers implements AutoCloseable {
         transfer(from, position, to, offset, count);
       } catch (IOException e) {
         failure.compareAndSet(null, e);
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
+        // anything a copy throws must fail the conversion: an uncaught one would end only this
+        // thread and leave a hole in a shard
         failure.compareAndSet(null, new IOException(e));
       } finally {
         inFlight.release();

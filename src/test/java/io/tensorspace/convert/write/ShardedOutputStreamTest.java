@@ -91,4 +91,19 @@ class ShardedOutputStreamTest {
     });
     assertTrue(e.getMessage().contains("short.bin"), e.getMessage());
   }
+
+  @Test
+  void anErrorOnACopyThreadFailsTheWrite() throws IOException {
+    Path source = Files.write(dir.resolve("source.bin"), new byte[1000]);
+    Path out = Files.createDirectory(dir.resolve("out"));
+    IOException e = assertThrows(IOException.class, () -> {
+      try (RegionTransfers transfers = new RegionTransfers((from, position, count, a, b) -> {
+            throw new StackOverflowError("from a listener");
+          });
+          ShardedOutputStream shards = new ShardedOutputStream(out, 1, 1000, 4096, transfers)) {
+        shards.transferFrom(source, 0, 1000);
+      }
+    });
+    assertTrue(e.getCause() instanceof StackOverflowError, String.valueOf(e.getCause()));
+  }
 }

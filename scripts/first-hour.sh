@@ -4,8 +4,8 @@
 # exactly as written, waits until the example page, the converted model's model.json, its weight
 # shard and TensorSpace are served on http://localhost:8080/, then stops it and prints the wall time.
 #
-# By default the command runs as on a machine with a JDK only: HOME is an empty folder (no
-# ~/.m2 repository, no Maven Wrapper distribution) and `mvn`, `node`, `npm` and `npx` on the PATH are
+# By default the command runs as on a machine with a JDK only: HOME (and Maven's user.home) is an
+# empty folder (no ~/.m2 repository, no Maven Wrapper distribution) and `mvn`, `node`, `npm` and `npx` on the PATH are
 # replaced by stubs that fail, so the run proves none of them is needed.
 #   --keep-home   use the real HOME (~/.m2 already filled: a much quicker run)
 #   --keep        keep the temporary folder (its path is printed)
@@ -64,7 +64,9 @@ if ! $keep_home; then
       "$tool" >"$tmp/stubs/$tool"
     chmod +x "$tmp/stubs/$tool"
   done
-  env_args=(-u MAVEN_USER_HOME -u MAVEN_OPTS -u MAVEN_ARGS HOME="$tmp/home" PATH="$tmp/stubs:$PATH")
+  # Java takes user.home from the password file, not from HOME: MAVEN_OPTS points Maven's at it too
+  env_args=(-u MAVEN_USER_HOME -u MAVEN_ARGS HOME="$tmp/home" MAVEN_OPTS="-Duser.home=$tmp/home"
+            PATH="$tmp/stubs:$PATH")
   echo "first-hour: HOME=$tmp/home (empty); mvn, node, npm, npx stubbed out"
 fi
 
@@ -97,7 +99,9 @@ grep -q 'tensorspace-model.js' "$tmp/index.html" \
 tr -d ' \n' <"$tmp/model.json" | grep -q '"format":"layers-model"' \
   || { echo "first-hour: FAILED: model.json is not a layers-model" >&2; exit 1; }
 
-grep -E 'BUILD|Tests run:|Passed:|TensorSpace model|not checked|TensorSpace example:' "$log" | sed 's/^/  | /'
+echo "first-hour: Maven downloaded $(grep -c '^\[INFO\] Downloaded from' "$log" || true) files; the output's summary:"
+grep -E 'Apache Maven|BUILD|Passed:|TensorSpace example:' "$log" | sed 's/^/  | /'
+grep -hE "TensorSpace model 'lenet'|Expanding|not checked" "$clone"/target/it/example-webapp/build.log | sed 's/^/  | /'
 echo "first-hour: served $url/ ($(wc -c <"$tmp/index.html") bytes)," \
   "models/lenet/model.json ($(wc -c <"$tmp/model.json") bytes)," \
   "group1-shard1of1.bin ($(wc -c <"$tmp/shard.bin") bytes), tensorspace.min.js ($(wc -c <"$tmp/tensorspace.min.js") bytes)"

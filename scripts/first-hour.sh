@@ -94,6 +94,11 @@ until served "" index.html && served models/lenet/model.json model.json \
 done
 wall=$(( $(date +%s) - start ))
 
+if grep -q 'but the first command must not need it' "$log"; then
+  grep 'but the first command must not need it' "$log" >&2
+  echo "first-hour: FAILED: a stubbed-out tool was called" >&2
+  exit 1
+fi
 grep -q 'tensorspace-model.js' "$tmp/index.html" \
   || { echo "first-hour: FAILED: the page does not load the generated TensorSpace code" >&2; exit 1; }
 tr -d ' \n' <"$tmp/model.json" | grep -q '"format":"layers-model"' \

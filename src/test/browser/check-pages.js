@@ -2,12 +2,17 @@
 // Opens pages that show converted models in TensorSpace (the plugin's index.html preview, or the
 // example web app) in Debian's headless Chromium and reports, per page, as JSON on stdout:
 // page/console errors, whether the TensorSpace model loaded, whether a prediction filled every
-// TensorSpace layer, and how many colours a screenshot of the canvas has.
+// TensorSpace layer, how many colours a screenshot of the canvas has and which share of its pixels
+// differ from the background (the most frequent colour), the time from navigation until the model
+// is ready, and the mean time between animation frames over one second after that.
 //
 // Input (JSON on stdin): {
 //   "chromium": "/usr/bin/chromium", "concurrency": 4, "timeoutMs": 30000,
 //   "pages": [{ "id": "...", "url": "http://127.0.0.1:port/...", "screenshot": "/path.png" (optional),
-//               "predict": "expression run in the page after load (optional)" }]
+//               "predict": "expression run in the page after load (optional)",
+//               "probe": "expression whose value is reported as result.probe (optional)",
+//               "frames": true (optional: measure frame time),
+//               "timeoutMs": 120000 (optional: this page's own timeout) }]
 // }
 // The page must set window.tensorspacePreview = { state: "loading" | "ready" | "error", model, error }.
 'use strict';
@@ -28,9 +33,11 @@ async function readStdin() {
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-async function checkPage(context, job, timeoutMs) {
+async function checkPage(context, job, defaultTimeoutMs) {
+  const timeoutMs = job.timeoutMs || defaultTimeoutMs;
   const result = { id: job.id, url: job.url, errors: [], loaded: false, filled: false, layers: 0,
-    unfilled: [], colours: 0, state: null, error: null, ms: 0 };
+    unfilled: [], colours: 0, coverage: 0, state: null, error: null, ms: 0, readyMs: 0,
+    frameMs: null, probe: null };
   const started = Date.now();
   const page = await context.newPage();
   page.on('pageerror', (e) => result.errors.push('pageerror: ' + (e && e.stack ? e.stack : e)));
@@ -67,6 +74,7 @@ async function checkPage(context, job, timeoutMs) {
       return { state: p.state, loaded: model.isInitialized === true && model.resource !== undefined,
         layers: layers.length, unfilled, prediction: p.prediction === undefined ? null : p.prediction };
     });
+    result.readyMs = Date.now() - started;
     result.state = state.state;
     result.error = state.error || null;
     if (state.state === 'ready') {
@@ -75,15 +83,33 @@ async function checkPage(context, job, timeoutMs) {
       result.unfilled = state.unfilled;
       result.filled = state.layers > 0 && state.unfilled.length === 0;
       result.prediction = state.prediction;
+      if (job.probe) {
+        result.probe = await page.evaluate(job.probe);
+      }
+      if (job.frames) {
+        result.frameMs = await page.evaluate(() => new Promise((resolve) => {
+          let frames = 0;
+          const start = performance.now();
+          function tick(now) {
+            frames++;
+            if (now - start < 1000) requestAnimationFrame(tick);
+            else resolve((now - start) / frames);
+          }
+          requestAnimationFrame(tick);
+        }));
+      }
       // let TensorSpace's render loop draw the prediction, then count the screenshot's colours
       await page.waitForTimeout(job.settleMs === undefined ? 300 : job.settleMs);
       const canvas = await page.$('canvas');
-      const png = canvas ? await canvas.screenshot() : await page.screenshot();
+      // a clip, not an element screenshot: that waits for the element to be "stable", which a
+      // canvas redrawn every frame on a busy machine may never be within the timeout
+      const box = canvas ? await canvas.boundingBox() : null;
+      const png = box ? await page.screenshot({ clip: box }) : await page.screenshot();
       if (job.screenshot) {
         fs.mkdirSync(path.dirname(job.screenshot), { recursive: true });
         fs.writeFileSync(job.screenshot, job.fullPage ? await page.screenshot() : png);
       }
-      result.colours = await page.evaluate(async (b64) => {
+      Object.assign(result, await page.evaluate(async (b64) => {
         const img = new Image();
         img.src = 'data:image/png;base64,' + b64;
         await img.decode();
@@ -93,12 +119,16 @@ async function checkPage(context, job, timeoutMs) {
         const ctx = c.getContext('2d');
         ctx.drawImage(img, 0, 0);
         const data = ctx.getImageData(0, 0, c.width, c.height).data;
-        const seen = new Set();
-        for (let i = 0; i < data.length && seen.size < 1000; i += 4) {
-          seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+        const counts = new Map();
+        for (let i = 0; i < data.length; i += 4) {
+          const colour = (data[i] << 16) | (data[i + 1] << 8) | data[i + 2];
+          counts.set(colour, (counts.get(colour) || 0) + 1);
         }
-        return seen.size;
-      }, png.toString('base64'));
+        let background = 0;
+        for (const n of counts.values()) background = Math.max(background, n);
+        const pixels = data.length / 4;
+        return { colours: Math.min(counts.size, 1000), coverage: (pixels - background) / pixels };
+      }, png.toString('base64')));
     }
   } catch (e) {
     result.error = String(e && e.message ? e.message : e);

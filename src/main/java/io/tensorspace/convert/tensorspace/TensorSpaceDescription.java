@@ -21,6 +21,7 @@ import java.util.List;
  *     {@code outputs}); empty for a {@code Sequential}
  * @param predictDataShapes input shapes for TensorSpace's {@code predictDataShapes} when the model
  *     leaves some input dimension open; null otherwise
+ * @param view the view setting that chose the drawn outputs
  * @param notes what a user should know, e.g. outputs that are not drawn
  */
 public record TensorSpaceDescription(
@@ -31,6 +32,7 @@ public record TensorSpaceDescription(
     List<Output> outputs,
     List<String> tspOutputs,
     List<List<Long>> predictDataShapes,
+    View view,
     List<String> notes) {
 
   public static final String SEQUENTIAL = "Sequential";
@@ -62,6 +64,7 @@ public record TensorSpaceDescription(
    * @param tspConfig that layer's config ({@code name} included)
    * @param tspInputs the TensorSpace layers (inputs or drawn outputs) it is wired to, by name
    * @param reason why it is not drawn, or null
+   * @param shownBecause why a view that leaves outputs out shows it, or null
    */
   public record Output(
       int index,
@@ -71,7 +74,8 @@ public record TensorSpaceDescription(
       String tspClass,
       ObjectNode tspConfig,
       List<String> tspInputs,
-      String reason) {
+      String reason,
+      String shownBecause) {
     public Output {
       shape = shape == null ? null : Collections.unmodifiableList(new ArrayList<>(shape));
       tspInputs = List.copyOf(tspInputs);
@@ -115,6 +119,10 @@ public record TensorSpaceDescription(
     root.put("tensorspace", "0.6.1");
     root.put("drawable", drawable());
     root.put("model", modelClass);
+    ObjectNode viewNode = root.putObject("view");
+    viewNode.put("setting", view.toString());
+    viewNode.put("drawn", outputs.stream().filter(Output::drawn).count());
+    viewNode.put("outputs", outputs.size());
     ObjectNode loadNode = root.putObject("load");
     loadNode.put("type", load.type());
     loadNode.put("url", load.url());
@@ -153,6 +161,9 @@ public record TensorSpaceDescription(
         tsp.set("config", output.tspConfig());
         ArrayNode wired = tsp.putArray("inputs");
         output.tspInputs().forEach(wired::add);
+        if (output.shownBecause() != null) {
+          tsp.put("shownBecause", output.shownBecause());
+        }
       } else {
         tsp.putNull("class");
         tsp.put("reason", output.reason());

@@ -15,15 +15,22 @@ import java.util.Map;
  *     as {@code <prefix><package>@<version>/<file>} (npm CDN layout); null for the default
  *     {@link #DEFAULT_LIBRARIES}
  * @param layers per-layer overrides, by layer name
+ * @param view which drawable outputs the view shows; null means {@link View#AUTO}
  */
-public record TensorSpaceOptions(
-    String name, boolean preview, String previewLibraries, Map<String, LayerOverride> layers) {
+public record TensorSpaceOptions(String name, boolean preview, String previewLibraries,
+    Map<String, LayerOverride> layers, View view) {
 
   /** jsDelivr's npm mirror; serve the same layout yourself to stay offline. */
   public static final String DEFAULT_LIBRARIES = "https://cdn.jsdelivr.net/npm/";
 
   /** Companion files without preview page or overrides. */
   public static final TensorSpaceOptions DEFAULT = new TensorSpaceOptions(null, false, null, Map.of());
+
+  /** Options with the default view. */
+  public TensorSpaceOptions(String name, boolean preview, String previewLibraries,
+      Map<String, LayerOverride> layers) {
+    this(name, preview, previewLibraries, layers, View.AUTO);
+  }
 
   /**
    * What a user changes about one drawn layer.
@@ -44,9 +51,10 @@ public record TensorSpaceOptions(
         ? DEFAULT_LIBRARIES
         : previewLibraries.endsWith("/") ? previewLibraries : previewLibraries + "/";
     layers = layers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(layers));
+    view = view == null ? View.AUTO : view;
   }
 
   public TensorSpaceOptions withName(String newName) {
-    return new TensorSpaceOptions(newName, preview, previewLibraries, layers);
+    return new TensorSpaceOptions(newName, preview, previewLibraries, layers, view);
   }
 }

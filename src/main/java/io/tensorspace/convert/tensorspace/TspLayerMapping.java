@@ -124,29 +124,30 @@ public final class TspLayerMapping {
         undrawable.put(output, "it is a model input, drawn by the input layer");
       }
     }
-    // wire each drawable output to its nearest drawn ancestors
-    Set<String> drawnSet = new HashSet<>(drawnInputs);
-    Map<String, List<String>> wiring = new LinkedHashMap<>();
-    Map<String, List<String>> memo = new HashMap<>();
-    for (NetworkDescription.Node node : net.nodes()) { // topological order
-      if (outputIndex.containsKey(node.name()) && !undrawable.containsKey(node.name())) {
-        List<String> sources = ancestors(node.inbound(), nodes, drawnSet, memo);
-        if (sources.isEmpty()) {
-          undrawable.put(node.name(), "no drawn layer leads to it");
-        } else {
-          wiring.put(node.name(), sources);
-          drawnSet.add(node.name());
-          memo.clear();
+    Map<String, List<String>> wiring = wire(net, nodes, outputIndex.keySet(), undrawable,
+        drawnInputs);
+    Map<String, String> shownBecause = new HashMap<>();
+    int drawable = wiring.size();
+    String leftOut = options.view().leftOutReason(drawable);
+    if (options.view().selects(drawable)) {
+      shownBecause = options.view().choose(net, wiring, lastOf(net.outputs(), wiring));
+      for (String output : wiring.keySet()) {
+        if (!shownBecause.containsKey(output)) {
+          undrawable.put(output, leftOut);
         }
       }
+      wiring = wire(net, nodes, outputIndex.keySet(), undrawable, drawnInputs);
+      if (!"list".equals(options.view().mode())) {
+        wiring = withoutDeadEnds(net, nodes, outputIndex.keySet(), undrawable, drawnInputs,
+            wiring, leftOut);
+      }
+      shownBecause.keySet().retainAll(wiring.keySet());
+      notes.add("The view draws " + wiring.size() + " of the " + drawable + " drawable outputs"
+          + " (view " + options.view() + "); the converted model returns all "
+          + net.outputs().size() + " outputs.");
     }
 
-    String lastDrawn = null;
-    for (String output : net.outputs()) {
-      if (wiring.containsKey(output)) {
-        lastDrawn = output;
-      }
-    }
+    String lastDrawn = lastOf(net.outputs(), wiring);
 
     // Sequential when the drawn outputs are one chain from one fixed-shape input
     boolean sequential = net.inputs().size() == 1 && !openShape && !drawnInputs.isEmpty();
@@ -180,13 +181,15 @@ public final class TspLayerMapping {
       List<Long> shape = node == null ? null : node.shape();
       if (!described.add(output)) {
         outputs.add(new Output(i, output, className, shape, null, null, List.of(),
-            "it is already drawn as output " + net.outputs().indexOf(output)));
+            "it is already drawn as output " + net.outputs().indexOf(output), null));
         continue;
       }
       if (!wiring.containsKey(output)) {
         String reason = undrawable.getOrDefault(output, "not drawable");
-        notes.add("Output '" + output + "' is not drawn: " + reason + ".");
-        outputs.add(new Output(i, output, className, shape, null, null, List.of(), reason));
+        if (!reason.equals(leftOut)) { // the view's own choice is noted once, above
+          notes.add("Output '" + output + "' is not drawn: " + reason + ".");
+        }
+        outputs.add(new Output(i, output, className, shape, null, null, List.of(), reason, null));
         continue;
       }
       List<String> sources = wiring.get(output);
@@ -213,7 +216,8 @@ public final class TspLayerMapping {
       }
       applyOverride(config, override);
       tspShapes.put(output, shape);
-      outputs.add(new Output(i, output, className, shape, tspClass, config, sources, null));
+      outputs.add(new Output(i, output, className, shape, tspClass, config, sources, null,
+          shownBecause.get(output)));
     }
 
     List<String> sinks = new ArrayList<>();
@@ -229,7 +233,66 @@ public final class TspLayerMapping {
     Load load = new Load(net.loadType(), net.url(), net.outputsName());
     return new TensorSpaceDescription(name,
         sequential ? TensorSpaceDescription.SEQUENTIAL : TensorSpaceDescription.MODEL, load, inputs,
-        outputs, sinks, predictDataShapes, notes);
+        outputs, sinks, predictDataShapes, options.view(), notes);
+  }
+
+  /**
+   * Wires each drawable output to its nearest drawn ancestors, in topological order; an output no
+   * drawn layer leads to joins {@code undrawable}.
+   */
+  private static Map<String, List<String>> wire(NetworkDescription net,
+      Map<String, NetworkDescription.Node> nodes, Set<String> outputs,
+      Map<String, String> undrawable, Set<String> drawnInputs) {
+    Set<String> drawnSet = new HashSet<>(drawnInputs);
+    Map<String, List<String>> wiring = new LinkedHashMap<>();
+    Map<String, List<String>> memo = new HashMap<>();
+    for (NetworkDescription.Node node : net.nodes()) { // topological order
+      if (outputs.contains(node.name()) && !undrawable.containsKey(node.name())) {
+        List<String> sources = ancestors(node.inbound(), nodes, drawnSet, memo);
+        if (sources.isEmpty()) {
+          undrawable.put(node.name(), "no drawn layer leads to it");
+        } else {
+          wiring.put(node.name(), sources);
+          drawnSet.add(node.name());
+          memo.clear();
+        }
+      }
+    }
+    return wiring;
+  }
+
+  /**
+   * Leaves out the drawn outputs of a block-level view that no other drawn output reads (a
+   * TensorSpace layer reads its first source only): a branch cut off by the view would otherwise
+   * dangle, and TensorSpace puts every dangling layer on the top level.
+   */
+  private static Map<String, List<String>> withoutDeadEnds(NetworkDescription net,
+      Map<String, NetworkDescription.Node> nodes, Set<String> outputs,
+      Map<String, String> undrawable, Set<String> drawnInputs, Map<String, List<String>> wiring,
+      String leftOut) {
+    String last = lastOf(net.outputs(), wiring);
+    while (true) {
+      Set<String> read = new HashSet<>();
+      wiring.values().forEach(sources -> read.add(sources.get(0)));
+      List<String> dead = wiring.keySet().stream()
+          .filter(o -> !o.equals(last) && !read.contains(o)).toList();
+      if (dead.isEmpty()) {
+        return wiring;
+      }
+      dead.forEach(o -> undrawable.put(o, leftOut));
+      wiring = wire(net, nodes, outputs, undrawable, drawnInputs);
+    }
+  }
+
+  /** The last of {@code outputs} that is wired, or null. */
+  private static String lastOf(List<String> outputs, Map<String, List<String>> wiring) {
+    String last = null;
+    for (String output : outputs) {
+      if (wiring.containsKey(output)) {
+        last = output;
+      }
+    }
+    return last;
   }
 
   /** The nearest drawn layers upstream of {@code inbound}, in call order, without repeats. */

@@ -58,6 +58,13 @@ class TensorSpaceBrowserTest {
       "keras2-h5/dl4j-12net-prelu-2outputs",
       "tfjs-layers/tfjs2keras-functional-merge",
       "frozen-pb/tsc-test-lenet-frozen");
+  /** Deep real architectures, written with tfjs-initialised weights by make-deep-models.js. */
+  static final List<String> DEEP = List.of("deep/mobilenet", "deep/resnet50", "deep/inceptionv3");
+  static final String LENET = "keras2-h5/tensorspace-keras-mnist";
+  /** A wrong input length is refused by the generated predict, naming the expected length. */
+  private static final String WRONG_LENGTH_PROBE = "(() => { try {"
+      + " window.tensorspacePreview.model.predict(new Float32Array(3)); return 'accepted'; }"
+      + " catch (e) { return String(e.message); } })()";
 
   private static final Path OUT = Path.of("target", "browser").toAbsolutePath();
   private static final Path BROWSER = Path.of("src", "test", "browser").toAbsolutePath();
@@ -88,10 +95,17 @@ class TensorSpaceBrowserTest {
         if (c.d() != null && c.d().drawable()) {
           ObjectNode page = pages.addObject();
           page.put("id", c.id());
-          if (DETAILED.contains(c.id())) {
+          if (DETAILED.contains(c.id()) || DEEP.contains(c.id())) {
             // as a user sees it: TensorFlow.js on WebGL
             page.put("url", base + "/models/" + c.folder() + "/index.html");
             page.put("screenshot", OUT.resolve(c.folder() + ".png").toString());
+            page.put("frames", true);
+            if (DEEP.contains(c.id())) {
+              page.put("timeoutMs", 180000); // 100 MB of weights and a WebGL predict on 2 cores
+            }
+            if (LENET.equals(c.id())) {
+              page.put("probe", WRONG_LENGTH_PROBE);
+            }
           } else {
             // the long list: TensorFlow.js on the CPU starts much faster in a GPU-less Chromium
             page.put("url", base + "/models/" + c.folder() + "/index.html?tfBackend=cpu");
@@ -109,7 +123,9 @@ class TensorSpaceBrowserTest {
   private List<DynamicTest> report(List<Case> cases, Map<String, JsonNode> results)
       throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
-    StringBuilder tsv = new StringBuilder("case\tresult\ttsp_model\tdrawn\toutputs\tlayers\tcolours\tms\tdetail\n");
+    StringBuilder tsv = new StringBuilder("case\tresult\ttsp_model\tdrawn\toutputs\tlayers\tcolours"
+        + "\tcoverage\tready_ms\tframe_ms\tms\tdetail\n");
+    JsonNode lenet = results.get(LENET);
     for (Case c : cases) {
       JsonNode r = results.get(c.id());
       String outcome;
@@ -138,15 +154,19 @@ class TensorSpaceBrowserTest {
           .append(c.d() == null ? 0 : c.d().outputs().size()).append('\t')
           .append(r == null ? "" : r.path("layers").asText()).append('\t')
           .append(r == null ? "" : r.path("colours").asText()).append('\t')
+          .append(r == null ? "" : String.format("%.4f", r.path("coverage").asDouble())).append('\t')
+          .append(r == null ? "" : r.path("readyMs").asText()).append('\t')
+          .append(r == null ? "" : r.path("frameMs").asText()).append('\t')
           .append(r == null ? "" : r.path("ms").asText()).append('\t')
           .append(detail.replace('\t', ' ').replace('\n', ' ')).append('\n');
-      if (DETAILED.contains(c.id())) {
+      if (DETAILED.contains(c.id()) || DEEP.contains(c.id())) {
         tests.add(DynamicTest.dynamicTest(c.id() + " is shown and predicts in Chromium", () -> {
           if (c.conversionError() != null) {
             fail(c.id() + " does not convert: " + c.conversionError());
           }
           assertTrue(c.d().drawable(), "drawable: " + c.d().notes());
           assertDetailed(c, r);
+          assertInView(c, r, lenet);
         }));
       } else if (r != null) {
         tests.add(DynamicTest.dynamicTest(c.id() + " loads and predicts in TensorSpace",
@@ -156,6 +176,29 @@ class TensorSpaceBrowserTest {
     Files.createDirectories(OUT);
     Files.writeString(OUT.resolve("tensorspace-report.tsv"), tsv);
     return tests;
+  }
+
+  /**
+   * The framed view is not empty: at least as large a share of its pixels differs from the
+   * background as in LeNet's, the smallest of the examples.
+   */
+  private static void assertInView(Case c, JsonNode r, JsonNode lenet) {
+    assertTrue(lenet != null, "no browser result for " + LENET + " to compare the view with");
+    double share = r.path("coverage").asDouble();
+    assertTrue(share >= lenet.path("coverage").asDouble(), c.id() + ": only " + share
+        + " of the view is drawn, LeNet's view has " + lenet.path("coverage").asDouble());
+    if (DEEP.contains(c.id())) {
+      long drawn = c.d().outputs().stream().filter(o -> o.drawn()).count();
+      assertTrue(c.d().outputs().size() > View.AUTO_LIMIT && drawn <= View.AUTO_LIMIT,
+          c.id() + ": a deep model's default view draws at most " + View.AUTO_LIMIT
+              + " of its outputs, drew " + drawn + " of " + c.d().outputs().size());
+      assertTrue(c.d().outputs().stream().filter(o -> o.drawn()).allMatch(o -> o.shownBecause() != null),
+          c.id() + ": every drawn output says why the block-level view shows it");
+    }
+    if (LENET.equals(c.id())) {
+      assertTrue(r.path("probe").asText().contains("takes 784 values"),
+          "a wrong input length must be refused naming the length: " + r.path("probe"));
+    }
   }
 
   private static boolean passed(JsonNode r) {
@@ -180,28 +223,54 @@ class TensorSpaceBrowserTest {
 
   // ------------------------------------------------------------------ conversion
 
-  private static List<Case> convertAll() throws IOException {
+  private static List<Case> convertAll() throws Exception {
     List<Case> cases = new ArrayList<>();
-    Path models = OUT.resolve("models");
     boolean all = Boolean.getBoolean("tensorspace.browser.all");
     for (String format : FORMATS) {
       for (CorpusCase c : ModelCorpus.cases(format)) {
-        if (c.expectsError() || !all && !DETAILED.contains(c.id())) {
-          continue;
-        }
-        String folder = c.id().replace('/', '_');
-        Path target = models.resolve(folder);
-        try {
-          convert(c, target);
-          TensorSpaceDescription d = description(target, folder);
-          cases.add(new Case(c.id(), folder, null, d));
-        } catch (Exception e) {
-          cases.add(new Case(c.id(), folder, String.valueOf(e.getMessage()).lines().findFirst()
-              .orElse(e.toString()), null));
+        if (!c.expectsError() && (all || DETAILED.contains(c.id()))) {
+          cases.add(convert(c.id(), target -> convert(c, target)));
         }
       }
     }
+    Path deep = writeDeepModels();
+    for (String id : DEEP) {
+      Path modelJson = deep.resolve(id.substring("deep/".length())).resolve("model.json");
+      cases.add(convert(id, target -> new Converter().convert(new ConversionRequest(modelJson,
+          null, target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE)
+          .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())))));
+    }
     return cases;
+  }
+
+  private interface Conversion {
+    void into(Path target) throws Exception;
+  }
+
+  private static Case convert(String id, Conversion conversion) {
+    String folder = id.replace('/', '_');
+    Path target = OUT.resolve("models").resolve(folder);
+    try {
+      conversion.into(target);
+      return new Case(id, folder, null, description(target, folder));
+    } catch (Exception e) {
+      return new Case(id, folder, String.valueOf(e.getMessage()).lines().findFirst()
+          .orElse(e.toString()), null);
+    }
+  }
+
+  /** InceptionV3, ResNet50 and MobileNet from the corpus topologies, weights from tfjs 4.22. */
+  private static Path writeDeepModels() throws Exception {
+    Path deep = OUT.resolve("deep");
+    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
+        "make-deep-models.js", ModelCorpus.root().toString(), deep.toString())
+        .directory(Path.of("src", "test", "node").toFile())
+        .redirectErrorStream(true)
+        .start();
+    String log = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(node.waitFor(2, TimeUnit.MINUTES), "make-deep-models.js took too long");
+    assertEquals(0, node.exitValue(), log);
+    return deep;
   }
 
   /** Reads back what matters of tensorspace.json (the test judges the written file). */
@@ -218,12 +287,13 @@ class TensorSpaceBrowserTest {
       JsonNode cls = o.path("tensorspace").path("class");
       outputs.add(new TensorSpaceDescription.Output(o.path("index").asInt(), o.path("name").asText(),
           o.path("class").asText(), null, cls.isNull() ? null : cls.asText(), null, List.of(),
-          o.path("tensorspace").path("reason").asText(null)));
+          o.path("tensorspace").path("reason").asText(null),
+          o.path("tensorspace").path("shownBecause").asText(null)));
     }
     List<String> notes = new ArrayList<>();
     json.path("notes").forEach(n -> notes.add(n.asText()));
     return new TensorSpaceDescription(name, json.path("model").asText(), null, inputs, outputs,
-        List.of(), null, notes);
+        List.of(), null, View.parse(json.path("view").path("setting").asText(null)), notes);
   }
 
   static void convert(CorpusCase c, Path target) throws Exception {
@@ -307,9 +377,9 @@ class TensorSpaceBrowserTest {
     try (OutputStream in = process.getOutputStream()) {
       in.write(JSON.writeValueAsBytes(job));
     }
-    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      fail("check-pages.js did not finish in 5 minutes");
+      fail("check-pages.js did not finish in 10 minutes");
     }
     if (process.exitValue() != 0) {
       fail("check-pages.js failed: " + Files.readString(stderr));

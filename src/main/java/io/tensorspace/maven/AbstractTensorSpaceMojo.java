@@ -1,12 +1,15 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ModelSources;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -72,12 +75,23 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
 
+  /** Each model's identity and its paths as written, which every failure message starts with. */
+  private final Map<Model, String> origins = new IdentityHashMap<>();
+
   /** The {@code <models>} of the POM, each resolved against the project and named. */
   protected List<Model> configuredModels() throws MojoFailureException {
     List<Model> all = new ArrayList<>();
     if (models != null) {
-      for (Model model : models) {
-        all.add(complete(model));
+      for (int i = 0; i < models.size(); i++) {
+        Model model = models.get(i);
+        if (model == null || model.getSource() == null || model.getSource().getPath().isBlank()) {
+          String named = model == null || model.getName() == null ? ""
+              : " (named '" + model.getName() + "')";
+          throw new MojoFailureException("<models> entry " + (i + 1) + " of " + models.size()
+              + named + " has no <source>. Give each <model> the model file or folder, e.g."
+              + " <source>src/main/models/mnist.h5</source>, or remove the empty entry.");
+        }
+        all.add(complete(model, "<source>" + model.getSource().getPath() + "</source>"));
       }
     }
     return all;
@@ -96,33 +110,39 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     model.setExcludeLayers(excludeLayers);
     model.setSignature(signature);
     model.setTags(tags);
-    return Optional.of(complete(model));
+    if (source.getPath().isBlank()) {
+      throw new MojoFailureException("-Dtensorspace.source is empty. Give the model file or"
+          + " folder, e.g. -Dtensorspace.source=src/main/models/mnist.h5.");
+    }
+    return Optional.of(complete(model, "-Dtensorspace.source=" + source.getPath()));
   }
 
-  private Model complete(Model model) throws MojoFailureException {
-    if (model.getSource() == null) {
-      throw new MojoFailureException(
-          "A <model>" + (model.getName() == null ? "" : " named '" + model.getName() + "'")
-              + " has no <source>. Give the model file, e.g."
-              + " <source>src/main/models/mnist.h5</source>.");
-    }
+  /** Resolves the model's paths against the project, names it, and notes how it was given. */
+  private Model complete(Model model, String givenSource) {
+    boolean relative = !model.getSource().isAbsolute()
+        || model.getWeights() != null && !model.getWeights().isAbsolute();
+    String givenWeights = model.getWeights() == null ? "" : ", <weights>"
+        + model.getWeights().getPath() + "</weights>";
     model.setSource(resolve(model.getSource()));
     if (model.getWeights() != null) {
       model.setWeights(resolve(model.getWeights()));
     }
     if (model.getName() == null || model.getName().isBlank()) {
-      String file = model.getSource().getName();
-      int dot = file.lastIndexOf('.');
-      model.setName(dot > 0 ? file.substring(0, dot) : file);
+      model.setName(ModelSources.defaultName(model.getSource().toPath()));
     }
+    origins.put(model, "Model '" + model.getName() + "' (" + givenSource + givenWeights
+        + (relative ? ", resolved against " + base() : "") + ")");
     return model;
   }
 
+  /** The folder relative paths are resolved against: the project's, else the working folder. */
+  private File base() {
+    return project == null || project.getBasedir() == null
+        ? new File("").getAbsoluteFile() : project.getBasedir();
+  }
+
   protected File resolve(File file) {
-    if (file.isAbsolute() || project == null || project.getBasedir() == null) {
-      return file.getAbsoluteFile();
-    }
-    return new File(project.getBasedir(), file.getPath());
+    return file.isAbsolute() ? file.getAbsoluteFile() : new File(base(), file.getPath());
   }
 
   /** Which signature and tags of a SavedModel the model means. */
@@ -143,12 +163,23 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
 
   /** Runs one step of work, mapping the converter's failures onto Maven's two kinds. */
   protected <T> T run(Work<T> work) throws MojoFailureException, MojoExecutionException {
+    return run("", work);
+  }
+
+  /** {@link #run(Work)} for one model: its failures start with which model and how it was given. */
+  protected <T> T run(Model model, Work<T> work)
+      throws MojoFailureException, MojoExecutionException {
+    return run(origins.getOrDefault(model, "Model '" + model.getName() + "'") + ": ", work);
+  }
+
+  private static <T> T run(String context, Work<T> work)
+      throws MojoFailureException, MojoExecutionException {
     try {
       return work.run();
     } catch (ConversionException e) {
-      throw new MojoFailureException(e.getMessage(), e);
+      throw new MojoFailureException(context + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw new MojoExecutionException("Unexpected failure: " + e, e);
+      throw new MojoExecutionException(context + "Unexpected failure: " + e, e);
     }
   }
 

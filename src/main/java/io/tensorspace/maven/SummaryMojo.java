@@ -30,7 +30,7 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
           "No model to summarize: pass -Dtensorspace.source=<file> or configure <models>.");
     }
     for (Model model : all) {
-      Summary summary = run(() -> converter.summarize(
+      Summary summary = run(model, () -> converter.summarize(
           model.getSource().toPath(),
           model.getWeights() == null ? null : model.getWeights().toPath(),
           graphOptions(model)));

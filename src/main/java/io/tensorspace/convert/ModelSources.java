@@ -45,32 +45,39 @@ public final class ModelSources {
    * or the path cannot be read.
    */
   public static ModelSource locate(Path source, Path weights) throws ConversionException {
-    Path current = source;
+    checkPaths(source, weights);
     try {
-      checkExists(source, "model source");
-      if (weights != null) {
-        current = weights;
-        checkExists(weights, "weights file");
-        if (!Files.isRegularFile(weights)) {
-          throw new ConversionException("The weights file " + weights + " is a folder; give the"
-              + " weights file itself (the .h5 written by save_weights).");
-        }
-        checkReadable(weights);
-        current = source;
-      }
       if (Files.isDirectory(source)) {
         return inFolder(source, weights);
       }
-      checkReadable(source);
       InputFormat format = formatOf(source);
       if (format == null) {
         throw unknown(source);
       }
       return new ModelSource(source, weights, format);
     } catch (AccessDeniedException e) {
-      throw unreadable(e.getFile() == null ? current : Path.of(e.getFile()));
+      throw unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
     } catch (IOException | RuntimeException e) {
-      throw InputFailures.damaged(current, e);
+      throw InputFailures.damaged(source, e);
+    }
+  }
+
+  /**
+   * Checks, without reading them, that the source (file or folder) and the weights file exist
+   * and can be read: what must hold before anything, even the up-to-date check, looks at them.
+   */
+  public static void checkPaths(Path source, Path weights) throws ConversionException {
+    checkExists(source, "model source");
+    if (!Files.isDirectory(source)) {
+      checkReadable(source);
+    }
+    if (weights != null) {
+      checkExists(weights, "weights file");
+      if (!Files.isRegularFile(weights)) {
+        throw new ConversionException("The weights file " + weights + " is a folder; give the"
+            + " weights file itself (the .h5 written by save_weights).");
+      }
+      checkReadable(weights);
     }
   }
 

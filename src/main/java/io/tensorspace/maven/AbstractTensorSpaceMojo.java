@@ -51,7 +51,7 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.weights")
   protected File weights;
 
-  /** Name of the command-line model; defaults to its file name without extension. */
+  /** Name of the command-line model; defaults to its file (or folder) name without extension. */
   @Parameter(property = "tensorspace.name")
   protected String name;
 

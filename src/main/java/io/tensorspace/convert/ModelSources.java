@@ -175,7 +175,7 @@ public final class ModelSources {
     }
     return switch (format) {
       case KERAS_HDF5 -> switch (KerasH5Reader.content(file)) {
-        case MODEL -> new Member(file, format, Role.MODEL, format.description());
+        case MODEL -> new Member(file, format, Role.MODEL, format.shortName());
         case WEIGHTS_ONLY -> new Member(file, format, Role.KERAS_WEIGHTS,
             "HDF5 weights without a model (save_weights)");
         case NO_MODEL -> new Member(file, format, Role.OTHER, "HDF5 data, no Keras model");
@@ -184,10 +184,10 @@ public final class ModelSources {
           ? new Member(file, format, Role.KERAS_TOPOLOGY, "a Keras topology JSON")
           : new Member(file, null, Role.OTHER, "JSON, no model");
       case SAVED_MODEL, FROZEN_GRAPH, TFJS_0_GRAPH -> name.endsWith(".pb")
-          ? new Member(file, format, Role.MODEL, format.description())
+          ? new Member(file, format, Role.MODEL, format.shortName())
           : new Member(file, null, Role.OTHER, "no model");
       case KERAS3_ARCHIVE, TFJS_LAYERS, TFJS_GRAPH ->
-          new Member(file, format, Role.MODEL, format.description());
+          new Member(file, format, Role.MODEL, format.shortName());
     };
   }
 
@@ -218,18 +218,15 @@ public final class ModelSources {
     } else if (models.isEmpty()) {
       what = folder + " holds no model this plugin reads. It holds " + listing(members) + ".";
     } else {
+      List<Member> others = members.stream().filter(m -> !models.contains(m)).toList();
       what = folder + " holds " + models.size() + " models, so which one to convert is unclear: "
-          + listing(models) + ". Give the file of the one to convert instead of the folder"
-          + " (it also holds " + listing(members.stream().filter(m -> !models.contains(m))
-          .toList()) + ").";
+          + listing(models) + (others.isEmpty() ? "" : "; beside them " + listing(others))
+          + ". Give the file of the one to convert instead of the folder.";
     }
     return new ConversionException(what + " " + InputFormat.all());
   }
 
   private static String listing(List<Member> members) {
-    if (members.isEmpty()) {
-      return "nothing else";
-    }
     String listed = members.stream().limit(LISTED)
         .map(m -> m.file().getFileName() + " (" + m.what() + ")")
         .collect(Collectors.joining(", "));
@@ -243,11 +240,15 @@ public final class ModelSources {
     }
     String url = url(path);
     if (url != null) {
+      boolean web = url.matches("(?i)(https?|ftp)://.*");
       throw new ConversionException("The " + what + " " + url + " is a URL, but models are read"
-          + " from local files or folders only. Download it first (e.g. curl -L -O " + url
-          + ", or a download plugin bound to an earlier phase) and give the local path.");
+          + " from local files or folders only. Download it first ("
+          + (web ? "e.g. curl -L -O " + url + ", or " : "with the tool of its storage, or ")
+          + "a download plugin bound to an earlier phase) and give the local path.");
     }
-    throw new ConversionException("The " + what + " " + path + " does not exist" + near(path)
+    Path normal = path.toAbsolutePath().normalize();
+    throw new ConversionException("The " + what + " " + path
+        + (normal.equals(path) ? "" : " (" + normal + ")") + " does not exist" + near(path)
         + ". Check the path and its spelling.");
   }
 

@@ -137,7 +137,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
     if (targets.isEmpty()) {
       throw new MojoFailureException(
-          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
+          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file or folder>.");
     }
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     for (Map.Entry<Model, File> entry : targets.entrySet()) {

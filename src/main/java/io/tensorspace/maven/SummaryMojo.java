@@ -27,7 +27,8 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
     commandLineModel().ifPresent(all::add);
     if (all.isEmpty()) {
       throw new MojoFailureException(
-          "No model to summarize: pass -Dtensorspace.source=<file> or configure <models>.");
+          "No model to summarize: pass -Dtensorspace.source=<file or folder> or configure"
+              + " <models>.");
     }
     for (Model model : all) {
       Summary summary = run(model, () -> converter.summarize(

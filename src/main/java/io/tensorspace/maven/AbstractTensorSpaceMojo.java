@@ -11,11 +11,14 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /** What every goal shares: the models to work on and how failures reach Maven. */
 abstract class AbstractTensorSpaceMojo extends AbstractMojo {
@@ -75,6 +78,12 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
 
+  @Parameter(defaultValue = "${session}", readonly = true)
+  protected MavenSession session;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+  protected MojoExecution mojoExecution;
+
   /** Each model's identity and its paths as written, which every failure message starts with. */
   private final Map<Model, String> origins = new IdentityHashMap<>();
 
@@ -91,7 +100,10 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
               + named + " has no <source>. Give each <model> the model file or folder, e.g."
               + " <source>src/main/models/mnist.h5</source>, or remove the empty entry.");
         }
-        all.add(complete(model, "<source>" + model.getSource().getPath() + "</source>"));
+        all.add(complete(model,
+            "<source>" + writtenInPom(i, "source", model.getSource()) + "</source>",
+            model.getWeights() == null ? null
+                : "<weights>" + writtenInPom(i, "weights", model.getWeights()) + "</weights>"));
       }
     }
     return all;
@@ -99,8 +111,13 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
 
   /** The model given with {@code -Dtensorspace.source}, if any. */
   protected Optional<Model> commandLineModel() throws MojoFailureException {
-    if (source == null) {
+    String written = userProperty("tensorspace.source");
+    if (source == null && written == null) {
       return Optional.empty();
+    }
+    if (source == null || source.getPath().isBlank() || written != null && written.isBlank()) {
+      throw new MojoFailureException("-Dtensorspace.source is empty. Give the model file or"
+          + " folder, e.g. -Dtensorspace.source=src/main/models/mnist.h5.");
     }
     Model model = new Model();
     model.setName(name);
@@ -110,19 +127,18 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     model.setExcludeLayers(excludeLayers);
     model.setSignature(signature);
     model.setTags(tags);
-    if (source.getPath().isBlank()) {
-      throw new MojoFailureException("-Dtensorspace.source is empty. Give the model file or"
-          + " folder, e.g. -Dtensorspace.source=src/main/models/mnist.h5.");
-    }
-    return Optional.of(complete(model, "-Dtensorspace.source=" + source.getPath()));
+    return Optional.of(complete(model,
+        "-Dtensorspace.source=" + writtenOnCommandLine("tensorspace.source", source),
+        weights == null ? null
+            : "-Dtensorspace.weights=" + writtenOnCommandLine("tensorspace.weights", weights)));
   }
 
-  /** Resolves the model's paths against the project, names it, and notes how it was given. */
-  private Model complete(Model model, String givenSource) {
-    boolean relative = !model.getSource().isAbsolute()
-        || model.getWeights() != null && !model.getWeights().isAbsolute();
-    String givenWeights = model.getWeights() == null ? "" : ", <weights>"
-        + model.getWeights().getPath() + "</weights>";
+  /**
+   * Resolves the model's paths against the project, names it, and notes how it was given:
+   * {@code givenSource} and {@code givenWeights} (null for none) as the user wrote them.
+   */
+  private Model complete(Model model, String givenSource, String givenWeights) {
+    boolean relative = isRelative(givenSource) || givenWeights != null && isRelative(givenWeights);
     model.setSource(resolve(model.getSource()));
     if (model.getWeights() != null) {
       model.setWeights(resolve(model.getWeights()));
@@ -130,9 +146,41 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     if (model.getName() == null || model.getName().isBlank()) {
       model.setName(ModelSources.defaultName(model.getSource().toPath()));
     }
-    origins.put(model, "Model '" + model.getName() + "' (" + givenSource + givenWeights
+    origins.put(model, "Model '" + model.getName() + "' (" + givenSource
+        + (givenWeights == null ? "" : ", " + givenWeights)
         + (relative ? ", resolved against " + base() : "") + ")");
     return model;
+  }
+
+  /** Whether a path as written (after its "-D...=" or in its element) is relative. */
+  private static boolean isRelative(String written) {
+    String path = written.replaceFirst("^-D[^=]*=", "").replaceAll("</?\\w+>", "");
+    return !path.contains("${") && !new File(path).isAbsolute();
+  }
+
+  /**
+   * Maven hands a File parameter over made absolute (a URL's "//" collapsed on the way), so
+   * messages take the path as the user typed it from the command line or the POM where they can.
+   */
+  private String writtenOnCommandLine(String property, File value) {
+    String written = userProperty(property);
+    return written == null ? value.getPath() : written;
+  }
+
+  private String userProperty(String property) {
+    return session == null ? null : session.getUserProperties().getProperty(property);
+  }
+
+  private String writtenInPom(int index, String element, File value) {
+    Xpp3Dom configuration = mojoExecution == null ? null : mojoExecution.getConfiguration();
+    Xpp3Dom list = configuration == null ? null : configuration.getChild("models");
+    if (list != null && index < list.getChildCount()) {
+      Xpp3Dom written = list.getChild(index).getChild(element);
+      if (written != null && written.getValue() != null && !written.getValue().isBlank()) {
+        return written.getValue().strip();
+      }
+    }
+    return value.getPath();
   }
 
   /** The folder relative paths are resolved against: the project's, else the working folder. */

@@ -22,10 +22,18 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
+import java.util.Properties;
+import org.apache.maven.execution.DefaultMavenExecutionRequest;
+import org.apache.maven.execution.DefaultMavenExecutionResult;
+import org.apache.maven.execution.MavenExecutionRequest;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
+import org.apache.maven.plugin.descriptor.MojoDescriptor;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -64,6 +72,57 @@ class UserMistakesTest {
     MavenProject maven = new MavenProject();
     maven.setFile(project.resolve("pom.xml").toFile());
     set(mojo, "project", maven);
+  }
+
+  /**
+   * The command-line model as Maven hands it over: the File made absolute against the project
+   * (a URL's "//" collapsed by java.io.File), the text as typed in the session's user properties.
+   */
+  private void cli(AbstractMojo mojo, String typed) throws Exception {
+    Properties user = new Properties();
+    user.setProperty("tensorspace.source", typed);
+    MavenExecutionRequest request = new DefaultMavenExecutionRequest().setUserProperties(user);
+    set(mojo, "session", new MavenSession(null, request, new DefaultMavenExecutionResult(),
+        List.of()));
+    set(mojo, "source", typed.isEmpty() ? null : aligned(new File(typed)));
+  }
+
+  /**
+   * {@code <models>} as Maven hands them over: each path made absolute against the project, the
+   * text as written in the execution's configuration.
+   */
+  private void pom(AbstractMojo mojo, List<Model> models) throws Exception {
+    Xpp3Dom configuration = new Xpp3Dom("configuration");
+    Xpp3Dom list = new Xpp3Dom("models");
+    configuration.addChild(list);
+    for (Model model : models) {
+      Xpp3Dom element = new Xpp3Dom("model");
+      list.addChild(element);
+      if (model == null) {
+        continue;
+      }
+      for (String name : List.of("source", "weights")) {
+        File file = name.equals("source") ? model.getSource() : model.getWeights();
+        if (file != null) {
+          Xpp3Dom path = new Xpp3Dom(name);
+          path.setValue(file.getPath());
+          element.addChild(path);
+        }
+      }
+      if (model.getSource() != null) {
+        model.setSource(model.getSource().getPath().isBlank() ? null : aligned(model.getSource()));
+      }
+      if (model.getWeights() != null) {
+        model.setWeights(aligned(model.getWeights()));
+      }
+    }
+    set(mojo, "mojoExecution", new MojoExecution(new MojoDescriptor(), configuration));
+    set(mojo, "models", models);
+  }
+
+  /** What Maven's file converter does with a relative path: resolve it against the project. */
+  private File aligned(File file) {
+    return file.isAbsolute() ? file : new File(project.toFile(), file.getPath());
   }
 
   private static void set(Object mojo, String field, Object value) throws Exception {
@@ -114,19 +173,19 @@ class UserMistakesTest {
         "models/lenet/model.json", "src/main/models/lenet", "pom.xml/mnist.h5", "../../elsewhere.h5")
         .map(given -> DynamicTest.dynamicTest(given, () -> {
           PreprocessMojo cli = preprocess();
-          set(cli, "source", new File(given));
+          cli(cli, given);
           String resolved = project.resolve(given).toString();
           assertContains(failure(cli), "-Dtensorspace.source=" + given,
               "resolved against " + project, resolved,
               project.resolve(given).normalize().toString(), "does not exist");
           PreprocessMojo pom = preprocess();
-          set(pom, "models", List.of(model("lenet", given, null)));
+          pom(pom, List.of(model("lenet", given, null)));
           String message = failure(pom);
           assertContains(message, "Model 'lenet'", "<source>" + given + "</source>", resolved,
               "does not exist");
           SummaryMojo summary = new SummaryMojo();
           configure(summary);
-          set(summary, "source", new File(given));
+          cli(summary, given);
           assertContains(failure(summary), "-Dtensorspace.source=" + given, resolved);
         }));
   }
@@ -134,10 +193,10 @@ class UserMistakesTest {
   @Test
   void aMissingSourceSaysWhatItsFolderHoldsOrThatAParentIsAFile() throws Exception {
     PreprocessMojo typo = preprocess();
-    set(typo, "source", new File("src/main/models/mnsit.h5"));
+    cli(typo, "src/main/models/mnsit.h5");
     assertContains(failure(typo), "its folder " + mnist.getParent() + " holds mnist.h5");
     PreprocessMojo underFile = preprocess();
-    set(underFile, "source", new File("pom.xml/mnist.h5"));
+    cli(underFile, "pom.xml/mnist.h5");
     assertContains(failure(underFile), project.resolve("pom.xml") + " is a file, not a folder");
   }
 
@@ -148,7 +207,7 @@ class UserMistakesTest {
         .file("topology.json"), topology);
     for (String given : List.of("weights.h5", "src/main/models/weights.h5", "topology.json/w.h5")) {
       PreprocessMojo mojo = preprocess();
-      set(mojo, "models", List.of(model("separated", "topology.json", given)));
+      pom(mojo, List.of(model("separated", "topology.json", given)));
       assertContains(failure(mojo), "Model 'separated'", "<weights>" + given + "</weights>",
           "resolved against " + project, "The weights file " + project.resolve(given),
           "does not exist");
@@ -162,9 +221,11 @@ class UserMistakesTest {
         "https://storage.googleapis.com/tfjs-models/tfjs/mnist/model.json")
         .map(url -> DynamicTest.dynamicTest(url, () -> {
           PreprocessMojo mojo = preprocess();
-          set(mojo, "source", new File(url));
+          cli(mojo, url);
           String message = failure(mojo);
-          assertContains(message, url, "is a URL", "local files or folders", "Download it first");
+          assertContains(message, "(-Dtensorspace.source=" + url + ", resolved against ",
+              "The model source " + url + " is a URL", "local files or folders",
+              "Download it first");
           if (!url.startsWith("s3:")) {
             assertContains(message, "curl -L -O " + url);
           }
@@ -193,7 +254,7 @@ class UserMistakesTest {
     return files.entrySet().stream().map(e -> DynamicTest.dynamicTest(e.getKey(), () -> {
       PreprocessMojo mojo = preprocess();
       String given = project.relativize(e.getValue()).toString();
-      set(mojo, "models", List.of(model(null, given, null)));
+      pom(mojo, List.of(model(null, given, null)));
       String message = failure(mojo);
       assertContains(message, "<source>" + given + "</source>", e.getValue().toString(),
           "is not a model this plugin reads");
@@ -205,14 +266,14 @@ class UserMistakesTest {
   void aFolderWithNoModelOrSeveralIsRefusedListingWhatItHolds() throws Exception {
     Path empty = Files.createDirectories(project.resolve("src/main/empty"));
     PreprocessMojo none = preprocess();
-    set(none, "source", empty.toFile());
+    cli(none, empty.toString());
     String message = failure(none);
     assertContains(message, "Model 'empty'", empty + " holds no model");
     assertNamesEveryFormat(message);
     Files.copy(ModelCorpus.byId("keras3-zip/keras3-masking-lstm").mainPath(),
         mnist.resolveSibling("lstm.keras"));
     PreprocessMojo several = preprocess();
-    set(several, "models", List.of(model(null, "src/main/models", null)));
+    pom(several, List.of(model(null, "src/main/models", null)));
     message = failure(several);
     assertContains(message, "Model 'models'", "holds 2 models",
         "lstm.keras (Keras 3 archive), mnist.h5 (Keras HDF5 model).");
@@ -222,7 +283,7 @@ class UserMistakesTest {
   @Test
   void aFolderWithOneModelConvertsAndIsNamedAfterTheFolder() throws Exception {
     PreprocessMojo mojo = preprocess();
-    set(mojo, "models", List.of(model(null, "src/main/models", null)));
+    pom(mojo, List.of(model(null, "src/main/models", null)));
     mojo.execute();
     assertTrue(Files.isRegularFile(project.resolve(
         "target/generated-resources/tensorspace/models/model.json")));
@@ -241,12 +302,12 @@ class UserMistakesTest {
     configurations.add(withNull);
     for (List<Model> models : configurations) {
       PreprocessMojo mojo = preprocess();
-      set(mojo, "models", models);
+      pom(mojo, models);
       assertContains(failure(mojo), "<models> entry " + models.size() + " of " + models.size(),
           "has no <source>");
     }
     PreprocessMojo blank = preprocess();
-    set(blank, "source", new File(""));
+    cli(blank, "");
     assertContains(failure(blank), "-Dtensorspace.source is empty");
     PreprocessMojo nothing = preprocess();
     assertContains(failure(nothing), "No model to preprocess");
@@ -257,12 +318,12 @@ class UserMistakesTest {
     Path other = Files.createDirectories(project.resolve("other")).resolve("mnist.h5");
     Files.copy(mnist, other);
     PreprocessMojo byFileName = preprocess();
-    set(byFileName, "models", List.of(model(null, "src/main/models/mnist.h5", null),
+    pom(byFileName, List.of(model(null, "src/main/models/mnist.h5", null),
         model(null, "other/mnist.h5", null)));
     assertContains(failure(byFileName), "Two models are named 'mnist'", mnist.toString(),
         other.toString(), "Give each <model> its own <name>");
     PreprocessMojo byName = preprocess();
-    set(byName, "models", List.of(model("lenet", "src/main/models/mnist.h5", null),
+    pom(byName, List.of(model("lenet", "src/main/models/mnist.h5", null),
         model("lenet", "other/mnist.h5", null)));
     assertContains(failure(byName), "Two models are named 'lenet'");
   }
@@ -271,7 +332,7 @@ class UserMistakesTest {
   void anInvalidShardSizeIsAConfigurationFailure() throws Exception {
     for (long size : List.of(0L, -1L, Long.MIN_VALUE)) {
       PreprocessMojo mojo = preprocess();
-      set(mojo, "source", mnist.toFile());
+      cli(mojo, mnist.toString());
       set(mojo, "shardSizeBytes", size);
       assertContains(failure(mojo), "shardSizeBytes", "positive number of bytes",
           String.valueOf(size));
@@ -281,11 +342,11 @@ class UserMistakesTest {
   @Test
   void anOutputOrStateFolderUnderAFileIsAConfigurationFailure() throws Exception {
     PreprocessMojo output = preprocess();
-    set(output, "source", mnist.toFile());
+    cli(output, mnist.toString());
     set(output, "outputDirectory", new File("pom.xml/out"));
     assertContains(failure(output), project.resolve("pom.xml") + " is a file");
     PreprocessMojo state = preprocess();
-    set(state, "source", mnist.toFile());
+    cli(state, mnist.toString());
     set(state, "stateDirectory", new File("pom.xml/state"));
     assertContains(failure(state), project.resolve("pom.xml") + " is a file");
   }
@@ -295,7 +356,7 @@ class UserMistakesTest {
     PreprocessMojo mojo = preprocess();
     Model model = model("lenet", "src/main/models/mnist.h5", null);
     model.setOutputLayers("Dense_9");
-    set(mojo, "models", List.of(model));
+    pom(mojo, List.of(model));
     assertContains(failure(mojo), "Model 'lenet'", "no layer named 'Dense_9'", "did you mean");
   }
 

@@ -44,6 +44,8 @@ public final class Converter {
       return convertModel(request);
     } catch (InputFailures.WeightReadException e) {
       throw e.conversionException();
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw InputFailures.denied(e, request.outputDirectory());
     } catch (RuntimeException | StackOverflowError e) {
       // a model the reader accepted but that breaks a later step (odd config, unreadable weights)
       throw InputFailures.damaged(request.source(), request.weights(), e);
@@ -101,6 +103,8 @@ public final class Converter {
       try (LayersModel model = ModelReaders.open(found)) {
         return ModelSummary.of(model);
       }
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw InputFailures.unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
     } catch (RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
     }

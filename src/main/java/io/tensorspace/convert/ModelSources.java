@@ -56,7 +56,7 @@ public final class ModelSources {
       }
       return new ModelSource(source, weights, format);
     } catch (AccessDeniedException e) {
-      throw unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
+      throw InputFailures.unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
     } catch (IOException | RuntimeException e) {
       throw InputFailures.damaged(source, e);
     }
@@ -300,15 +300,10 @@ public final class ModelSources {
 
   private static void checkReadable(Path file) throws ConversionException {
     if (!Files.isReadable(file)) {
-      throw unreadable(file);
+      throw InputFailures.unreadable(file);
     }
   }
 
-  private static ConversionException unreadable(Path path) {
-    boolean folder = Files.isDirectory(path);
-    return new ConversionException("Cannot read " + path + ": permission denied. Let the user"
-        + " running Maven read it (e.g. chmod a+r" + (folder ? "x" : "") + " " + path + ").");
-  }
 
   private static ConversionException unknown(Path file) throws IOException {
     byte[] head = head(file);

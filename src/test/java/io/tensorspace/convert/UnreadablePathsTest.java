@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class UnreadablePathsTest {
   private Path root;
-  /** source, weights ("-" for none), the path the message must name. */
+  /** source, weights ("-" for none), output folder, how the message must start. */
   private final List<String[]> cases = new ArrayList<>();
 
   @BeforeEach
@@ -44,20 +44,44 @@ class UnreadablePathsTest {
     Path weights = copy(separated.file("weights.h5"), root.resolve("weights.h5"));
     Path tfjs = ModelCorpus.byId("tfjs-layers/tfjs2keras-cnn").copyTo(root.resolve("tfjs"));
     open(tfjs);
-    for (Path p : List.of(file, folder, member, weights, tfjs.resolve("model.json"))) {
+    Path shard = ModelCorpus.byId("tfjs-layers/tfjs2keras-gru").copyTo(root.resolve("gru"));
+    open(shard);
+    Path saved = ModelCorpus.byId("savedmodel/tfjs-node-times-three-float")
+        .copyTo(root.resolve("saved"));
+    open(saved);
+    open(saved.resolve("variables"));
+    Path variables = saved.resolve("variables/variables.data-00000-of-00001");
+    // outputs go where anyone may write, but for the case of an output folder one may not
+    Path out = Files.createDirectories(root.resolve("out"));
+    Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path closedOut = Files.createDirectories(root.resolve("closed-out"));
+    Files.setPosixFilePermissions(closedOut, PosixFilePermissions.fromString("r-xr-xr-x"));
+    for (Path p : List.of(file, folder, member, weights, tfjs.resolve("model.json"),
+        shard.resolve("weights.bin"), variables)) {
       Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("---------"));
     }
-    cases.add(new String[] {file.toString(), "-", file.toString()});
-    cases.add(new String[] {folder.toString(), "-", folder.toString()});
-    cases.add(new String[] {member.getParent().toString(), "-", member.toString()});
-    cases.add(new String[] {topology.toString(), weights.toString(), weights.toString()});
-    cases.add(new String[] {tfjs.toString(), "-", tfjs.resolve("model.json").toString()});
+    add(file, null, out, "Cannot read " + file);
+    add(folder, null, out, "Cannot read " + folder);
+    add(member.getParent(), null, out, "Cannot read " + member);
+    add(topology, weights, out, "Cannot read " + weights);
+    add(tfjs, null, out, "Cannot read " + tfjs.resolve("model.json"));
+    add(shard.resolve("model.json"), null, out, "Cannot read " + shard.resolve("weights.bin"));
+    add(saved, null, out, "Cannot read " + variables);
+    add(mnist, null, closedOut, "Cannot write " + closedOut);
+  }
+
+  private void add(Path source, Path weights, Path out, String start) {
+    cases.add(new String[] {source.toString(), weights == null ? "-" : weights.toString(),
+        out.resolve(String.valueOf(cases.size())).toString(), start + ": permission denied."});
   }
 
   @AfterEach
   void removeThem() throws IOException {
     try (var walk = Files.walk(root)) {
-      walk.forEach(p -> p.toFile().setReadable(true, false));
+      walk.forEach(p -> {
+        p.toFile().setReadable(true, false);
+        p.toFile().setWritable(true, false);
+      });
     }
     try (var walk = Files.walk(root)) {
       walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -70,7 +94,7 @@ class UnreadablePathsTest {
     if (!Files.isReadable(Path.of(cases.get(0)[0]))) {
       messages = new ArrayList<>();
       for (String[] c : cases) {
-        messages.add(message(c[0], c[1]));
+        messages.add(message(c[0], c[1], c[2]));
       }
     } else {
       // root: chmod does not stop it reading, so ask an unprivileged user
@@ -82,17 +106,16 @@ class UnreadablePathsTest {
     for (int i = 0; i < cases.size(); i++) {
       String message = messages.get(i);
       System.out.println("[unreadable] " + message);
-      assertTrue(message.startsWith("Cannot read " + cases.get(i)[2] + ": permission denied."),
-          message);
-      assertTrue(message.contains("chmod a+r"), message);
+      assertTrue(message.startsWith(cases.get(i)[3]), message);
+      assertTrue(message.contains("chmod"), message);
     }
   }
 
   /** The conversion's refusal, one line. */
-  static String message(String source, String weights) {
+  static String message(String source, String weights, String out) {
     try {
       new Converter().convert(new ConversionRequest(Path.of(source),
-          weights.equals("-") ? null : Path.of(weights), Path.of(source + "-out"), List.of(),
+          weights.equals("-") ? null : Path.of(weights), Path.of(out), List.of(),
           List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
       return "converted";
     } catch (ConversionException e) {
@@ -125,8 +148,7 @@ class UnreadablePathsTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", String.join(File.pathSeparator, entries), Child.class.getName()));
     for (String[] c : cases) {
-      command.add(c[0]);
-      command.add(c[1]);
+      command.addAll(List.of(c[0], c[1], c[2]));
     }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -161,11 +183,11 @@ class UnreadablePathsTest {
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** The child JVM: pairs of source and weights ("-") as arguments, a message line each. */
+  /** The child JVM: source, weights ("-") and output of each case as arguments, a line each. */
   public static final class Child {
     public static void main(String[] args) {
-      for (int i = 0; i + 1 < args.length; i += 2) {
-        System.out.println("message: " + message(args[i], args[i + 1]));
+      for (int i = 0; i + 2 < args.length; i += 3) {
+        System.out.println("message: " + message(args[i], args[i + 1], args[i + 2]));
       }
     }
   }

@@ -50,7 +50,13 @@ public final class UpToDateCheck {
       return true;
     }
     // touched but maybe not changed (a fresh checkout, a copy): compare contents
-    if (Fingerprint.content(inputs).equals(stored.getProperty("content"))) {
+    String content;
+    try {
+      content = Fingerprint.content(inputs);
+    } catch (java.nio.file.AccessDeniedException e) {
+      return false; // converting again reports the file that cannot be read
+    }
+    if (content.equals(stored.getProperty("content"))) {
       stored.setProperty("stamp", stamp);
       store(request, stored);
       return true;

@@ -69,6 +69,12 @@ public record ConversionRequest(
         shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, options);
   }
 
+  /** The same request reading another source (the model file found in a source folder). */
+  public ConversionRequest withSource(Path source, Path weights) {
+    return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+  }
+
   public ConversionRequest {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(outputDirectory, "outputDirectory");

@@ -44,6 +44,8 @@ public final class Converter {
       return convertModel(request);
     } catch (InputFailures.WeightReadException e) {
       throw e.conversionException();
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw InputFailures.denied(e, request.outputDirectory());
     } catch (RuntimeException | StackOverflowError e) {
       // a model the reader accepted but that breaks a later step (odd config, unreadable weights)
       throw InputFailures.damaged(request.source(), request.weights(), e);
@@ -52,10 +54,12 @@ public final class Converter {
 
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
-    if (ModelReaders.isTensorFlowGraph(request.source())) {
-      return graphConverter(request.graph()).convert(request, copied);
+    ModelSources.ModelSource model = ModelSources.locate(request.source(), request.weights());
+    if (model.format().isGraph()) {
+      return graphConverter(request.graph())
+          .convert(request.withSource(model.file(), model.weights()), copied);
     }
-    try (LayersModel source = ModelReaders.open(request.source(), request.weights())) {
+    try (LayersModel source = ModelReaders.open(model)) {
       ModelChecks.check(source);
       // select before making tfjs-compatible: a layer no chosen output depends on is dropped
       // first, so an unconvertible layer after the chosen outputs does not stop the conversion
@@ -92,12 +96,15 @@ public final class Converter {
   public Summary summarize(Path source, Path weights, GraphOptions graph)
       throws ConversionException, IOException {
     try {
-      if (ModelReaders.isTensorFlowGraph(source)) {
-        return graphConverter(graph).summarize(source);
+      ModelSources.ModelSource found = ModelSources.locate(source, weights);
+      if (found.format().isGraph()) {
+        return graphConverter(graph).summarize(found.file());
       }
-      try (LayersModel model = ModelReaders.open(source, weights)) {
+      try (LayersModel model = ModelReaders.open(found)) {
         return ModelSummary.of(model);
       }
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw InputFailures.unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
     } catch (RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
     }

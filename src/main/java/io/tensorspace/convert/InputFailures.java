@@ -33,6 +33,9 @@ public final class InputFailures {
       if (t instanceof ConversionException c) {
         return c;
       }
+      if (t instanceof java.nio.file.AccessDeniedException denied && denied.getFile() != null) {
+        return unreadable(Path.of(denied.getFile()));
+      }
       if (t instanceof WeightReadException w) {
         return w.conversionException();
       }
@@ -41,6 +44,31 @@ public final class InputFailures {
         file + (weights == null ? "" : " (weights " + weights + ")")
             + " is damaged or not a model this plugin reads: " + describe(e)
             + ". Re-download or re-save the model.", e);
+  }
+
+  /** The user running the build may not read {@code path}: say so, with the fix. */
+  public static ConversionException unreadable(Path path) {
+    boolean folder = java.nio.file.Files.isDirectory(path);
+    return new ConversionException("Cannot read " + path + ": permission denied. Let the user"
+        + " running Maven read it (e.g. chmod a+r" + (folder ? "x" : "") + " " + path + ").");
+  }
+
+  /**
+   * Permission denied while converting into {@code output}: writing there (its lock, its staging
+   * folder beside it) or reading an input.
+   */
+  public static ConversionException denied(java.nio.file.AccessDeniedException e, Path output) {
+    Path target = output.toAbsolutePath().normalize();
+    Path file = e.getFile() == null ? target : Path.of(e.getFile()).toAbsolutePath().normalize();
+    boolean ancestor = target.startsWith(file);
+    if (ancestor || target.getParent() != null && file.startsWith(target.getParent())
+        && (file.startsWith(target) || file.getFileName().toString().startsWith("."))) {
+      Path folder = ancestor ? file : target.getParent();
+      return new ConversionException("Cannot write " + folder + ": permission denied. Let the"
+          + " user running Maven write it (e.g. chmod u+w " + folder + "), or choose another"
+          + " outputDirectory.", e);
+    }
+    return unreadable(file);
   }
 
   /** Reading {@code file} asked for more memory than the JVM has: a header claiming too much. */

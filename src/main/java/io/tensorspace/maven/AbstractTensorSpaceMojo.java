@@ -1,18 +1,24 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ModelSources;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import java.io.File;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
+import org.codehaus.plexus.util.xml.Xpp3Dom;
 
 /** What every goal shares: the models to work on and how failures reach Maven. */
 abstract class AbstractTensorSpaceMojo extends AbstractMojo {
@@ -48,7 +54,7 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.weights")
   protected File weights;
 
-  /** Name of the command-line model; defaults to its file name without extension. */
+  /** Name of the command-line model; defaults to its file (or folder) name without extension. */
   @Parameter(property = "tensorspace.name")
   protected String name;
 
@@ -72,12 +78,32 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
 
+  @Parameter(defaultValue = "${session}", readonly = true)
+  protected MavenSession session;
+
+  @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+  protected MojoExecution mojoExecution;
+
+  /** Each model's identity and its paths as written, which every failure message starts with. */
+  private final Map<Model, String> origins = new IdentityHashMap<>();
+
   /** The {@code <models>} of the POM, each resolved against the project and named. */
   protected List<Model> configuredModels() throws MojoFailureException {
     List<Model> all = new ArrayList<>();
     if (models != null) {
-      for (Model model : models) {
-        all.add(complete(model));
+      for (int i = 0; i < models.size(); i++) {
+        Model model = models.get(i);
+        if (model == null || model.getSource() == null || model.getSource().getPath().isBlank()) {
+          String named = model == null || model.getName() == null ? ""
+              : " (named '" + model.getName() + "')";
+          throw new MojoFailureException("<models> entry " + (i + 1) + " of " + models.size()
+              + named + " has no <source>. Give each <model> the model file or folder, e.g."
+              + " <source>src/main/models/mnist.h5</source>, or remove the empty entry.");
+        }
+        all.add(complete(model,
+            "<source>" + writtenInPom(i, "source", model.getSource()) + "</source>",
+            model.getWeights() == null ? null
+                : "<weights>" + writtenInPom(i, "weights", model.getWeights()) + "</weights>"));
       }
     }
     return all;
@@ -85,8 +111,13 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
 
   /** The model given with {@code -Dtensorspace.source}, if any. */
   protected Optional<Model> commandLineModel() throws MojoFailureException {
-    if (source == null) {
+    String written = userProperty("tensorspace.source");
+    if (source == null && written == null) {
       return Optional.empty();
+    }
+    if (source == null || source.getPath().isBlank() || written != null && written.isBlank()) {
+      throw new MojoFailureException("-Dtensorspace.source is empty. Give the model file or"
+          + " folder, e.g. -Dtensorspace.source=src/main/models/mnist.h5.");
     }
     Model model = new Model();
     model.setName(name);
@@ -96,33 +127,70 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     model.setExcludeLayers(excludeLayers);
     model.setSignature(signature);
     model.setTags(tags);
-    return Optional.of(complete(model));
+    return Optional.of(complete(model,
+        "-Dtensorspace.source=" + writtenOnCommandLine("tensorspace.source", source),
+        weights == null ? null
+            : "-Dtensorspace.weights=" + writtenOnCommandLine("tensorspace.weights", weights)));
   }
 
-  private Model complete(Model model) throws MojoFailureException {
-    if (model.getSource() == null) {
-      throw new MojoFailureException(
-          "A <model>" + (model.getName() == null ? "" : " named '" + model.getName() + "'")
-              + " has no <source>. Give the model file, e.g."
-              + " <source>src/main/models/mnist.h5</source>.");
-    }
+  /**
+   * Resolves the model's paths against the project, names it, and notes how it was given:
+   * {@code givenSource} and {@code givenWeights} (null for none) as the user wrote them.
+   */
+  private Model complete(Model model, String givenSource, String givenWeights) {
+    boolean relative = isRelative(givenSource) || givenWeights != null && isRelative(givenWeights);
     model.setSource(resolve(model.getSource()));
     if (model.getWeights() != null) {
       model.setWeights(resolve(model.getWeights()));
     }
     if (model.getName() == null || model.getName().isBlank()) {
-      String file = model.getSource().getName();
-      int dot = file.lastIndexOf('.');
-      model.setName(dot > 0 ? file.substring(0, dot) : file);
+      model.setName(ModelSources.defaultName(model.getSource().toPath()));
     }
+    origins.put(model, "Model '" + model.getName() + "' (" + givenSource
+        + (givenWeights == null ? "" : ", " + givenWeights)
+        + (relative ? ", resolved against " + base() : "") + ")");
     return model;
   }
 
-  protected File resolve(File file) {
-    if (file.isAbsolute() || project == null || project.getBasedir() == null) {
-      return file.getAbsoluteFile();
+  /** Whether a path as written (after its "-D...=" or in its element) is relative. */
+  private static boolean isRelative(String written) {
+    String path = written.replaceFirst("^-D[^=]*=", "").replaceAll("</?\\w+>", "");
+    return !path.contains("${") && !new File(path).isAbsolute();
+  }
+
+  /**
+   * Maven hands a File parameter over made absolute (a URL's "//" collapsed on the way), so
+   * messages take the path as the user typed it from the command line or the POM where they can.
+   */
+  private String writtenOnCommandLine(String property, File value) {
+    String written = userProperty(property);
+    return written == null ? value.getPath() : written;
+  }
+
+  private String userProperty(String property) {
+    return session == null ? null : session.getUserProperties().getProperty(property);
+  }
+
+  private String writtenInPom(int index, String element, File value) {
+    Xpp3Dom configuration = mojoExecution == null ? null : mojoExecution.getConfiguration();
+    Xpp3Dom list = configuration == null ? null : configuration.getChild("models");
+    if (list != null && index < list.getChildCount()) {
+      Xpp3Dom written = list.getChild(index).getChild(element);
+      if (written != null && written.getValue() != null && !written.getValue().isBlank()) {
+        return written.getValue().strip();
+      }
     }
-    return new File(project.getBasedir(), file.getPath());
+    return value.getPath();
+  }
+
+  /** The folder relative paths are resolved against: the project's, else the working folder. */
+  private File base() {
+    return project == null || project.getBasedir() == null
+        ? new File("").getAbsoluteFile() : project.getBasedir();
+  }
+
+  protected File resolve(File file) {
+    return file.isAbsolute() ? file.getAbsoluteFile() : new File(base(), file.getPath());
   }
 
   /** Which signature and tags of a SavedModel the model means. */
@@ -143,12 +211,23 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
 
   /** Runs one step of work, mapping the converter's failures onto Maven's two kinds. */
   protected <T> T run(Work<T> work) throws MojoFailureException, MojoExecutionException {
+    return run("", work);
+  }
+
+  /** {@link #run(Work)} for one model: its failures start with which model and how it was given. */
+  protected <T> T run(Model model, Work<T> work)
+      throws MojoFailureException, MojoExecutionException {
+    return run(origins.getOrDefault(model, "Model '" + model.getName() + "'") + ": ", work);
+  }
+
+  private static <T> T run(String context, Work<T> work)
+      throws MojoFailureException, MojoExecutionException {
     try {
       return work.run();
     } catch (ConversionException e) {
-      throw new MojoFailureException(e.getMessage(), e);
+      throw new MojoFailureException(context + e.getMessage(), e);
     } catch (IOException | RuntimeException e) {
-      throw new MojoExecutionException("Unexpected failure: " + e, e);
+      throw new MojoExecutionException(context + "Unexpected failure: " + e, e);
     }
   }
 

@@ -9,10 +9,13 @@ import java.util.List;
  * @since 0.1.0
  */
 public class Model {
-  /** Folder name of the converted model under the output directory; defaults to the file name. */
+  /**
+   * Folder name of the converted model under the output directory; defaults to the file name
+   * without extension (for a folder, {@code model.json} or {@code saved_model.pb}: the folder's).
+   */
   private String name;
 
-  /** The model file: Keras HDF5 (.h5), or a topology JSON paired with {@link #weights}. */
+  /** The model file, or a folder holding one model, of any format the plugin reads. */
   private File source;
 
   /** A weights-only HDF5 file, when {@link #source} is a topology JSON. */

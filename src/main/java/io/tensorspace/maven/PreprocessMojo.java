@@ -113,6 +113,10 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       getLog().info("TensorSpace preprocessing skipped (tensorspace.skip).");
       return;
     }
+    if (shardSizeBytes < 1) {
+      throw new MojoFailureException("<shardSizeBytes> / -Dtensorspace.shardSizeBytes must be a"
+          + " positive number of bytes, e.g. 4194304 (4 MiB), but is " + shardSizeBytes + ".");
+    }
     File base = resolve(outputDirectory);
     Map<Model, File> targets = new LinkedHashMap<>();
     Optional<Model> commandLine = commandLineModel();
@@ -122,15 +126,18 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       // a lone command-line model fills the output directory; listed models get a folder each
       boolean alone = commandLine.isPresent() && all.size() == 1;
       File target = alone ? base : new File(base, model.getName());
-      if (targets.containsValue(target)) {
-        throw new MojoFailureException(
-            "Two models are named '" + model.getName() + "'; give each <model> its own <name>.");
+      for (Map.Entry<Model, File> other : targets.entrySet()) {
+        if (other.getValue().equals(target)) {
+          throw new MojoFailureException("Two models are named '" + model.getName() + "' (from "
+              + other.getKey().getSource() + " and " + model.getSource() + "), so both would be"
+              + " written to " + target + ". Give each <model> its own <name>.");
+        }
       }
       targets.put(model, target);
     }
     if (targets.isEmpty()) {
       throw new MojoFailureException(
-          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file>.");
+          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file or folder>.");
     }
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     for (Map.Entry<Model, File> entry : targets.entrySet()) {
@@ -151,17 +158,17 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
         .withTensorSpace(tensorSpaceOptions(model))
         .withGraphOptions(graphOptions(model));
-    run(() -> {
+    run(model, () -> {
       OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
       return null;
     });
     long start = System.nanoTime();
-    if (!force && run(() -> upToDate.isUpToDate(request))) {
+    if (!force && run(model, () -> upToDate.isUpToDate(request))) {
       getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
           model.getName(), (System.nanoTime() - start) / 1_000_000, target));
       return;
     }
-    ConversionResult result = run(() -> {
+    ConversionResult result = run(model, () -> {
       UpToDateCheck.Recording recording = upToDate.begin(request);
       Converter converter = new Converter(
           new ProgressLog(getLog(), model.getName(), System::nanoTime), recording);

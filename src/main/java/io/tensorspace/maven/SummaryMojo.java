@@ -27,10 +27,11 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
     commandLineModel().ifPresent(all::add);
     if (all.isEmpty()) {
       throw new MojoFailureException(
-          "No model to summarize: pass -Dtensorspace.source=<file> or configure <models>.");
+          "No model to summarize: pass -Dtensorspace.source=<file or folder> or configure"
+              + " <models>.");
     }
     for (Model model : all) {
-      Summary summary = run(() -> converter.summarize(
+      Summary summary = run(model, () -> converter.summarize(
           model.getSource().toPath(),
           model.getWeights() == null ? null : model.getWeights().toPath(),
           graphOptions(model)));

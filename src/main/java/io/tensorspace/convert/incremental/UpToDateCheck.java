@@ -1,6 +1,9 @@
 package io.tensorspace.convert.incremental;
 
+import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ModelSources;
+import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
 import java.io.IOException;
@@ -31,7 +34,8 @@ public final class UpToDateCheck {
   }
 
   /** True when the last recorded conversion for this output is still valid. */
-  public boolean isUpToDate(ConversionRequest request) throws IOException {
+  public boolean isUpToDate(ConversionRequest request) throws ConversionException, IOException {
+    checkInputs(request);
     Properties stored = load(request);
     if (stored == null) {
       return false;
@@ -46,7 +50,13 @@ public final class UpToDateCheck {
       return true;
     }
     // touched but maybe not changed (a fresh checkout, a copy): compare contents
-    if (Fingerprint.content(inputs).equals(stored.getProperty("content"))) {
+    String content;
+    try {
+      content = Fingerprint.content(inputs);
+    } catch (java.nio.file.AccessDeniedException e) {
+      return false; // converting again reports the file that cannot be read
+    }
+    if (content.equals(stored.getProperty("content"))) {
       stored.setProperty("stamp", stamp);
       store(request, stored);
       return true;
@@ -59,7 +69,8 @@ public final class UpToDateCheck {
    * conversion reports the regions it copies with their checksums ({@link Recording} is its
    * {@link CopiedRegions}), so recording it afterwards reads only the bytes it did not copy.
    */
-  public Recording begin(ConversionRequest request) throws IOException {
+  public Recording begin(ConversionRequest request) throws ConversionException, IOException {
+    checkInputs(request);
     Files.deleteIfExists(file(request));
     List<Path> inputs = InputFiles.of(request);
     return new Recording(request, inputs, Fingerprint.stamp(inputs));
@@ -101,6 +112,12 @@ public final class UpToDateCheck {
       values.setProperty("outputs", outputs(request.outputDirectory()));
       store(request, values);
     }
+  }
+
+  /** A missing or unreadable input, or a state folder that cannot be, is the user's to fix. */
+  private void checkInputs(ConversionRequest request) throws ConversionException {
+    ModelSources.checkPaths(request.source(), request.weights());
+    OutputGuard.creatable(stateDirectory, "state folder (stateDirectory)");
   }
 
   private static String settings(ConversionRequest request) {

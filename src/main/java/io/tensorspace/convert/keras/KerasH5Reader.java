@@ -29,6 +29,25 @@ public final class KerasH5Reader {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
+  /** What an HDF5 file holds, as far as choosing the model file of a folder goes. */
+  public enum Content { MODEL, WEIGHTS_ONLY, NO_MODEL }
+
+  /**
+   * Whether the HDF5 file holds a Keras model ({@code model_config}), only weights
+   * ({@code save_weights}) or something else. A file that does not open counts as a model, so
+   * that reading it reports the damage.
+   */
+  public static Content content(Path file) {
+    try (HdfFile hdf = H5Files.open(file)) {
+      if (H5Attributes.has(hdf, "model_config")) {
+        return Content.MODEL;
+      }
+      return H5Attributes.has(hdf, "layer_names") ? Content.WEIGHTS_ONLY : Content.NO_MODEL;
+    } catch (IOException | RuntimeException e) {
+      return Content.MODEL;
+    }
+  }
+
   /** Reads a combined HDF5 model file. */
   public LayersModel readCombined(Path file) throws ConversionException, IOException {
     HdfFile hdf = open(file);

@@ -4,6 +4,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.InputFormat;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
@@ -59,6 +60,20 @@ public final class GraphConverter {
   /** Whether {@code source} is something this converter reads (checked by content, not name). */
   public static boolean accepts(Path source) throws IOException {
     return GraphSources.kind(source) != null;
+  }
+
+  /** Which TensorFlow graph format {@code source} is, or null for none (checked by content). */
+  public static InputFormat format(Path source) throws IOException {
+    GraphSources.Kind kind = GraphSources.kind(source);
+    if (kind == null) {
+      return null;
+    }
+    return switch (kind) {
+      case SAVED_MODEL -> InputFormat.SAVED_MODEL;
+      case GRAPH_DEF -> InputFormat.FROZEN_GRAPH;
+      case TFJS_GRAPH -> InputFormat.TFJS_GRAPH;
+      case OLD_TFJS_GRAPH -> InputFormat.TFJS_0_GRAPH;
+    };
   }
 
   public ConversionResult convert(ConversionRequest request)

@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.InputFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -56,8 +57,8 @@ final class GraphSources {
       throws ConversionException, IOException {
     Kind kind = kind(source);
     if (kind == null) {
-      throw new ConversionException(source + " is not a TensorFlow model this plugin reads"
-          + " (a SavedModel folder, a frozen GraphDef .pb, or a TensorFlow.js graph-model.json).");
+      throw new ConversionException(source + " is not a TensorFlow model this plugin reads. "
+          + InputFormat.all());
     }
     return switch (kind) {
       case GRAPH_DEF -> new FrozenGraphReader().read(source);

@@ -22,6 +22,7 @@ public final class OutputGuard {
     if (target.getParent() == null) {
       throw refused(target, "it is the root of the file system");
     }
+    creatable(target, "output folder");
     if (projectBase != null) {
       Path base = projectBase.toAbsolutePath().normalize();
       if (base.startsWith(target)) {
@@ -32,6 +33,20 @@ public final class OutputGuard {
       Path source = folder.toAbsolutePath().normalize();
       if (source.startsWith(target) || target.startsWith(source)) {
         throw refused(target, "it overlaps the source folder " + source);
+      }
+    }
+  }
+
+  /** Refuses a folder that cannot be made because a file stands where it or a parent belongs. */
+  public static void creatable(Path folder, String what) throws ConversionException {
+    Path target = folder.toAbsolutePath().normalize();
+    for (Path p = target; p != null; p = p.getParent()) {
+      if (java.nio.file.Files.exists(p)) {
+        if (!java.nio.file.Files.isDirectory(p)) {
+          throw new ConversionException("Cannot use " + target + " as " + what + ": " + p
+              + " is a file, not a folder. Choose another folder.");
+        }
+        return;
       }
     }
   }

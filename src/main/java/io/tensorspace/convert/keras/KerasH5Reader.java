@@ -148,17 +148,26 @@ public final class KerasH5Reader {
     }
   }
 
+  /**
+   * The model config in the Keras 2 form the later stages read: a Keras 1 config translated, a
+   * Keras 3 (or Keras 3 style tf.keras) one normalised, any other as it is.
+   */
+  static JsonNode kerasTwoConfig(Path file, String kerasVersion, JsonNode modelConfig)
+      throws ConversionException {
+    if (Keras1Config.isKeras1(kerasVersion, modelConfig)) {
+      return Keras1Config.translateModel(file, modelConfig);
+    }
+    if (Keras3Config.isKeras3(kerasVersion, modelConfig)) {
+      return Keras3Config.normalise(file, modelConfig);
+    }
+    return modelConfig;
+  }
+
   private LayersModel build(
       Path file, HdfFile hdf, JsonNode modelConfig, Version version, Group weightsGroup)
       throws ConversionException {
     boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
-    boolean keras3 = !keras1 && Keras3Config.isKeras3(version.keras(), modelConfig);
-    JsonNode config = modelConfig;
-    if (keras1) {
-      config = Keras1Config.translateModel(file, modelConfig);
-    } else if (keras3) {
-      config = Keras3Config.normalise(file, modelConfig);
-    }
+    JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
     ObjectNode functional = KerasTopology.toFunctional(file, config);
     Map<String, ObjectNode> layersByName = new LinkedHashMap<>();
     for (JsonNode layer : functional.path("config").path("layers")) {

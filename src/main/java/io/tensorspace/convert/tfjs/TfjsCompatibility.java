@@ -55,11 +55,6 @@ public final class TfjsCompatibility {
       "TFOpLambda", "it wraps a raw TensorFlow function, which TensorFlow.js layers cannot run",
       "SlicingOpLambda", "it wraps raw TensorFlow slicing, which TensorFlow.js layers cannot run");
 
-  private static final Map<String, String> INITIALIZERS = Map.of(
-      "LecunNormal", "LeCunNormal",
-      "LecunUniform", "LeCunUniform",
-      "OrthogonalInitializer", "Orthogonal");
-
   public LayersModel apply(LayersModel model) throws ConversionException {
     ObjectNode config = model.modelConfig();
     ArrayNode layers = (ArrayNode) config.path("config").path("layers");
@@ -242,19 +237,15 @@ public final class TfjsCompatibility {
     if (config.has("batch_shape") && !config.has("batch_input_shape")) {
       config.set("batch_input_shape", config.remove("batch_shape"));
     }
-    if (className.equals("InputLayer")) {
-      if (config.path("batch_input_shape") instanceof ArrayNode shape && !shape.isEmpty()) {
-        // TensorSpace predicts one sample at a time; a batch size fixed at training would refuse it
-        shape.set(0, JSON.nullNode());
-      }
-      String dtype = config.path("dtype").asText("float32");
-      if (!List.of("float32", "int32", "bool").contains(dtype)) {
-        // tfjs tensors are float32, int32 or bool only: index inputs become int32, the rest float32
-        config.put("dtype", dtype.startsWith("int") || dtype.startsWith("uint") ? "int32" : "float32");
-      }
+    if (className.equals("InputLayer")
+        && config.path("batch_input_shape") instanceof ArrayNode shape && !shape.isEmpty()) {
+      // TensorSpace predicts one sample at a time; a batch size fixed at training would refuse it
+      shape.set(0, JSON.nullNode());
     }
-    if (config.hasNonNull("activity_regularizer")) {
-      config.putNull("activity_regularizer");
+    String dtype = config.path("dtype").asText("float32");
+    if (config.has("dtype") && !List.of("float32", "int32", "bool").contains(dtype)) {
+      // tfjs tensors are float32, int32 or bool only: index inputs become int32, the rest float32
+      config.put("dtype", dtype.startsWith("int") || dtype.startsWith("uint") ? "int32" : "float32");
     }
     if (className.equals("BatchNormalization") && config.path("axis").isArray()
         && config.path("axis").size() == 1) {
@@ -262,13 +253,18 @@ public final class TfjsCompatibility {
     }
     List<String> keys = new ArrayList<>();
     config.fieldNames().forEachRemaining(keys::add);
-    for (String key : keys) {
-      if (key.endsWith("_initializer") && config.get(key) instanceof ObjectNode initializer) {
-        String renamed = INITIALIZERS.get(initializer.path("class_name").asText());
-        if (renamed != null) {
-          initializer.put("class_name", renamed);
-        }
-      }
-    }
+    keys.stream().filter(TfjsCompatibility::trainingOnly).forEach(config::remove);
+  }
+
+  /**
+   * Settings that only shape training: initializers (the weights come from the file),
+   * regularizers and constraints, of any layer class. tfjs deserializes them while loading and
+   * refuses several values Keras writes (kernel_* on SeparableConv2D, the L1/L2 regularizers of
+   * tf.keras and Keras 3, an Orthogonal initializer of a kernel of rank above 2, …), so they are
+   * left out and tfjs uses its defaults, which it always accepts.
+   */
+  private static boolean trainingOnly(String key) {
+    return key.endsWith("_initializer") || key.endsWith("_regularizer")
+        || key.endsWith("_constraint");
   }
 }

@@ -258,10 +258,11 @@ public final class TfjsCompatibility {
 
   /**
    * Settings that only shape training: initializers (the weights come from the file),
-   * regularizers and constraints, of any layer class. tfjs deserializes them while loading and
+   * regularizers and constraints, of any layer class. tfjs deserializes them while loading,
    * refuses several values Keras writes (kernel_* on SeparableConv2D, the L1/L2 regularizers of
-   * tf.keras and Keras 3, an Orthogonal initializer of a kernel of rank above 2, …), so they are
-   * left out and tfjs uses its defaults, which it always accepts.
+   * tf.keras and Keras 3, an untruncated VarianceScaling, in tfjs 1.x an Orthogonal initializer
+   * of a convolution kernel, …) and applies constraints to the weights it loads, so they are left
+   * out and tfjs uses its defaults.
    */
   private static boolean trainingOnly(String key) {
     return key.endsWith("_initializer") || key.endsWith("_regularizer")

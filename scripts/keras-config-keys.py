@@ -1,35 +1,33 @@
-"""The config keys each Keras layer class's get_config writes, at one tag of keras-team/keras.
+"""The config keys each Keras layer class's get_config writes, per Keras version.
 
-Static: reads the get_config of the class and of the classes it inherits from (keys set under a
-condition included, keys a subclass pops removed) without running Keras. Used to make
-src/test/resources/io/tensorspace/convert/tfjs/keras-config-keys.json (tags 1.2.2, 2.2.4, v2.15.0,
-v3.0.0, v3.15.1; see its _comment for what was added by hand).
+Static: reads, at a git tag, the get_config of the class and of the classes it inherits from (keys
+set under a condition included, keys a subclass pops removed) without running Keras. Writes
+src/test/resources/io/tensorspace/convert/tfjs/keras-config-keys.json, the union over the tags of
+each version in VERSIONS below.
 
-usage: python3 keras-config-keys.py <tag> <Class,Class,...> <path prefix,...>   (JSON on stdout)
-       e.g. python3 keras-config-keys.py 2.2.4 Dense,LSTM keras/layers,keras/engine
-REPO below is a clone of keras-team/keras with its tags.
+usage: python3 scripts/keras-config-keys.py <keras-team/keras clone> <keras-team/tf-keras clone> \
+           > src/test/resources/io/tensorspace/convert/tfjs/keras-config-keys.json
+(both clones with their tags)
 """
 import ast, subprocess, sys, json, collections
-import os
-REPO = os.environ.get('KERAS_REPO', '/work/.mirror/keras-team+keras/repo')
 
-def files(tag, prefixes):
-    out = subprocess.run(['git', '-C', REPO, 'ls-tree', '-r', '--name-only', tag], capture_output=True, text=True).stdout.split()
+def files(repo, tag, prefixes):
+    out = subprocess.run(['git', '-C', repo, 'ls-tree', '-r', '--name-only', tag], capture_output=True, text=True).stdout.split()
     return [f for f in out if f.endswith('.py') and any(f.startswith(p) for p in prefixes) and 'test' not in f]
 
-def source(tag, f):
-    return subprocess.run(['git', '-C', REPO, 'show', f'{tag}:{f}'], capture_output=True, text=True).stdout
+def source(repo, tag, f):
+    return subprocess.run(['git', '-C', repo, 'show', f'{tag}:{f}'], capture_output=True, text=True).stdout
 
 def base_name(b):
     if isinstance(b, ast.Name): return b.id
     if isinstance(b, ast.Attribute): return b.attr
     return None
 
-def collect(tag, prefixes):
+def collect(repo, tag, prefixes):
     classes = {}
-    for f in files(tag, prefixes):
+    for f in files(repo, tag, prefixes):
         try:
-            tree = ast.parse(source(tag, f))
+            tree = ast.parse(source(repo, tag, f))
         except SyntaxError as e:
             print('skip', f, e, file=sys.stderr); continue
         for node in ast.walk(tree):
@@ -85,12 +83,71 @@ def keys(classes, name, seen=()):
         if k or s: return k, s
     return set(), []
 
+CLASSES = ['Activation', 'Add', 'AlphaDropout', 'Average', 'AveragePooling1D', 'AveragePooling2D',
+    'AveragePooling3D', 'BatchNormalization', 'Bidirectional', 'CategoryEncoding', 'CenterCrop',
+    'Concatenate', 'Conv1D', 'Conv2D', 'Conv2DTranspose', 'Conv3D', 'Conv3DTranspose', 'ConvLSTM2D',
+    'Cropping2D', 'Dense', 'DepthwiseConv2D', 'Dot', 'Dropout', 'ELU', 'Embedding', 'Flatten', 'GRU',
+    'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
+    'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LayerNormalization',
+    'LeakyReLU', 'Masking', 'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'Maximum', 'Minimum',
+    'Multiply', 'PReLU', 'Permute', 'ReLU', 'RepeatVector', 'Rescaling', 'Reshape', 'Resizing',
+    'SeparableConv2D', 'SimpleRNN', 'Softmax', 'SpatialDropout1D', 'ThresholdedReLU',
+    'TimeDistributed', 'UpSampling2D', 'ZeroPadding2D']
+KERAS1_CLASSES = ['Activation', 'AveragePooling1D', 'AveragePooling2D', 'AveragePooling3D',
+    'BatchNormalization', 'Bidirectional', 'Convolution1D', 'Convolution2D', 'Deconvolution2D',
+    'Convolution3D', 'Cropping2D', 'Dense', 'Dropout', 'ELU', 'Embedding', 'Flatten', 'GRU',
+    'GaussianDropout', 'GaussianNoise', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
+    'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LeakyReLU', 'Masking',
+    'MaxPooling1D', 'MaxPooling2D', 'MaxPooling3D', 'PReLU', 'Permute', 'RepeatVector', 'Reshape',
+    'SeparableConvolution2D', 'SimpleRNN', 'SpatialDropout1D', 'ThresholdedReLU', 'TimeDistributed',
+    'UpSampling2D', 'ZeroPadding2D', 'AtrousConvolution1D', 'AtrousConvolution2D']
+PREFIXES = ['keras/layers', 'keras/engine', 'keras/src/layers', 'keras/ops/operation.py',
+    'keras/src/ops/operation.py', 'tf_keras/layers', 'tf_keras/engine']
+# version -> [(repository, tag)]
+VERSIONS = {
+    'keras1': [('keras', '1.2.2')],
+    'keras2': [('keras', '2.2.0'), ('keras', '2.2.4'), ('keras', '2.3.1')],
+    'tfkeras': [('keras', 'v2.6.0'), ('keras', 'v2.15.0'), ('tf-keras', 'v2.21.0')],
+    'keras3': [('keras', 'v3.0.0'), ('keras', 'v3.5.0'), ('keras', 'v3.10.0'), ('keras', 'v3.15.1')],
+}
+COMMENT = [
+    "The config keys each Keras version's get_config writes, per layer class: what LayerConfigKeysTest",
+    "puts in the configs it converts and loads in TensorFlow.js, and what the corpus's keys are checked",
+    "against. Made by scripts/keras-config-keys.py from keras-team/keras and keras-team/tf-keras at the",
+    "tags named here (the get_config of the class and of the classes it inherits from, keys set under a",
+    "condition included, keys popped by a subclass removed); 'sources' are the files read, as tag:path.",
+    "Keras 3's 'name' comes from Operation.get_config and ELU's 'alpha' from Keras 3's automatic config",
+    "of __init__ arguments, which a static reading misses: both are listed under 'added'."]
+
+
+def build(repos):
+    out = {'_comment': COMMENT, 'versions': {}}
+    for version, tags in VERSIONS.items():
+        names = KERAS1_CLASSES if version == 'keras1' else CLASSES
+        merged = {}
+        for repo, tag in tags:
+            classes = collect(repos[repo], tag, PREFIXES)
+            for name in names:
+                found, sources = keys(classes, name)
+                if not found:
+                    continue
+                entry = merged.setdefault(name, {'keys': set(), 'sources': set()})
+                entry['keys'] |= found
+                entry['sources'] |= {f'{repo}@{tag}:{s}' for s in sources}
+        if version == 'keras3':
+            for name, entry in merged.items():
+                added = [k for k in (['name'] if name != 'InputLayer' else []) + (['alpha'] if name == 'ELU' else [])
+                         if k not in entry['keys']]
+                entry['keys'] |= set(added)
+                if added:
+                    entry['added'] = added
+        out['versions'][version] = {
+            'tags': [f'{repo}@{tag}' for repo, tag in tags],
+            'classes': {name: {k: sorted(v) if isinstance(v, set) else v for k, v in entry.items()}
+                        for name, entry in sorted(merged.items())}}
+    return out
+
+
 if __name__ == '__main__':
-    tag, names = sys.argv[1], sys.argv[2].split(',')
-    prefixes = sys.argv[3].split(',')
-    classes = collect(tag, prefixes)
-    out = {}
-    for n in names:
-        k, srcs = keys(classes, n)
-        out[n] = {'keys': sorted(k), 'sources': sorted(set(srcs))}
-    json.dump(out, sys.stdout, indent=1)
+    json.dump(build({'keras': sys.argv[1], 'tf-keras': sys.argv[2]}), sys.stdout, indent=1)
+    print()

@@ -245,7 +245,8 @@ public final class TfjsCompatibility {
     String dtype = config.path("dtype").asText("float32");
     if (config.has("dtype") && !List.of("float32", "int32", "bool").contains(dtype)) {
       // tfjs tensors are float32, int32 or bool only: index inputs become int32, the rest float32
-      config.put("dtype", dtype.startsWith("int") || dtype.startsWith("uint") ? "int32" : "float32");
+      boolean integer = dtype.startsWith("int") || dtype.startsWith("uint");
+      config.put("dtype", integer ? "int32" : "float32");
     }
     if (className.equals("BatchNormalization") && config.path("axis").isArray()
         && config.path("axis").size() == 1) {

@@ -36,9 +36,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every config key that Keras 1, Keras 2.2, tf.keras 2.15 and Keras 3 write for a layer class of
- * the README's table, with a value as that version writes it, through the converter and into real
- * TensorFlow.js 1.7.4 and 4.22.0.
+ * Every config key that Keras 1, Keras 2.2–2.3, tf.keras 2.6–2.21 and Keras 3 write for a layer
+ * class of the README's table, with a value as that version writes it, through the converter and
+ * into real TensorFlow.js 1.7.4 and 4.22.0.
  *
  * <p>The keys come from the Keras sources ({@code keras-config-keys.json}, which names the tag and
  * files). For each class a one-layer model is built and given seeded weights by tfjs 4.22 from the
@@ -54,7 +54,10 @@ class LayerConfigKeysTest {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Path OUT = Path.of("target", "layer-config-keys");
 
-  /** The Keras versions of keras-config-keys.json, with the keras_version their files carry. */
+  /**
+   * The Keras versions of keras-config-keys.json (each the union of several tags), with the
+   * keras_version their files carry here.
+   */
   private static final Map<String, String> VERSIONS = Map.of(
       "keras1", "1.2.2", "keras2", "2.2.4", "tfkeras", "2.15.0", "keras3", "3.15.1");
 
@@ -250,7 +253,8 @@ class LayerConfigKeysTest {
 
   private static JsonNode regularizer(String version, boolean activity) {
     return switch (version) {
-      case "keras1" -> json("{\"name\": \"" + (activity ? "ActivityRegularizer" : "WeightRegularizer")
+      case "keras1" -> json("{\"name\": \""
+          + (activity ? "ActivityRegularizer" : "WeightRegularizer")
           + "\", \"l1\": 0.0, \"l2\": 0.01}");
       case "keras2" -> json("{\"class_name\": \"L1L2\", \"config\": {\"l1\": 0.0, \"l2\": 0.01}}");
       case "tfkeras" -> json("{\"class_name\": \"L2\", \"config\": {\"l2\": 0.01}}");
@@ -339,7 +343,8 @@ class LayerConfigKeysTest {
       Map.entry("shared_axes", NODES.nullNode()), Map.entry("init", "glorot_uniform"),
       Map.entry("inner_init", "orthogonal"), Map.entry("forget_bias_init", "one"),
       Map.entry("input_dtype", "float32"), Map.entry("normalize", false),
-      Map.entry("type_spec", ABSENT));
+      Map.entry("type_spec", ABSENT), Map.entry("dynamic", true),
+      Map.entry("rng_type", NODES.nullNode()), Map.entry("robust_masking", true));
 
   /** The value a version writes for a key of a layer made with {@code args}. */
   private static JsonNode value(String version, String className, String key, ObjectNode args,

@@ -5,6 +5,8 @@ import io.tensorspace.convert.ConversionException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Settings that tfjs accepts but does not honour, or honours only in later versions: a model
@@ -15,6 +17,44 @@ final class UnfaithfulSettings {
   private UnfaithfulSettings() {}
 
   /**
+   * A key that neither tfjs 1.x nor 4.x reads (it is in no layer's constructor), for the classes
+   * Keras writes it on: {@code tfjs} holds for the values whose result tfjs computes anyway.
+   */
+  private record Unread(Set<String> classes, String key, Predicate<JsonNode> tfjs, String why,
+                        String wayOut) {}
+
+  private static final List<Unread> UNREAD = List.of(
+      new Unread(Set.of("Conv1D", "Conv2D", "Conv3D"), "groups", v -> v.asInt(1) == 1,
+          "TensorFlow.js has no grouped convolution", "Use groups=1"),
+      new Unread(Set.of("Conv2DTranspose", "Conv3DTranspose"), "output_padding", JsonNode::isNull,
+          "TensorFlow.js ignores output_padding, so the output would have another size",
+          "Leave output_padding unset"),
+      new Unread(Set.of("Conv2DTranspose", "Conv3DTranspose"), "dilation_rate",
+          UnfaithfulSettings::allOnes, "TensorFlow.js ignores the dilation of transposed"
+              + " convolutions", "Use dilation_rate 1"),
+      new Unread(Set.of("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
+          "GlobalMaxPooling2D"), "keepdims", v -> !v.asBoolean(false),
+          "TensorFlow.js ignores keepdims and drops the pooled axes", "Use keepdims=False and a"
+              + " Reshape after the layer"),
+      new Unread(Set.of("LayerNormalization"), "rms_scaling", v -> !v.asBoolean(false),
+          "TensorFlow.js ignores rms_scaling and would subtract the mean", "Use rms_scaling=False"),
+      new Unread(Set.of("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"), "time_major",
+          v -> !v.asBoolean(false), "TensorFlow.js ignores time_major and would read the batch"
+              + " axis as time", "Use time_major=False (batch first)"));
+
+  private static boolean allOnes(JsonNode value) {
+    if (value.isArray()) {
+      for (JsonNode element : value) {
+        if (element.asInt(1) != 1) {
+          return false;
+        }
+      }
+      return true;
+    }
+    return value.isNull() || value.asInt(1) == 1;
+  }
+
+  /**
    * @param shapes output shapes by layer name (batch first), for rank checks
    */
   static void check(Path file, JsonNode layer, Map<String, List<Long>> shapes)
@@ -22,6 +62,14 @@ final class UnfaithfulSettings {
     String name = layer.path("name").asText();
     String className = layer.path("class_name").asText();
     JsonNode config = layer.path("config");
+    for (Unread unread : UNREAD) {
+      JsonNode value = config.path(unread.key());
+      if (unread.classes().contains(className) && !value.isMissingNode()
+          && !unread.tfjs().test(value)) {
+        throw refused(file, name, className, unread.why() + " (" + unread.key() + " = " + value
+            + ")", unread.wayOut());
+      }
+    }
     switch (className) {
       case "ReLU" -> {
         if (config.path("negative_slope").asDouble(0) != 0 || config.path("threshold").asDouble(0) != 0) {

@@ -50,4 +50,26 @@ class UnfaithfulSettingsTest {
     assertRefused(bn, Map.of("conv3d", five));
     assertDoesNotThrow(() -> UnfaithfulSettings.check(FILE, bn, Map.of("conv3d", four)));
   }
+
+  @Test
+  void settingsTfjsDoesNotReadAreRefusedUnlessTheyChangeNothing() throws Exception {
+    String[][] cases = {
+        {"Conv2D", "'groups':2", "'groups':1"},
+        {"Conv1D", "'groups':3", "'groups':1"},
+        {"Conv2DTranspose", "'output_padding':[1,1]", "'output_padding':null"},
+        {"Conv3DTranspose", "'dilation_rate':[1,2,1]", "'dilation_rate':[1,1,1]"},
+        {"GlobalAveragePooling2D", "'keepdims':true", "'keepdims':false"},
+        {"GlobalMaxPooling1D", "'keepdims':true", "'keepdims':false"},
+        {"LayerNormalization", "'rms_scaling':true", "'rms_scaling':false"},
+        {"LSTM", "'time_major':true", "'time_major':false"},
+        {"ConvLSTM2D", "'time_major':true", "'time_major':false"}};
+    for (String[] c : cases) {
+      String layer = "{'name':'x','class_name':'" + c[0] + "','config':{%s}}";
+      assertRefused(layer(String.format(layer, c[1])), Map.of());
+      assertDoesNotThrow(() -> UnfaithfulSettings.check(FILE, layer(String.format(layer, c[2])),
+          Map.of()), c[0] + " " + c[2]);
+      assertDoesNotThrow(() -> UnfaithfulSettings.check(FILE, layer(String.format(layer, "")),
+          Map.of()), c[0]);
+    }
+  }
 }

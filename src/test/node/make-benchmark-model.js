@@ -5,6 +5,7 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const {quietly} = require('./test-models-io');
 
 const SHARD_BYTES = 4 * 1024 * 1024;
 
@@ -46,17 +47,6 @@ async function main() {
     return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
   }));
   console.log(`${outDir}: ${layers + 1} layers, ${model.countParams()} parameters`);
-}
-
-// tfjs greets Node users on stdout; keep the benchmark's output to its own lines
-function quietly(load) {
-  const [log, warn] = [console.log, console.warn];
-  console.log = console.warn = () => {};
-  try {
-    return load();
-  } finally {
-    [console.log, console.warn] = [log, warn];
-  }
 }
 
 main().catch((e) => {

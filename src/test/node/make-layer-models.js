@@ -11,16 +11,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const {quietly, save} = require('./test-models-io');
 
-function quietly(load) {
-  const [log, warn] = [console.log, console.warn];
-  console.log = console.warn = () => {};
-  try {
-    return load();
-  } finally {
-    [console.log, console.warn] = [log, warn];
-  }
-}
 const tf = quietly(() => require('tfjs4'));
 
 function data(n, seed) {
@@ -41,22 +33,6 @@ function inputData(input, seed) {
   return data(n, seed).map((v) => input.max ? Math.floor(Math.abs(v) * input.max) % input.max : v);
 }
 
-async function save(model, dir, reference) {
-  fs.mkdirSync(dir, {recursive: true});
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData || new ArrayBuffer(0)));
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({
-      format: 'layers-model',
-      generatedBy: artifacts.generatedBy,
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{paths: ['weights.bin'], weights: artifacts.weightSpecs || []}],
-    }));
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
-  fs.writeFileSync(path.join(dir, 'reference.json'), JSON.stringify(reference));
-}
-
 async function member(spec, out) {
   const model = await tf.models.modelFromJSON(spec.topology);
   seedWeights(model);
@@ -65,7 +41,7 @@ async function member(spec, out) {
     outputs: spec.outputs.map((name) => model.getLayer(name).output)});
   let values = probe.predict(fed.map((f) => tf.tensor(f.data, [1, ...f.shape])));
   if (!Array.isArray(values)) values = [values];
-  await save(model, path.join(out, spec.id), {
+  await save(tf, model, path.join(out, spec.id), {
     source: 'tfjs-4.22.0',
     tolerance: 1e-6,
     inputs: fed.map((f) => ({name: f.name, shape: [1, ...f.shape], dtype: 'float32', data: f.data})),

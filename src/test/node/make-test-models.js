@@ -3,34 +3,13 @@
 // layers a test will ask for (reference.json, same schema as the corpus).
 // usage: node make-test-models.js <out-dir>
 'use strict';
-const fs = require('fs');
 const path = require('path');
+const {quietly, save: saveModel} = require('./test-models-io');
 
-function quietly(load) {
-  const [log, warn] = [console.log, console.warn];
-  console.log = console.warn = () => {};
-  try {
-    return load();
-  } finally {
-    [console.log, console.warn] = [log, warn];
-  }
-}
 const tf = quietly(() => require('tfjs4'));
 
-async function save(model, dir, references) {
-  fs.mkdirSync(dir, {recursive: true});
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    fs.writeFileSync(path.join(dir, 'weights.bin'), Buffer.from(artifacts.weightData));
-    fs.writeFileSync(path.join(dir, 'model.json'), JSON.stringify({
-      format: 'layers-model',
-      generatedBy: artifacts.generatedBy,
-      convertedBy: null,
-      modelTopology: artifacts.modelTopology,
-      weightsManifest: [{paths: ['weights.bin'], weights: artifacts.weightSpecs}],
-    }));
-    return {modelArtifactsInfo: {dateSaved: new Date(), modelTopologyType: 'JSON'}};
-  }));
-  fs.writeFileSync(path.join(dir, 'reference.json'), JSON.stringify(references));
+function save(model, dir, references) {
+  return saveModel(tf, model, dir, references);
 }
 
 // reference entry for each named symbolic tensor, computed by a tfjs sub-model

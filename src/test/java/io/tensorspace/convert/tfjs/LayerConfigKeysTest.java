@@ -668,7 +668,7 @@ class LayerConfigKeysTest {
     }
     List<TfjsResult> results = TfjsClient.check(jobs);
     for (String tfjs : TfjsJob.VERSIONS) {
-      System.out.printf("LayerConfigKeysTest: tfjs %s: %d models, worst |diff| %.3g%n", tfjs,
+      System.out.printf("LayerConfigKeysTest: tfjs %s: %d models, worst |diff| %.3e%n", tfjs,
           results.stream().filter(r -> r.id().endsWith("@" + tfjs)).count(),
           results.stream().filter(r -> r.id().endsWith("@" + tfjs) && r.ok())
               .mapToDouble(TfjsResult::maxAbsDiff).max().orElse(Double.NaN));

@@ -92,6 +92,8 @@ public class ViewMojo extends PreprocessMojo {
     boolean temporary = project == null || project.getFile() == null;
     Path folder = run(() -> temporary
         ? Files.createTempDirectory("tensorspace-view-") : resolve(viewDirectory).toPath());
+    getLog().info("TensorSpace view: converting into " + folder
+        + (temporary ? " (a temporary folder, deleted on exit)" : ""));
     ModelViewer.Settings settings = new ModelViewer.Settings(folder, temporary, port,
         libraries == null ? null : resolve(libraries).toPath(), POLL_MILLIS, force);
     return run(() -> ModelViewer.start(requests, settings, new LogEvents()));

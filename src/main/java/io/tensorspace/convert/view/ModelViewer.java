@@ -31,7 +31,8 @@ public final class ModelViewer implements AutoCloseable {
   /**
    * Where and how to show the models.
    *
-   * @param folder holds the served site ({@code site/}) and the up-to-date records ({@code state/})
+   * @param folder holds the served models ({@code model/} for one, {@code models/<name>/} for
+   *     several) and the up-to-date records ({@code state/})
    * @param deleteOnClose delete {@code folder} when the viewer closes (a temporary folder)
    * @param port the port on 127.0.0.1; 0 for a free one
    * @param libraries a local folder with the page's scripts (see {@link LibraryFolder}); null to
@@ -91,8 +92,9 @@ public final class ModelViewer implements AutoCloseable {
 
   /**
    * Converts the models, starts serving them and watching their files. Each request's output
-   * folder is replaced by one inside {@code settings.folder()}: the site itself for a single
-   * model, a folder named after the model (its TensorSpace name) for several.
+   * folder is replaced by one inside {@code settings.folder()}, served at {@code /} for a single
+   * model, at {@code /<name>/} (its TensorSpace name) for several, with a list of them at
+   * {@code /}.
    *
    * @throws ConversionException when a model cannot be converted or the port is taken
    */
@@ -111,7 +113,9 @@ public final class ModelViewer implements AutoCloseable {
   private void begin(List<ConversionRequest> requests) throws ConversionException, IOException {
     LibraryFolder libraries =
         settings.libraries() == null ? null : LibraryFolder.of(settings.libraries());
-    Path site = settings.folder().resolve("site");
+    // one model fills its folder; several get a subfolder each (other names, so that switching
+    // between the two never finds the other layout's files where a model goes)
+    Path site = settings.folder().resolve(requests.size() == 1 ? "model" : "models");
     for (ConversionRequest request : requests) {
       String name = request.tensorSpace().name();
       if (models.stream().anyMatch(m -> m.name.equals(name))) {

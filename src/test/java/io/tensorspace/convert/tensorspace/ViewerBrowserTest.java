@@ -64,7 +64,7 @@ class ViewerBrowserTest {
       viewers.add(start(List.of(new ConversionRequest(source, null, alone, List.of(), List.of(),
           ConversionRequest.DEFAULT_SHARD_SIZE)
           .withTensorSpace(new TensorSpaceOptions(name(lenet), false, null, Map.of()))), alone));
-      shown.put(lenet, description(alone.resolve("site"), lenet));
+      shown.put(lenet, description(alone.resolve("model"), lenet));
       addPage(pages, lenet, viewers.get(0).uri().toString()).putObject("replace")
           .put("from", ModelCorpus.byId(REPLACEMENT).mainPath().toString())
           .put("to", source.toString());
@@ -77,7 +77,7 @@ class ViewerBrowserTest {
       viewers.add(start(requests, several));
       for (String id : others) {
         addPage(pages, id, viewers.get(1).uri() + name(id) + "/");
-        shown.put(id, description(several.resolve("site").resolve(name(id)), id));
+        shown.put(id, description(several.resolve("models").resolve(name(id)), id));
       }
       Map<String, JsonNode> results = TensorSpaceBrowserTest.run(job);
       for (Map.Entry<String, TensorSpaceDescription> entry : shown.entrySet()) {
@@ -85,7 +85,7 @@ class ViewerBrowserTest {
       }
       // after the replacement the page reloaded by itself and shows the new model, filled
       JsonNode after = results.get(lenet).path("afterReplace");
-      TensorSpaceDescription replaced = description(alone.resolve("site"), REPLACEMENT);
+      TensorSpaceDescription replaced = description(alone.resolve("model"), REPLACEMENT);
       assertEquals("ready", after.path("state").asText(), "after replacing: " + after);
       assertEquals(layers(replaced), after.path("layers").asLong(), "the new model is shown");
       assertTrue(layers(replaced) != layers(shown.get(lenet)), "a model with other layers");

@@ -131,7 +131,7 @@ class ModelViewerTest {
       assertEquals("layers-model", JSON.readTree(RawHttp.get(uri, "/model.json").body())
           .path("format").asText());
       assertEquals(200, RawHttp.get(uri, "/tensorspace-model.js").status());
-      assertTrue(Files.isRegularFile(folder.resolve("site/index.html")));
+      assertTrue(Files.isRegularFile(folder.resolve("model/index.html")));
     }
     assertFalse(Files.exists(folder), "the temporary folder is deleted on close");
     try (Socket socket = new Socket()) {
@@ -151,7 +151,26 @@ class ModelViewerTest {
         assertEquals(List.of(expected), events.events);
         assertEquals(200, RawHttp.get(viewer.uri(), "/model.json").status());
       }
-      assertTrue(Files.isRegularFile(folder.resolve("site/model.json")), "kept");
+      assertTrue(Files.isRegularFile(folder.resolve("model/model.json")), "kept");
+    }
+  }
+
+  @Test
+  void aKeptFolderTakesOneModelThenSeveralThenOneAgain() throws Exception {
+    Path mnist = copy("keras2-h5/tensorspace-keras-mnist", temp.resolve("in/mnist.h5"));
+    Path adam = copy("keras2-h5/dl4j-optimizer-adam", temp.resolve("in/adam.h5"));
+    Path folder = temp.resolve("target/tensorspace-view");
+    List<List<ConversionRequest>> runs = List.of(List.of(request(mnist, "mnist")),
+        List.of(request(mnist, "mnist"), request(adam, "adam")), List.of(request(mnist, "mnist")));
+    List<List<String>> expected = List.of(List.of("converted mnist"),
+        List.of("converted mnist", "converted adam"), List.of("unchanged mnist"));
+    for (int run = 0; run < runs.size(); run++) {
+      Recorded events = new Recorded();
+      try (ModelViewer viewer = ModelViewer.start(runs.get(run), settings(folder, false), events)) {
+        assertEquals(expected.get(run), events.events, "run " + run);
+        String prefix = runs.get(run).size() == 1 ? "/" : "/adam/";
+        assertEquals(200, RawHttp.get(viewer.uri(), prefix + "model.json").status(), "run " + run);
+      }
     }
   }
 

@@ -24,7 +24,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * those of {@code preprocess}. Its output goes to {@code viewDirectory}, or without a POM to a
  * temporary folder deleted on exit.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 @Mojo(name = "view", requiresProject = false, threadSafe = true)
 public class ViewMojo extends PreprocessMojo {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -117,7 +118,7 @@ public final class ModelViewer implements AutoCloseable {
     // between the two never finds the other layout's files where a model goes)
     Path site = settings.folder().resolve(requests.size() == 1 ? "model" : "models");
     for (ConversionRequest request : requests) {
-      String name = request.tensorSpace().name();
+      String name = Objects.requireNonNull(request.tensorSpace().name(), "each model is named");
       if (models.stream().anyMatch(m -> m.name.equals(name))) {
         throw new ConversionException("Two models are named '" + name + "'; give each its own name.");
       }
@@ -125,7 +126,7 @@ public final class ModelViewer implements AutoCloseable {
       String scripts = libraries == null ? options.previewLibraries() : ViewServer.LIBRARIES;
       ConversionRequest shown = request
           .withOutputDirectory(requests.size() == 1 ? site : site.resolve(name))
-          .withTensorSpace(new TensorSpaceOptions(name, true, scripts, options.layers()));
+          .withTensorSpace(options.withPreview(scripts));
       models.add(new Watched(name, shown));
     }
     for (Watched model : models) {

@@ -15,6 +15,7 @@ import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.ProgressListener;
 import io.tensorspace.convert.tensorspace.PreviewPageWriter;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
+import io.tensorspace.convert.tensorspace.View;
 import io.tensorspace.testing.Conformance;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
@@ -137,6 +138,27 @@ class ModelViewerTest {
     try (Socket socket = new Socket()) {
       assertThrows(ConnectException.class,
           () -> socket.connect(new java.net.InetSocketAddress("127.0.0.1", uri.getPort()), 2000));
+    }
+  }
+
+  @Test
+  void theModelsTensorSpaceSettingsAreKept() throws Exception {
+    Path source = copy("keras2-h5/tensorspace-keras-mnist", temp.resolve("in/mnist.h5"));
+    TensorSpaceOptions blocks = new TensorSpaceOptions("mnist", false, null,
+        Map.of("Conv2D_1", new TensorSpaceOptions.LayerOverride(null, "#ff6600", List.of(), "open")),
+        View.BLOCKS);
+    ConversionRequest request = request(source, "mnist").withTensorSpace(blocks);
+    try (ModelViewer viewer =
+        ModelViewer.start(List.of(request), settings(temp.resolve("view"), true), new Recorded())) {
+      Path expected = temp.resolve("expected");
+      new Converter().convert(request.withOutputDirectory(expected)
+          .withTensorSpace(blocks.withPreview(null)));
+      Path plain = temp.resolve("plain");
+      new Converter().convert(request(source, "mnist").withOutputDirectory(plain));
+      String served = RawHttp.get(viewer.uri(), "/tensorspace.json").text();
+      assertEquals(Files.readString(expected.resolve("tensorspace.json")), served);
+      assertFalse(served.equals(Files.readString(plain.resolve("tensorspace.json"))),
+          "the settings make a difference");
     }
   }
 

@@ -10,7 +10,6 @@ import io.tensorspace.convert.view.ModelViewer;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Field;
 import java.net.URI;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -41,26 +40,12 @@ class ViewMojoTest {
   /** The goal as Maven would configure it from {@code -D} options, without a project. */
   private static ViewMojo mojo(Path source, Path libraries) throws Exception {
     ViewMojo mojo = new ViewMojo();
-    set(mojo, "source", source == null ? null : source.toFile());
-    set(mojo, "port", 0);
-    set(mojo, "libraries", libraries == null ? null : libraries.toFile());
-    set(mojo, "shardSizeBytes", 4194304L);
-    set(mojo, "quantize", "none");
+    UserMistakesTest.set(mojo, "source", source == null ? null : source.toFile());
+    UserMistakesTest.set(mojo, "port", 0);
+    UserMistakesTest.set(mojo, "libraries", libraries == null ? null : libraries.toFile());
+    UserMistakesTest.set(mojo, "shardSizeBytes", 4194304L);
+    UserMistakesTest.set(mojo, "quantize", "none");
     return mojo;
-  }
-
-  private static void set(Object target, String name, Object value) throws Exception {
-    for (Class<?> type = target.getClass(); type != null; type = type.getSuperclass()) {
-      try {
-        Field field = type.getDeclaredField(name);
-        field.setAccessible(true);
-        field.set(target, value);
-        return;
-      } catch (NoSuchFieldException e) {
-        // declared higher up
-      }
-    }
-    throw new NoSuchFieldException(name);
   }
 
   @Test

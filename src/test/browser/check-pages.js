@@ -12,7 +12,10 @@
 //               "predict": "expression run in the page after load (optional)",
 //               "probe": "expression whose value is reported as result.probe (optional)",
 //               "frames": true (optional: measure frame time),
-//               "timeoutMs": 120000 (optional: this page's own timeout) }]
+//               "timeoutMs": 120000 (optional: this page's own timeout),
+//               "replace": { "from": "/file", "to": "/file" } (optional: copies a model file over
+//               the one a tensorspace:view page shows, waits for the page to reload and reports its
+//               state again as "afterReplace") }]
 // }
 // The page must set window.tensorspacePreview = { state: "loading" | "ready" | "error", model, error }.
 'use strict';
@@ -31,6 +34,24 @@ async function readStdin() {
   const chunks = [];
   for await (const chunk of process.stdin) chunks.push(chunk);
   return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+// Runs in the page: the preview's state and which TensorSpace layers have a value.
+function inspect() {
+  const p = window.tensorspacePreview;
+  if (p.state !== 'ready') return { state: p.state, error: p.error || null };
+  const model = p.model;
+  const unfilled = [];
+  const layers = model.layers || [];
+  for (const layer of layers) {
+    const value = layer.neuralValue !== undefined ? layer.neuralValue
+      : (layer.actualLayer ? layer.actualLayer.neuralValue : undefined);
+    if (value === undefined || value === null || value.length === 0) {
+      unfilled.push(layer.name || layer.layerType || '?');
+    }
+  }
+  return { state: p.state, loaded: model.isInitialized === true && model.resource !== undefined,
+    layers: layers.length, unfilled, prediction: p.prediction === undefined ? null : p.prediction };
 }
 
 async function checkPage(context, job, defaultTimeoutMs) {
@@ -58,22 +79,7 @@ async function checkPage(context, job, defaultTimeoutMs) {
     if (job.predict) {
       await page.evaluate(job.predict);
     }
-    const state = await page.evaluate(() => {
-      const p = window.tensorspacePreview;
-      if (p.state !== 'ready') return { state: p.state, error: p.error || null };
-      const model = p.model;
-      const unfilled = [];
-      const layers = model.layers || [];
-      for (const layer of layers) {
-        const value = layer.neuralValue !== undefined ? layer.neuralValue
-          : (layer.actualLayer ? layer.actualLayer.neuralValue : undefined);
-        if (value === undefined || value === null || value.length === 0) {
-          unfilled.push(layer.name || layer.layerType || '?');
-        }
-      }
-      return { state: p.state, loaded: model.isInitialized === true && model.resource !== undefined,
-        layers: layers.length, unfilled, prediction: p.prediction === undefined ? null : p.prediction };
-    });
+    const state = await page.evaluate(inspect);
     result.readyMs = Date.now() - started;
     result.state = state.state;
     result.error = state.error || null;
@@ -129,6 +135,16 @@ async function checkPage(context, job, defaultTimeoutMs) {
         const pixels = data.length / 4;
         return { colours: Math.min(counts.size, 1000), coverage: (pixels - background) / pixels };
       }, png.toString('base64')));
+    }
+    if (job.replace && result.state === 'ready') {
+      // the view goal's page: saving another model over the shown one must reload the page with it
+      const reloaded = page.waitForEvent('load', { timeout: timeoutMs });
+      fs.copyFileSync(job.replace.from, job.replace.to);
+      await reloaded;
+      await page.waitForFunction(
+        () => window.tensorspacePreview && window.tensorspacePreview.state !== 'loading',
+        null, { timeout: timeoutMs, polling: 100 });
+      result.afterReplace = await page.evaluate(inspect);
     }
   } catch (e) {
     result.error = String(e && e.message ? e.message : e);

@@ -50,6 +50,12 @@ public record ConversionRequest(
         Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT, GraphOptions.DEFAULT);
   }
 
+  /** The same request writing into another folder. */
+  public ConversionRequest withOutputDirectory(Path directory) {
+    return new ConversionRequest(source, weights, directory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+  }
+
   /** The same request with other TensorSpace companion settings. */
   public ConversionRequest withTensorSpace(TensorSpaceOptions options) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,

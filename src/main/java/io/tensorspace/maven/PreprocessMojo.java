@@ -105,7 +105,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
 
   /** Converts every model even when nothing changed since the last build. */
   @Parameter(property = "tensorspace.force", defaultValue = "false")
-  private boolean force;
+  boolean force;
 
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
@@ -148,16 +148,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
 
   private void convert(UpToDateCheck upToDate, Model model, File target)
       throws MojoExecutionException, MojoFailureException {
-    ConversionRequest request = new ConversionRequest(
-        model.getSource().toPath(),
-        model.getWeights() == null ? null : model.getWeights().toPath(),
-        target.toPath(),
-        commaList(model.getOutputLayers()),
-        commaList(model.getExcludeLayers()),
-        shardSizeBytes)
-        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
-        .withTensorSpace(tensorSpaceOptions(model))
-        .withGraphOptions(graphOptions(model));
+    ConversionRequest request = request(model, target);
     run(model, () -> {
       OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
       return null;
@@ -182,6 +173,20 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         (System.nanoTime() - start) / 1_000_000, target));
     result.warnings().forEach(warning ->
         getLog().warn("TensorSpace model '" + model.getName() + "': " + warning));
+  }
+
+  /** What converting the model into {@code target} means with this goal's settings. */
+  ConversionRequest request(Model model, File target) throws MojoFailureException {
+    return new ConversionRequest(
+        model.getSource().toPath(),
+        model.getWeights() == null ? null : model.getWeights().toPath(),
+        target.toPath(),
+        commaList(model.getOutputLayers()),
+        commaList(model.getExcludeLayers()),
+        shardSizeBytes)
+        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
+        .withTensorSpace(tensorSpaceOptions(model))
+        .withGraphOptions(graphOptions(model));
   }
 
   private Quantize quantize() throws MojoFailureException {

@@ -125,7 +125,8 @@ class UserMistakesTest {
     return file.isAbsolute() ? file : new File(project.toFile(), file.getPath());
   }
 
-  private static void set(Object mojo, String field, Object value) throws Exception {
+  /** Sets a parameter field of a goal, wherever in its class hierarchy it is declared. */
+  static void set(Object mojo, String field, Object value) throws Exception {
     for (Class<?> c = mojo.getClass(); c != null; c = c.getSuperclass()) {
       try {
         Field f = c.getDeclaredField(field);

@@ -33,6 +33,14 @@ public final class UpToDateCheck {
     this.stateDirectory = stateDirectory;
   }
 
+  /**
+   * Names, sizes and modification times of every file the conversion reads: cheap enough to poll
+   * for a change (the view goal does), without reading any content.
+   */
+  public static String inputStamp(ConversionRequest request) throws IOException {
+    return Fingerprint.stamp(InputFiles.of(request));
+  }
+
   /** True when the last recorded conversion for this output is still valid. */
   public boolean isUpToDate(ConversionRequest request) throws ConversionException, IOException {
     checkInputs(request);

@@ -57,4 +57,9 @@ public record TensorSpaceOptions(String name, boolean preview, String previewLib
   public TensorSpaceOptions withName(String newName) {
     return new TensorSpaceOptions(newName, preview, previewLibraries, layers, view);
   }
+
+  /** The same options with the preview page, loading its scripts from {@code libraries}. */
+  public TensorSpaceOptions withPreview(String libraries) {
+    return new TensorSpaceOptions(name, true, libraries, layers, view);
+  }
 }

@@ -158,7 +158,8 @@ public final class AtomicDirectory {
     }
   }
 
-  private static void deleteTree(Path root) throws IOException {
+  /** Deletes a folder and everything in it; nothing if it does not exist. */
+  public static void deleteTree(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }

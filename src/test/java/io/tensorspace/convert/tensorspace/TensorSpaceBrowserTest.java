@@ -274,7 +274,7 @@ class TensorSpaceBrowserTest {
   }
 
   /** Reads back what matters of tensorspace.json (the test judges the written file). */
-  private static TensorSpaceDescription description(Path target, String name) throws IOException {
+  static TensorSpaceDescription description(Path target, String name) throws IOException {
     JsonNode json = JSON.readTree(target.resolve(TensorSpaceFiles.JSON_FILE).toFile());
     List<TensorSpaceDescription.Input> inputs = new ArrayList<>();
     for (JsonNode i : json.path("inputs")) {
@@ -297,6 +297,12 @@ class TensorSpaceBrowserTest {
   }
 
   static void convert(CorpusCase c, Path target) throws Exception {
+    new Converter().convert(request(c, target)
+        .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())));
+  }
+
+  /** Converting the case into {@code target}: a weights-only file goes with its topology. */
+  static ConversionRequest request(CorpusCase c, Path target) {
     Path source = c.mainPath();
     Path weights = null;
     if (c.mainFile().contains("weight") && !c.mainFile().endsWith(".json")) {
@@ -308,9 +314,8 @@ class TensorSpaceBrowserTest {
         }
       }
     }
-    new Converter().convert(new ConversionRequest(source, weights, target, List.of(), List.of(),
-        ConversionRequest.DEFAULT_SHARD_SIZE)
-        .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())));
+    return new ConversionRequest(source, weights, target, List.of(), List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE);
   }
 
   // ------------------------------------------------------------------ server and browser
@@ -367,7 +372,7 @@ class TensorSpaceBrowserTest {
     return "application/octet-stream";
   }
 
-  private static Map<String, JsonNode> run(ObjectNode job) throws Exception {
+  static Map<String, JsonNode> run(ObjectNode job) throws Exception {
     String node = System.getProperty("tensorspace.node", "node");
     Files.createDirectories(OUT);
     Path stdout = OUT.resolve("check-pages.out.json");

@@ -15,6 +15,7 @@ import io.tensorspace.convert.ModelReaders;
 import io.tensorspace.convert.write.Quantize;
 import io.tensorspace.testing.ModelCorpus;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +65,29 @@ class ConverterDispatchTest {
     assertEquals(expectedBytes, result.weightBytes());
     assertTrue(result.weightBytes() > 50_000);
     assertTrue(result.loadsInTfjs1());
+  }
+
+  @Test
+  void float16GraphModelsNeedTfjs2AndPatternsLimitQuantization() throws Exception {
+    Path out = tmp.resolve("lenet-f16");
+    ConversionRequest request = new ConversionRequest(
+        ModelCorpus.byId("frozen-pb/tensorspace-lenet-frozen").mainPath(), null, out,
+        List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE)
+        .withWeightOptions(Quantize.FLOAT16, List.of("Variable", "nothing*"), false);
+    ConversionResult result = new Converter().convert(request);
+    assertEquals(Quantize.FLOAT16_WARNING, result.warnings().get(0));
+    assertTrue(result.warnings().contains(
+        "quantizeWeights pattern 'nothing*' matches no weight of the model."), result.warnings().toString());
+    assertEquals(Quantize.FLOAT16_MINIMUM_TFJS, result.minimumTfjsVersion());
+    List<String> quantized = new ArrayList<>();
+    JsonNode json = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    for (JsonNode w : json.path("weightsManifest").get(0).path("weights")) {
+      if (w.has("quantization")) {
+        assertEquals("float16", w.path("quantization").path("dtype").asText());
+        quantized.add(w.path("name").asText());
+      }
+    }
+    assertEquals(List.of("Variable"), quantized);
   }
 
   @Test

@@ -60,8 +60,10 @@ final class TensorBundle {
       return new TensorBundle(prefix, entries, header == null ? 1 : Math.max(1, header.getNumShards()));
     } catch (InvalidProtocolBufferException | IndexOutOfBoundsException
         | BufferUnderflowException | IllegalArgumentException e) {
+      // a buffer underflow (a block shorter than its entries say) carries no message
+      String why = e.getMessage() == null ? "it ends inside an entry" : e.getMessage();
       throw new ConversionException(index + " is not a readable TensorFlow checkpoint index: "
-          + e.getMessage(), e);
+          + why + ".", e);
     }
   }
 

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 import org.xerial.snappy.Snappy;
 
@@ -28,8 +29,15 @@ public final class LevelDbTables {
   /** One key and value. */
   public record Entry(byte[] key, byte[] value) {}
 
-  /** What {@link #write} produced: the file and how many blocks it stored compressed. */
-  public record Table(byte[] bytes, int blocks, int compressedBlocks) {}
+  /**
+   * What {@link #write} produced: the file, how many blocks it has, and where each block stored
+   * compressed lies ({offset, size} of its contents, before the trailer).
+   */
+  public record Table(byte[] bytes, int blocks, List<int[]> compressed) {
+    public int compressedBlocks() {
+      return compressed.size();
+    }
+  }
 
   /** The entries of an uncompressed table (as TensorFlow 2 writes it), in order. */
   public static List<Entry> read(byte[] file) {
@@ -70,7 +78,15 @@ public final class LevelDbTables {
 
   /** A table of {@code entries} (sorted, as read) with data blocks of about {@code blockSize}. */
   public static Table write(List<Entry> entries, int blockSize) {
-    Writer w = new Writer();
+    return write(entries, blockSize, UnaryOperator.identity());
+  }
+
+  /**
+   * The same, with each Snappy block's contents passed through {@code tamper} before its checksum
+   * is computed (a damaged or hostile block that still has a valid checksum).
+   */
+  public static Table write(List<Entry> entries, int blockSize, UnaryOperator<byte[]> tamper) {
+    Writer w = new Writer(tamper);
     BlockBuilder data = new BlockBuilder(RESTART_INTERVAL);
     BlockBuilder index = new BlockBuilder(1);
     byte[] last = null;
@@ -97,8 +113,13 @@ public final class LevelDbTables {
   /** Appends blocks with their trailers. */
   private static final class Writer {
     final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final UnaryOperator<byte[]> tamper;
+    final List<int[]> compressed = new ArrayList<>();
     int blocks;
-    int compressed;
+
+    Writer(UnaryOperator<byte[]> tamper) {
+      this.tamper = tamper;
+    }
 
     /** Writes one block; returns its handle (offset and size varints). */
     byte[] block(byte[] raw) {
@@ -107,9 +128,9 @@ public final class LevelDbTables {
       try {
         byte[] packed = Snappy.compress(raw);
         if (packed.length < raw.length - raw.length / 8) {
-          contents = packed;
+          contents = tamper.apply(packed);
           type = 1;
-          compressed++;
+          compressed.add(new int[] {out.size(), contents.length});
         }
       } catch (IOException e) {
         throw new UncheckedIOException(e);

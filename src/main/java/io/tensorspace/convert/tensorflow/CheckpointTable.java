@@ -115,9 +115,10 @@ final class CheckpointTable {
     byte[] compressed = new byte[size];
     bytes.get(offset, compressed);
     long declared = varint(ByteBuffer.wrap(compressed));
-    if (declared > (long) size * SNAPPY_MAX_EXPANSION) {
-      throw damaged("Snappy block at offset " + offset + " declares " + declared + " bytes from "
-          + size + ", more than Snappy can expand to (a decompression bomb?)");
+    if (declared < 0 || declared > (long) size * SNAPPY_MAX_EXPANSION) {
+      throw damaged("Snappy block at offset " + offset + " declares "
+          + Long.toUnsignedString(declared) + " bytes from " + size
+          + ", more than Snappy can expand to (a decompression bomb?)");
     }
     byte[] out = new byte[(int) declared];
     try {

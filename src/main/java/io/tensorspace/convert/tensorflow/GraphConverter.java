@@ -10,6 +10,7 @@ import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
+import io.tensorspace.convert.tfjs.TfjsVersions;
 import io.tensorspace.convert.write.AtomicDirectory;
 import io.tensorspace.convert.write.GraphModelWriter;
 import io.tensorspace.convert.write.Quantize;
@@ -91,7 +92,8 @@ public final class GraphConverter {
     Prepared prepared = prepare(request.source(), request.outputLayers(), request.excludeLayers());
     try (GraphModel model = prepared.model()) {
       AtomicLong bytes = new AtomicLong();
-      GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes());
+      GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes(), request.quantize(),
+          request.quantizeWeights());
       try {
         new AtomicDirectory(request.outputDirectory(),
             name -> GraphModelWriter.writes(name) || TensorSpaceFiles.writes(name))
@@ -108,11 +110,7 @@ public final class GraphConverter {
         }
         throw e;
       }
-      List<String> warnings = new ArrayList<>();
-      if (request.quantize() != Quantize.NONE) {
-        warnings.add("quantize " + request.quantize().jsonName() + " is not applied to"
-            + " TensorFlow graph-models yet; " + request.source() + " was written unquantized.");
-      }
+      List<String> warnings = new ArrayList<>(writer.warnings());
       if (request.splitWeightsByLayer()) {
         warnings.add("splitWeightsByLayer does not apply to TensorFlow graph-models (a graph has"
             + " no layers); its weights were written as one group.");
@@ -125,6 +123,10 @@ public final class GraphConverter {
               + " with TensorFlow.js 4.");
           minimumTfjs = TFJS_4;
         }
+      }
+      if (request.quantize() == Quantize.FLOAT16) {
+        warnings.add(0, Quantize.FLOAT16_WARNING);
+        minimumTfjs = TfjsVersions.max(minimumTfjs, Quantize.FLOAT16_MINIMUM_TFJS);
       }
       return new ConversionResult(request.outputDirectory(), model.outputNodes(), bytes.get(),
           warnings, minimumTfjs);

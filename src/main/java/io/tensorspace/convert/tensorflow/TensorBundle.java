@@ -5,13 +5,13 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.RegionSink;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.tensorflow.proto.BundleEntryProto;
@@ -20,13 +20,11 @@ import org.tensorflow.proto.BundleHeaderProto;
 /**
  * A TensorFlow checkpoint (tensor bundle) read without TensorFlow: {@code <prefix>.index} is a
  * LevelDB-format table mapping each tensor name to a {@link BundleEntryProto} (dtype, shape, data
- * shard, offset, size); {@code <prefix>.data-<i>-of-<n>} hold the raw little-endian bytes. The
- * index is small and read at once; tensor bytes are read only when asked for.
+ * shard, offset, size); {@code <prefix>.data-<i>-of-<n>} hold the raw little-endian bytes (the
+ * bundle format has no compression for them: only index blocks may be Snappy-compressed). The
+ * index is small and read at once ({@link CheckpointTable}); tensor bytes only when asked for.
  */
 final class TensorBundle {
-  private static final long TABLE_MAGIC = 0xdb4775248b80fb57L;
-  private static final int FOOTER_LENGTH = 48;
-
   private final Path prefix;
   private final Map<String, BundleEntryProto> entries;
   private final int shards;
@@ -44,28 +42,15 @@ final class TensorBundle {
       throw new ConversionException("checkpoint index " + index + " is missing; a SavedModel keeps"
           + " its variables in variables/variables.index and variables.data-*.");
     }
-    ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(index)).order(ByteOrder.LITTLE_ENDIAN);
     try {
-      if (file.limit() < FOOTER_LENGTH || file.getLong(file.limit() - 8) != TABLE_MAGIC) {
-        throw new ConversionException(index + " is not a TensorFlow checkpoint index (bad magic).");
-      }
-      ByteBuffer footer = slice(file, file.limit() - FOOTER_LENGTH, FOOTER_LENGTH);
-      varint(footer); // metaindex handle: offset
-      varint(footer); // metaindex handle: size
-      long indexOffset = varint(footer);
-      long indexSize = varint(footer);
       Map<String, BundleEntryProto> entries = new LinkedHashMap<>();
       BundleHeaderProto header = null;
-      for (byte[] handle : block(file, indexOffset, indexSize, index).values()) {
-        ByteBuffer h = ByteBuffer.wrap(handle);
-        long offset = varint(h);
-        long size = varint(h);
-        for (Map.Entry<String, byte[]> e : block(file, offset, size, index).entrySet()) {
-          if (e.getKey().isEmpty()) {
-            header = BundleHeaderProto.parseFrom(e.getValue());
-          } else {
-            entries.put(e.getKey(), BundleEntryProto.parseFrom(e.getValue()));
-          }
+      for (Map.Entry<String, byte[]> e
+          : CheckpointTable.entries(index, Files.readAllBytes(index)).entrySet()) {
+        if (e.getKey().isEmpty()) {
+          header = BundleHeaderProto.parseFrom(e.getValue());
+        } else {
+          entries.put(e.getKey(), BundleEntryProto.parseFrom(e.getValue()));
         }
       }
       if (header != null && header.getEndianness() == BundleHeaderProto.Endianness.BIG) {
@@ -74,56 +59,12 @@ final class TensorBundle {
       }
       return new TensorBundle(prefix, entries, header == null ? 1 : Math.max(1, header.getNumShards()));
     } catch (InvalidProtocolBufferException | IndexOutOfBoundsException
-        | IllegalArgumentException e) {
+        | BufferUnderflowException | IllegalArgumentException e) {
+      // a buffer underflow (a block shorter than its entries say) carries no message
+      String why = e.getMessage() == null ? "it ends inside an entry" : e.getMessage();
       throw new ConversionException(index + " is not a readable TensorFlow checkpoint index: "
-          + e.getMessage(), e);
+          + why + ".", e);
     }
-  }
-
-  /** The entries of one table block, key to value, in key order. */
-  private static Map<String, byte[]> block(ByteBuffer file, long offset, long size, Path index)
-      throws ConversionException {
-    int type = file.get((int) (offset + size)) & 0xff;
-    if (type != 0) {
-      throw new ConversionException(index + " has compressed blocks (type " + type + "); TensorFlow"
-          + " writes checkpoint indexes uncompressed, so this file is not one this plugin reads.");
-    }
-    ByteBuffer block = slice(file, (int) offset, (int) size);
-    int restarts = block.getInt(block.limit() - 4);
-    int end = block.limit() - 4 - 4 * restarts;
-    Map<String, byte[]> out = new LinkedHashMap<>();
-    byte[] key = new byte[0];
-    block.position(0);
-    while (block.position() < end) {
-      int shared = (int) varint(block);
-      int nonShared = (int) varint(block);
-      int valueLength = (int) varint(block);
-      byte[] next = Arrays.copyOf(key, shared + nonShared);
-      block.get(next, shared, nonShared);
-      byte[] value = new byte[valueLength];
-      block.get(value);
-      key = next;
-      out.put(new String(key, java.nio.charset.StandardCharsets.UTF_8), value);
-    }
-    return out;
-  }
-
-  private static ByteBuffer slice(ByteBuffer file, int offset, int length) {
-    ByteBuffer dup = file.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-    dup.position(offset).limit(offset + length);
-    return dup.slice().order(ByteOrder.LITTLE_ENDIAN);
-  }
-
-  private static long varint(ByteBuffer in) {
-    long result = 0;
-    for (int shift = 0; shift < 64; shift += 7) {
-      byte b = in.get();
-      result |= (long) (b & 0x7f) << shift;
-      if ((b & 0x80) == 0) {
-        return result;
-      }
-    }
-    throw new IllegalArgumentException("malformed varint");
   }
 
   boolean contains(String key) {

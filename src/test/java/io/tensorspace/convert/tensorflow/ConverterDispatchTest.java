@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
@@ -14,6 +15,7 @@ import io.tensorspace.convert.ModelReaders;
 import io.tensorspace.convert.write.Quantize;
 import io.tensorspace.testing.ModelCorpus;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,11 +48,46 @@ class ConverterDispatchTest {
     ConversionResult result = new Converter().convert(request);
     assertEquals(List.of("MyConv2D_1", "MyConv2D_2", "MyDense_1", "MyDense_2", "MySoftMax"),
         result.outputs(), "excludeLayers takes node names and op types out of the default set");
-    assertEquals("graph-model",
-        new ObjectMapper().readTree(out.resolve("model.json").toFile()).path("format").asText());
-    assertTrue(result.warnings().stream().anyMatch(w -> w.contains("unquantized")), result.warnings().toString());
-    assertTrue(result.weightBytes() > 200_000);
+    JsonNode json = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    assertEquals("graph-model", json.path("format").asText());
+    assertEquals(List.of(), result.warnings());
+    // every float32 constant stored in one byte an element, the others as they are
+    long expectedBytes = 0;
+    for (JsonNode w : json.path("weightsManifest").get(0).path("weights")) {
+      long elements = 1;
+      for (JsonNode d : w.path("shape")) {
+        elements *= d.asLong();
+      }
+      boolean float32 = w.path("dtype").asText().equals("float32");
+      assertEquals(float32 ? "uint8" : "", w.path("quantization").path("dtype").asText(), w.toString());
+      expectedBytes += elements * (float32 ? 1 : 4);
+    }
+    assertEquals(expectedBytes, result.weightBytes());
+    assertTrue(result.weightBytes() > 50_000);
     assertTrue(result.loadsInTfjs1());
+  }
+
+  @Test
+  void float16GraphModelsNeedTfjs2AndPatternsLimitQuantization() throws Exception {
+    Path out = tmp.resolve("lenet-f16");
+    ConversionRequest request = new ConversionRequest(
+        ModelCorpus.byId("frozen-pb/tensorspace-lenet-frozen").mainPath(), null, out,
+        List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE)
+        .withWeightOptions(Quantize.FLOAT16, List.of("Variable", "nothing*"), false);
+    ConversionResult result = new Converter().convert(request);
+    assertEquals(Quantize.FLOAT16_WARNING, result.warnings().get(0));
+    assertTrue(result.warnings().contains(
+        "quantizeWeights pattern 'nothing*' matches no weight of the model."), result.warnings().toString());
+    assertEquals(Quantize.FLOAT16_MINIMUM_TFJS, result.minimumTfjsVersion());
+    List<String> quantized = new ArrayList<>();
+    JsonNode json = new ObjectMapper().readTree(out.resolve("model.json").toFile());
+    for (JsonNode w : json.path("weightsManifest").get(0).path("weights")) {
+      if (w.has("quantization")) {
+        assertEquals("float16", w.path("quantization").path("dtype").asText());
+        quantized.add(w.path("name").asText());
+      }
+    }
+    assertEquals(List.of("Variable"), quantized);
   }
 
   @Test

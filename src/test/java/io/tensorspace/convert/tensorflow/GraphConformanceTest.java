@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.write.Quantize;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.TfjsClient;
@@ -37,14 +38,14 @@ class GraphConformanceTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Cases that must fail conversion, with the words the message must contain. */
-  private static final Map<String, List<String>> EXPECTED_FAILURES = Map.of(
+  static final Map<String, List<String>> EXPECTED_FAILURES = Map.of(
       "frozen-pb/dl4j-primitive-gru-dynamic", List.of("executeAsync", "op '"));
 
   @TempDir
   static Path tmp;
 
   /** One conversion: a case, one signature of it, the tfjs jobs it gives. */
-  private record Conversion(String id, CorpusCase corpusCase, Path output, List<String> nodes,
+  record Conversion(String id, CorpusCase corpusCase, Path output, List<String> nodes,
       List<String> referenceNames, Exception error) {}
 
   private static final List<Conversion> CONVERSIONS = new ArrayList<>();
@@ -70,7 +71,7 @@ class GraphConformanceTest {
     long start = System.nanoTime();
     List<TfjsJob> jobs = new ArrayList<>();
     for (CorpusCase c : cases()) {
-      for (Conversion conversion : convert(c)) {
+      for (Conversion conversion : convert(c, Quantize.NONE, tmp)) {
         CONVERSIONS.add(conversion);
         if (conversion.error() == null) {
           for (String v : TfjsJob.VERSIONS) {
@@ -91,8 +92,11 @@ class GraphConformanceTest {
         (converted - start) / 1e9, (System.nanoTime() - converted) / 1e9);
   }
 
-  /** Converts a case once per signature its reference names ("sig:key"), else once. */
-  private static List<Conversion> convert(CorpusCase c) throws Exception {
+  /**
+   * Converts a case into {@code root} once per signature its reference names ("sig:key"), else
+   * once, storing weights as {@code quantize} says.
+   */
+  static List<Conversion> convert(CorpusCase c, Quantize quantize, Path root) throws Exception {
     List<String> refNames = c.hasReference() ? c.referenceOutputNames() : List.of();
     Map<String, List<String>> bySignature = new LinkedHashMap<>();
     boolean signatureKeys = c.format().equals("savedmodel") && !refNames.isEmpty()
@@ -106,15 +110,15 @@ class GraphConformanceTest {
     }
     List<Conversion> out = new ArrayList<>();
     if (DEFAULT_SELECTION_CASES.contains(c.id())) {
-      out.add(convertDefault(c));
+      out.add(convertDefault(c, quantize, root));
     }
     for (Map.Entry<String, List<String>> e : bySignature.entrySet()) {
       String id = c.id() + (signatureKeys ? "#" + e.getKey() : "");
-      Path output = tmp.resolve(id.replace('/', '_').replace('#', '_'));
+      Path output = root.resolve(id.replace('/', '_').replace('#', '_'));
       List<String> requested = signatureKeys ? List.of() : e.getValue();
       Path source = c.format().equals("savedmodel") ? c.dir() : c.mainPath();
       ConversionRequest request = new ConversionRequest(source, null, output, requested, List.of(),
-          ConversionRequest.DEFAULT_SHARD_SIZE);
+          ConversionRequest.DEFAULT_SHARD_SIZE).withWeightOptions(quantize, List.of(), false);
       try {
         new GraphConverter(e.getKey(), GraphConverter.DEFAULT_TAGS).convert(request);
       } catch (ConversionException ex) {
@@ -143,12 +147,13 @@ class GraphConformanceTest {
       "frozen-pb/dl4j-ae-00", "tfjs-graph/tfjs-examples-predictive-prefetching");
 
   /** The default selection, read back from userDefinedMetadata.outputNodes of the output. */
-  private static Conversion convertDefault(CorpusCase c) throws Exception {
+  private static Conversion convertDefault(CorpusCase c, Quantize quantize, Path root)
+      throws Exception {
     String id = c.id() + "#default-selection";
-    Path output = tmp.resolve(id.replace('/', '_').replace('#', '_'));
+    Path output = root.resolve(id.replace('/', '_').replace('#', '_'));
     Path source = c.format().equals("savedmodel") ? c.dir() : c.mainPath();
     new GraphConverter().convert(new ConversionRequest(source, null, output, List.of(), List.of(),
-        ConversionRequest.DEFAULT_SHARD_SIZE));
+        ConversionRequest.DEFAULT_SHARD_SIZE).withWeightOptions(quantize, List.of(), false));
     List<String> nodes = new ArrayList<>();
     JSON.readTree(output.resolve("model.json").toFile()).path("userDefinedMetadata")
         .path("outputNodes").forEach(n -> nodes.add(n.asText()));

@@ -110,10 +110,12 @@ async function checkPage(context, job, defaultTimeoutMs) {
       // a clip, not an element screenshot: that waits for the element to be "stable", which a
       // canvas redrawn every frame on a busy machine may never be within the timeout
       const box = canvas ? await canvas.boundingBox() : null;
-      const png = box ? await page.screenshot({ clip: box }) : await page.screenshot();
+      // the page's own timeout: a busy machine may take long to draw a deep model's frame
+      const png = await page.screenshot(box ? { clip: box, timeout: timeoutMs } : { timeout: timeoutMs });
       if (job.screenshot) {
         fs.mkdirSync(path.dirname(job.screenshot), { recursive: true });
-        fs.writeFileSync(job.screenshot, job.fullPage ? await page.screenshot() : png);
+        fs.writeFileSync(job.screenshot,
+          job.fullPage ? await page.screenshot({ timeout: timeoutMs }) : png);
       }
       Object.assign(result, await page.evaluate(async (b64) => {
         const img = new Image();

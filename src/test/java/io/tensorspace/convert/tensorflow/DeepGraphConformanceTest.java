@@ -40,7 +40,8 @@ import org.tensorflow.types.TFloat32;
  * ({@link KerasGraphWriter}), then (1) the graph run by TF Java matches tfjs 4.22 running the
  * original layers model ({@code reference-of.js}) at every 10th layer and the last, which proves
  * the graph, and (2) the plugin's conversion of the {@code .pb} matches the same reference in
- * tfjs 1.7.4 and 4.22.0.
+ * tfjs 1.7.4 and 4.22.0 (InceptionV3 in 4.22.0 only unless {@code -Ddeep.full=true}: it takes
+ * ~100 s per tfjs run here). {@code -Ddeep.models=mobilenet,...} runs some models only.
  *
  * <p>Besides the harness's {@code atol + rtol * |expected|}, each node's largest difference must
  * stay below {@link #SCALED} times the node's largest reference value: tfjs-initialised weights
@@ -66,20 +67,28 @@ class DeepGraphConformanceTest {
   private static final List<Deep> DEEP = new ArrayList<>();
   private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
 
+  /** A model whose graph is written and converted while tfjs computes its reference. */
+  private record Pending(String name, FrozenGraph graph, List<String> nodes, Path reference,
+      NodeRun referenceRun, Path converted) {}
+
   @BeforeAll
   static void writeConvertAndRun() throws Exception {
     long start = System.nanoTime();
     List<String> args = new ArrayList<>(List.of(ModelCorpus.root().toAbsolutePath().toString(),
         WORK.resolve("layers").toAbsolutePath().toString()));
     args.addAll(MODELS);
-    node("make-deep-models.js", args.toArray(new String[0]));
-    List<TfjsJob> jobs = new ArrayList<>();
+    node("make-deep-models.js", args.toArray(new String[0])).waitFor();
+    List<Pending> pending = new ArrayList<>();
     for (String name : MODELS) {
-      Deep deep = prepare(name);
+      pending.add(writeAndConvert(name));
+    }
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (Pending p : pending) {
+      Deep deep = checkInTfJava(p);
       DEEP.add(deep);
-      for (String v : TfjsJob.VERSIONS) {
-        jobs.add(TfjsJob.graph(name, v, deep.converted().resolve("model.json"), deep.reference(),
-            deep.nodes()).withTfjs(v));
+      for (String v : versions(deep.name())) {
+        jobs.add(TfjsJob.graph(deep.name(), v, deep.converted().resolve("model.json"),
+            deep.reference(), deep.nodes()).withTfjs(v));
       }
     }
     long prepared = System.nanoTime();
@@ -92,8 +101,17 @@ class DeepGraphConformanceTest {
         (prepared - start) / 1e9, (System.nanoTime() - prepared) / 1e9);
   }
 
-  /** Graph, reference, TF Java run and conversion of one model. */
-  private static Deep prepare(String name) throws Exception {
+  /**
+   * The tfjs versions a model's conversion runs in: InceptionV3 (5.7 GFLOPs, ~100 s per run in
+   * pure-JS tfjs on this project's 2-core machine) in 4.22.0 only unless -Ddeep.full=true.
+   */
+  private static List<String> versions(String model) {
+    return model.equals("inceptionv3") && !Boolean.getBoolean("deep.full")
+        ? List.of(TfjsJob.TFJS_4) : TfjsJob.VERSIONS;
+  }
+
+  /** Writes the graph, starts tfjs on the reference of its nodes, converts the graph. */
+  private static Pending writeAndConvert(String name) throws Exception {
     Path layers = WORK.resolve("layers").resolve(name).resolve("model.json");
     FrozenGraph graph = KerasGraphWriter.write(layers, WORK.resolve("pb").resolve(name + ".pb"));
     List<String> nodes = selected(graph.layers());
@@ -101,9 +119,19 @@ class DeepGraphConformanceTest {
     List<String> args = new ArrayList<>(List.of(layers.toAbsolutePath().toString(),
         reference.toAbsolutePath().toString(), TOLERANCE));
     args.addAll(nodes);
-    node("reference-of.js", args.toArray(new String[0]));
-    JsonNode ref = JSON.readTree(reference.toFile());
-    Map<String, float[]> tfJava = runInTfJava(graph, ref.path("inputs").get(0), nodes);
+    NodeRun referenceRun = node("reference-of.js", args.toArray(new String[0]));
+    Path converted = WORK.resolve("converted").resolve(name);
+    ConversionResult result = new Converter().convert(new ConversionRequest(graph.pb(), null,
+        converted, nodes, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+    assertEquals(nodes, result.outputs(), name + ": converted outputs");
+    return new Pending(name, graph, nodes, reference, referenceRun, converted);
+  }
+
+  /** Waits for the reference, runs the graph in TF Java on its input and compares. */
+  private static Deep checkInTfJava(Pending p) throws Exception {
+    p.referenceRun().waitFor();
+    JsonNode ref = JSON.readTree(p.reference().toFile());
+    Map<String, float[]> tfJava = runInTfJava(p.graph(), ref.path("inputs").get(0), p.nodes());
     Map<String, Double> scale = new LinkedHashMap<>();
     Map<String, double[]> diff = new LinkedHashMap<>();
     for (JsonNode out : ref.path("outputs")) {
@@ -111,11 +139,7 @@ class DeepGraphConformanceTest {
       scale.put(layer, maxAbs(out.path("data")));
       diff.put(layer, differences(tfJava.get(layer), out.path("data")));
     }
-    Path converted = WORK.resolve("converted").resolve(name);
-    ConversionResult result = new Converter().convert(new ConversionRequest(graph.pb(), null,
-        converted, nodes, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
-    assertEquals(nodes, result.outputs(), name + ": converted outputs");
-    return new Deep(name, graph, nodes, reference, scale, diff, converted);
+    return new Deep(p.name(), p.graph(), p.nodes(), p.reference(), scale, diff, p.converted());
   }
 
   /** Every 10th layer and the last. */
@@ -179,15 +203,23 @@ class DeepGraphConformanceTest {
     return max;
   }
 
-  private static void node(String script, String... args) throws Exception {
+  /** Starts a script of src/test/node; the returned process's waitFor() fails unless it worked. */
+  private static NodeRun node(String script, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(System.getProperty("tensorspace.node", "node"),
         script));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true).start();
-    String log = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(600, TimeUnit.SECONDS), script + " took too long");
-    assertEquals(0, p.exitValue(), script + ": " + log);
+    Path log = Files.createDirectories(WORK.resolve("logs")).resolve(script + "-"
+        + System.nanoTime() + ".log");
+    return new NodeRun(script, log, new ProcessBuilder(command)
+        .directory(Path.of("src", "test", "node").toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start());
+  }
+
+  private record NodeRun(String script, Path log, Process process) {
+    void waitFor() throws Exception {
+      assertTrue(process.waitFor(600, TimeUnit.SECONDS), script + " took too long");
+      assertEquals(0, process.exitValue(), script + ": " + Files.readString(log));
+    }
   }
 
   @TestFactory
@@ -209,7 +241,7 @@ class DeepGraphConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> convertedGraphMatchesInBothTfjsVersions() {
-    return DEEP.stream().flatMap(deep -> TfjsJob.VERSIONS.stream().map(v ->
+    return DEEP.stream().flatMap(deep -> versions(deep.name()).stream().map(v ->
         DynamicTest.dynamicTest(deep.name() + "@" + v, () -> {
           TfjsResult r = RESULTS.get(deep.name() + "@" + v);
           assertNotNull(r, "no tfjs result");

@@ -6,16 +6,8 @@
 'use strict';
 const fs = require('fs');
 const path = require('path');
+const {quietly} = require('./test-models-io');
 
-function quietly(load) {
-  const [log, warn] = [console.log, console.warn];
-  console.log = console.warn = () => {};
-  try {
-    return load();
-  } finally {
-    [console.log, console.warn] = [log, warn];
-  }
-}
 const tf = quietly(() => require('tfjs4'));
 
 // the weight files of every manifest group, concatenated in manifest order (as tfjs loads them)

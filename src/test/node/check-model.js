@@ -150,6 +150,9 @@ function startServer() {
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
+  // never close idle keep-alive sockets: a worker whose event loop a long execute() blocked (InceptionV3,
+  // ~75 s) has not seen the close yet, reuses the dead socket for the next model and gets "fetch failed"
+  server.keepAliveTimeout = 0;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));

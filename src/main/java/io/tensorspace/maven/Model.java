@@ -39,6 +39,64 @@ public class Model {
   /** Comma-separated SavedModel tags; default {@code serve}. */
   private String tags;
 
+  /** How this model's float32 weights are stored; default: the goal's {@code quantize}. */
+  private String quantize;
+
+  /**
+   * Weight-name patterns this model's {@code quantize} is limited to ({@code *} for every weight);
+   * default: the goal's {@code quantizeWeights}.
+   */
+  private String quantizeWeights;
+
+  /** Size of this model's weight shards but the last; default: the goal's {@code shardSizeBytes}. */
+  private Long shardSizeBytes;
+
+  /** One weight group per layer for this model; default: the goal's {@code splitWeightsByLayer}. */
+  private Boolean splitWeightsByLayer;
+
+  /** URL prefix this model's preview page loads its libraries from; default: the goal's. */
+  private String previewLibraries;
+
+  public String getQuantize() {
+    return quantize;
+  }
+
+  public void setQuantize(String quantize) {
+    this.quantize = quantize;
+  }
+
+  public String getQuantizeWeights() {
+    return quantizeWeights;
+  }
+
+  public void setQuantizeWeights(String quantizeWeights) {
+    this.quantizeWeights = quantizeWeights;
+  }
+
+  public Long getShardSizeBytes() {
+    return shardSizeBytes;
+  }
+
+  public void setShardSizeBytes(Long shardSizeBytes) {
+    this.shardSizeBytes = shardSizeBytes;
+  }
+
+  public Boolean getSplitWeightsByLayer() {
+    return splitWeightsByLayer;
+  }
+
+  public void setSplitWeightsByLayer(Boolean splitWeightsByLayer) {
+    this.splitWeightsByLayer = splitWeightsByLayer;
+  }
+
+  public String getPreviewLibraries() {
+    return previewLibraries;
+  }
+
+  public void setPreviewLibraries(String previewLibraries) {
+    this.previewLibraries = previewLibraries;
+  }
+
   public String getSignature() {
     return signature;
   }

@@ -13,10 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -52,7 +53,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   @Parameter(property = "tensorspace.resourceTargetPath", defaultValue = "tensorspace")
   private String resourceTargetPath;
 
-  /** Size of each weight shard but the last, in bytes. */
+  /** Size of each weight shard but the last, in bytes; a {@code <model>} can set its own. */
   @Parameter(property = "tensorspace.shardSizeBytes", defaultValue = "4194304")
   private long shardSizeBytes;
 
@@ -60,7 +61,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
    * Stores float32 weights in fewer bytes: {@code none}, {@code uint8} (a quarter of the size),
    * {@code uint16} (half) or {@code float16} (half; TensorSpace 0.6.1's tfjs 1.x cannot read it,
    * it needs tfjs 2.0.1 or newer). Weights of a TensorFlow.js model that are already quantized stay
-   * as they are unless another kind is asked for.
+   * as they are unless another kind is asked for. A {@code <model>} can set its own.
    *
    * @since 0.1.0
    */
@@ -70,7 +71,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   /**
    * Limits {@code quantize} to the weights whose names match one of these comma-separated patterns
    * ({@code *} matches anything, e.g. {@code conv2d*}{@code /kernel}); empty means every float32
-   * weight.
+   * weight. A {@code <model>} can set its own.
    *
    * @since 0.1.0
    */
@@ -78,7 +79,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   private String quantizeWeights;
 
   /**
-   * Writes one weight group (its own shard files) per layer instead of one for the whole model.
+   * Writes one weight group (its own shard files) per layer instead of one for the whole model; a
+   * {@code <model>} can set its own.
    *
    * @since 0.1.0
    */
@@ -98,7 +100,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
 
   /**
    * URL prefix the preview page loads TensorSpace, three.js, tween.js and TensorFlow.js from, as
-   * {@code <prefix><package>@<version>/<file>}; default jsDelivr's npm mirror.
+   * {@code <prefix><package>@<version>/<file>}; default jsDelivr's npm mirror. A {@code <model>} can
+   * set its own.
    */
   @Parameter(property = "tensorspace.previewLibraries")
   private String previewLibraries;
@@ -113,87 +116,111 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       getLog().info("TensorSpace preprocessing skipped (tensorspace.skip).");
       return;
     }
-    if (shardSizeBytes < 1) {
-      throw new MojoFailureException("<shardSizeBytes> / -Dtensorspace.shardSizeBytes must be a"
-          + " positive number of bytes, e.g. 4194304 (4 MiB), but is " + shardSizeBytes + ".");
+    Map<Model, ConversionRequest> requests = conversionRequests();
+    UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
+    for (Map.Entry<Model, ConversionRequest> entry : requests.entrySet()) {
+      convert(upToDate, entry.getKey(), entry.getValue());
     }
+    addResource(resolve(outputDirectory));
+  }
+
+  /**
+   * The conversion each model asks for, in order: the {@code <models>}, then the command-line
+   * model. Converts nothing.
+   */
+  Map<Model, ConversionRequest> conversionRequests() throws MojoFailureException {
     File base = resolve(outputDirectory);
-    Map<Model, File> targets = new LinkedHashMap<>();
     Optional<Model> commandLine = commandLineModel();
     List<Model> all = new ArrayList<>(configuredModels());
     commandLine.ifPresent(all::add);
-    for (Model model : all) {
-      // a lone command-line model fills the output directory; listed models get a folder each
-      boolean alone = commandLine.isPresent() && all.size() == 1;
-      File target = alone ? base : new File(base, model.getName());
-      for (Map.Entry<Model, File> other : targets.entrySet()) {
-        if (other.getValue().equals(target)) {
-          throw new MojoFailureException("Two models are named '" + model.getName() + "' (from "
-              + other.getKey().getSource() + " and " + model.getSource() + "), so both would be"
-              + " written to " + target + ". Give each <model> its own <name>.");
-        }
-      }
-      targets.put(model, target);
-    }
-    if (targets.isEmpty()) {
+    if (all.isEmpty()) {
       throw new MojoFailureException(
           "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file or folder>.");
     }
-    UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
-    for (Map.Entry<Model, File> entry : targets.entrySet()) {
-      convert(upToDate, entry.getKey(), entry.getValue());
+    // a lone command-line model fills the output directory; listed models get a folder each
+    boolean alone = commandLine.isPresent() && all.size() == 1;
+    Map<Model, ConversionRequest> requests = new LinkedHashMap<>();
+    Map<File, Model> targets = new HashMap<>();
+    for (Model model : all) {
+      File target = alone ? base : new File(base, model.getName());
+      Model other = targets.putIfAbsent(target, model);
+      if (other != null) {
+        throw new MojoFailureException("Two models are named '" + model.getName() + "' (from "
+            + other.getSource() + " and " + model.getSource() + "), so both would be"
+            + " written to " + target + ". Give each <model> its own <name>.");
+      }
+      requests.put(model, request(model, target));
     }
-    addResource(base);
+    return requests;
   }
 
-  private void convert(UpToDateCheck upToDate, Model model, File target)
-      throws MojoExecutionException, MojoFailureException {
-    ConversionRequest request = request(model, target);
-    run(model, () -> {
-      OutputGuard.check(target.toPath(), projectBase(), protectedFolders());
-      return null;
-    });
-    long start = System.nanoTime();
-    if (!force && run(model, () -> upToDate.isUpToDate(request))) {
-      getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
-          model.getName(), (System.nanoTime() - start) / 1_000_000, target));
-      return;
-    }
-    ConversionResult result = run(model, () -> {
-      UpToDateCheck.Recording recording = upToDate.begin(request);
-      Converter converter = new Converter(
-          new ProgressLog(getLog(), model.getName(), System::nanoTime), recording);
-      ConversionResult converted = converter.convert(request);
-      recording.finish();
-      return converted;
-    });
-    getLog().info(String.format(
-        "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
-        model.getName(), model.getSource(), result.outputs().size(), result.weightBytes(),
-        (System.nanoTime() - start) / 1_000_000, target));
-    result.warnings().forEach(warning ->
-        getLog().warn("TensorSpace model '" + model.getName() + "': " + warning));
-  }
-
-  /** What converting the model into {@code target} means with this goal's settings. */
+  /**
+   * What converting the model into {@code target} means: the model's own settings where it has
+   * them, this goal's otherwise.
+   */
   ConversionRequest request(Model model, File target) throws MojoFailureException {
+    long shardSize = either(model.getShardSizeBytes(), shardSizeBytes);
+    if (shardSize < 1) {
+      throw new MojoFailureException("Model '" + model.getName() + "': <shardSizeBytes> /"
+          + " -Dtensorspace.shardSizeBytes must be a positive number of bytes, e.g. 4194304 (4 MiB),"
+          + " but is " + shardSize + ".");
+    }
     return new ConversionRequest(
         model.getSource().toPath(),
         model.getWeights() == null ? null : model.getWeights().toPath(),
         target.toPath(),
         commaList(model.getOutputLayers()),
         commaList(model.getExcludeLayers()),
-        shardSizeBytes)
-        .withWeightOptions(quantize(), commaList(quantizeWeights), splitWeightsByLayer)
+        shardSize)
+        .withWeightOptions(
+            quantize(model),
+            commaList(either(model.getQuantizeWeights(), quantizeWeights)),
+            either(model.getSplitWeightsByLayer(), splitWeightsByLayer))
         .withTensorSpace(tensorSpaceOptions(model))
         .withGraphOptions(graphOptions(model));
   }
 
-  private Quantize quantize() throws MojoFailureException {
+  /** A model's own setting, or the goal's when the model has none. */
+  private static <T> T either(T own, T goal) {
+    return own == null ? goal : own;
+  }
+
+  private void convert(UpToDateCheck upToDate, Model model, ConversionRequest request)
+      throws MojoExecutionException, MojoFailureException {
+    String name = model.getName();
+    Path target = request.outputDirectory();
+    run(model, () -> {
+      OutputGuard.check(target, projectBase(), protectedFolders());
+      return null;
+    });
+    long start = System.nanoTime();
+    if (!force && run(model, () -> upToDate.isUpToDate(request))) {
+      getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
+          name, (System.nanoTime() - start) / 1_000_000, target));
+      return;
+    }
+    ConversionResult result = run(model, () -> {
+      UpToDateCheck.Recording recording = upToDate.begin(request);
+      Converter converter = new Converter(
+          new ProgressLog(getLog(), name, System::nanoTime), recording);
+      ConversionResult converted = converter.convert(request);
+      recording.finish();
+      return converted;
+    });
+    getLog().info(String.format(
+        "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
+        name, request.source(), result.outputs().size(), result.weightBytes(),
+        (System.nanoTime() - start) / 1_000_000, target));
+    result.warnings().forEach(warning ->
+        getLog().warn("TensorSpace model '" + name + "': " + warning));
+  }
+
+  private Quantize quantize(Model model) throws MojoFailureException {
     try {
-      return Quantize.parse(quantize);
+      return Quantize.parse(either(model.getQuantize(), quantize));
     } catch (IllegalArgumentException e) {
-      throw new MojoFailureException(e.getMessage() + " (<quantize> / -Dtensorspace.quantize).");
+      throw new MojoFailureException("Model '" + model.getName() + "': " + e.getMessage()
+          + " (<quantize> / -Dtensorspace.quantize).");
     }
   }
 
@@ -227,8 +254,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
             view.getColor(), commaList(view.getOutputs()), view.getInitStatus()));
       }
     }
-    boolean withPreview = model.getPreview() == null ? preview : model.getPreview();
-    return new TensorSpaceOptions(model.getName(), withPreview, previewLibraries, layers);
+    return new TensorSpaceOptions(model.getName(), either(model.getPreview(), preview),
+        either(model.getPreviewLibraries(), previewLibraries), layers);
   }
 
   private void addResource(File base) throws MojoExecutionException {

@@ -19,10 +19,10 @@ public enum Quantize {
   /** IEEE 754 half precision: half of the float32 size; needs tfjs 2.0.1 or newer to load. */
   FLOAT16;
 
-  /** The warning every float16 conversion gives, since TensorSpace ships tfjs 1.x. */
   /** The first TensorFlow.js that decodes float16-quantized weights. */
   public static final String FLOAT16_MINIMUM_TFJS = "2.0.1";
 
+  /** The warning every float16 conversion gives, since TensorSpace ships tfjs 1.x. */
   public static final String FLOAT16_WARNING =
       "TensorSpace 0.6.1 ships tfjs 1.x, which cannot read float16-quantized weights"
           + " (needs tfjs >= 2.0.1): load this model with a newer tfjs, or use quantize uint16.";

@@ -14,30 +14,19 @@ import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions.LayerOverride;
 import io.tensorspace.convert.write.Quantize;
-import io.tensorspace.testing.ModelCorpus;
 import java.io.IOException;
-import java.lang.annotation.Retention;
-import java.lang.annotation.RetentionPolicy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import javax.inject.Inject;
-import org.apache.maven.api.di.Provides;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
-import org.apache.maven.execution.MavenSession;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoFailureException;
-import org.apache.maven.project.MavenProject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code preprocess} goal as Maven configures it: POM fragments and {@code -D} properties in,
@@ -46,54 +35,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the command line's combine.
  */
 @MojoTest
-class PreprocessMojoTest {
-  /** {@code -D} properties of the test's Maven session, {@code name=value} each. */
-  @Retention(RetentionPolicy.RUNTIME)
-  @interface CommandLine {
-    String[] value();
-  }
-
-  private static final Path CORPUS = ModelCorpus.root();
+class PreprocessMojoTest extends MojoHarness {
   private static final Path MNIST = CORPUS.resolve("keras2-h5/tensorspace-keras-mnist/mnist.h5");
   private static final Path SEPARATED = CORPUS.resolve("keras2-h5/tensorspace-keras-mnist-separated");
   private static final Path SAVED = CORPUS.resolve("savedmodel/tensorspace-tf1-lenet-saved");
   private static final long SHARD = ConversionRequest.DEFAULT_SHARD_SIZE;
-
-  private static final String POM = """
-      <project><build><plugins><plugin>
-        <artifactId>tensorspace-maven-plugin</artifactId>
-        <configuration>
-      """;
-  private static final String END = "</configuration></plugin></plugins></build></project>";
-  private static final String MNIST_MODEL =
-      "<model><source>${corpus}/keras2-h5/tensorspace-keras-mnist/mnist.h5</source></model>";
-
-  @TempDir
-  Path basedir;
-
-  @Inject
-  MavenSession session;
-
-  @Provides
-  MavenProject project() {
-    MavenProject project = new MavenProject();
-    project.setFile(basedir.resolve("pom.xml").toFile());
-    project.getBuild().setDirectory(basedir.resolve("target").toString());
-    project.getBuild().setOutputDirectory(basedir.resolve("target/classes").toString());
-    return project;
-  }
-
-  @BeforeEach
-  void commandLine(TestInfo test) {
-    Properties user = session.getUserProperties();
-    user.setProperty("corpus", CORPUS.toString());
-    CommandLine properties = test.getTestMethod().orElseThrow().getAnnotation(CommandLine.class);
-    for (String property : properties == null ? new String[0] : properties.value()) {
-      int equals = property.indexOf('=');
-      user.setProperty(property.substring(0, equals),
-          property.substring(equals + 1).replace("${corpus}", CORPUS.toString()));
-    }
-  }
 
   /** The requests the goal builds, in order. */
   private static List<ConversionRequest> requests(PreprocessMojo mojo) throws Exception {

@@ -385,6 +385,22 @@ class PreprocessMojoTest extends MojoHarness {
     assertEquals(marked, Files.getLastModifiedTime(modelJson), "an unchanged model was rewritten");
   }
 
+  @Test
+  void forceConvertsAnUnchangedModelAgain(
+      @InjectMojo(goal = "preprocess", pom = POM + "<models>" + MNIST_MODEL + "</models>" + END)
+      PreprocessMojo first,
+      @InjectMojo(goal = "preprocess", pom = POM + "<force>true</force><models>" + MNIST_MODEL
+          + "</models>" + END)
+      PreprocessMojo forced)
+      throws Exception {
+    Path modelJson = out("mnist").resolve("model.json");
+    first.execute();
+    FileTime marked = FileTime.fromMillis(0);
+    Files.setLastModifiedTime(modelJson, marked);
+    forced.execute();
+    assertNotEquals(marked, Files.getLastModifiedTime(modelJson), "force left the model as it was");
+  }
+
   private static Set<String> quantizations(Path modelJson) throws IOException {
     JsonNode root = new ObjectMapper().readTree(modelJson.toFile());
     Set<String> kinds = new java.util.TreeSet<>();

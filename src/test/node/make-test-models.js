@@ -196,6 +196,63 @@ async function nestedFamily(out) {
   fs.writeFileSync(path.join(out, 'nested-index.json'), JSON.stringify(index, null, 1));
 }
 
+// a layer that keeps the shape of its input, so that it can be called on its own descendants
+const SHAPE_KEEPING = {
+  dense: (n) => ({shape: [4], layer: tf.layers.dense({units: 4, activation: 'tanh', name: n}),
+    between: (m) => tf.layers.dense({units: 4, name: m})}),
+  conv2d: (n) => ({shape: [5, 5, 2], layer: tf.layers.conv2d({filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', name: n}),
+    between: (m) => tf.layers.conv2d({filters: 2, kernelSize: 1, name: m})}),
+  conv1d: (n) => ({shape: [6, 3], layer: tf.layers.conv1d({filters: 3, kernelSize: 2, padding: 'same', name: n}),
+    between: (m) => tf.layers.activation({activation: 'sigmoid', name: m})}),
+  batchnorm: (n) => ({shape: [3], layer: tf.layers.batchNormalization({name: n}),
+    between: (m) => tf.layers.dense({units: 3, name: m})}),
+  activation: (n) => ({shape: [4], layer: tf.layers.activation({activation: 'elu', name: n}),
+    between: (m) => tf.layers.dense({units: 4, name: m})}),
+};
+
+// one layer called 2 to 4 times in a chain: each later call reads a descendant of the earlier
+// ones (through a layer in between, sometimes merged with an earlier call's output), so the
+// layer graph by names has cycles while the graph of calls has none
+async function sharedFamily(out) {
+  const count = Number(process.env.SHARED_MEMBERS || 30);
+  const index = [];
+  for (let seed = 0; seed < count; seed++) {
+    const pick = chooser(seed + 1000);
+    const p = 's' + seed;
+    const kinds = Object.keys(SHAPE_KEEPING);
+    const kind = kinds[seed % kinds.length];
+    const calls = 2 + (Math.floor(seed / kinds.length) % 3);
+    const made = SHAPE_KEEPING[kind](p + '_shared');
+    const input = tf.input({shape: made.shape, name: p + '_in'});
+    const named = [];
+    let x = input;
+    const results = [];
+    for (let call = 0; call < calls; call++) {
+      x = made.layer.apply(x);
+      results.push(x);
+      named.push({name: made.layer.name + '#' + call, tensor: x});
+      if (call === calls - 1) break;
+      x = made.between(p + '_between' + call).apply(x);
+      named.push({name: p + '_between' + call, tensor: x});
+      if (call > 0 && pick([false, true])) {
+        x = tf.layers.add({name: p + '_add' + call}).apply([x, results[call - 1]]);
+        named.push({name: p + '_add' + call, tensor: x});
+      }
+    }
+    const flat = made.shape.length > 1 ? tf.layers.flatten({name: p + '_flat'}).apply(x) : x;
+    if (flat !== x) named.push({name: p + '_flat', tensor: flat});
+    const score = tf.layers.dense({units: 2, name: p + '_score'}).apply(flat);
+    named.push({name: p + '_score', tensor: score});
+    const model = tf.model({inputs: input, outputs: score, name: p + '_model'});
+    fill(model, seed + 100);
+    const size = made.shape.reduce((a, b) => a * b, 1);
+    const ref = reference([input], [data(size, seed + 0.25)], named);
+    await save(model, path.join(out, 'shared-' + seed), ref);
+    index.push({id: 'shared-' + seed, kind, calls, outputs: named.map((o) => o.name)});
+  }
+  fs.writeFileSync(path.join(out, 'shared-index.json'), JSON.stringify(index, null, 1));
+}
+
 main().catch((e) => {
   console.error(e.stack || String(e));
   process.exit(1);

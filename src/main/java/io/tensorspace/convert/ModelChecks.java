@@ -40,20 +40,23 @@ public final class ModelChecks {
             + "'; layer names must be unique.");
       }
     }
-    Map<String, List<String>> inputsOf = new HashMap<>();
+    // the graph of calls: a shared layer's calls are separate nodes, and a later call may read a
+    // descendant of an earlier one without any cycle
+    Map<Call, List<Call>> inputsOf = new HashMap<>();
     for (JsonNode layer : layers) {
       String name = layer.get("name").asText();
       JsonNode calls = layer.path("inbound_nodes");
-      List<String> inputs = new ArrayList<>();
       boolean isInput = "InputLayer".equals(layer.get("class_name").asText());
       if (!isInput && (!calls.isArray() || calls.isEmpty())) {
         throw new ConversionException(file + ": layer '" + name + "' has no inputs (its"
             + " inbound_nodes are missing, empty or damaged).");
       }
+      int index = 0;
       for (JsonNode call : calls) {
         if (!call.isArray() || call.isEmpty()) {
           throw inbound(file, name, call);
         }
+        List<Call> inputs = new ArrayList<>();
         for (JsonNode entry : call) {
           String from = entry.path(0).isTextual() ? entry.get(0).asText() : null;
           JsonNode source = from == null ? null : byName.get(from);
@@ -61,10 +64,17 @@ public final class ModelChecks {
               || entry.get(1).asInt() < 0 || entry.get(2).asInt() < 0) {
             throw inbound(file, name, entry);
           }
-          inputs.add(from);
+          int node = entry.get(1).asInt();
+          int made = Math.max(1, source.path("inbound_nodes").size());
+          if (node >= made) {
+            throw new ConversionException(file + ": layer '" + name + "' reads call " + node
+                + " of layer '" + from + "', which is called only " + made + " time(s): "
+                + abbreviate(entry) + ".");
+          }
+          inputs.add(new Call(from, node));
         }
+        inputsOf.put(new Call(name, index++), inputs);
       }
-      inputsOf.put(name, inputs);
     }
     checkAcyclic(file, inputsOf);
     for (String key : List.of("input_layers", "output_layers")) {
@@ -91,40 +101,48 @@ public final class ModelChecks {
         + " no layer of the model: " + abbreviate(entry) + ".");
   }
 
-  private static void checkAcyclic(String file, Map<String, List<String>> inputsOf)
+  /** One call of a layer: its {@code index}-th inbound node. */
+  private record Call(String layer, int index) {
+    @Override
+    public String toString() {
+      return "'" + layer + "'" + (index == 0 ? "" : " (call " + index + ")");
+    }
+  }
+
+  private static void checkAcyclic(String file, Map<Call, List<Call>> inputsOf)
       throws ConversionException {
-    Map<String, Integer> state = new HashMap<>();  // 1 = on the path, 2 = done
-    for (String start : inputsOf.keySet()) {
+    Map<Call, Integer> state = new HashMap<>();  // 1 = on the path, 2 = done
+    for (Call start : inputsOf.keySet()) {
       if (state.containsKey(start)) {
         continue;
       }
       // iterative depth-first search: a crafted config may chain thousands of layers
-      List<String> path = new ArrayList<>();
+      List<Call> path = new ArrayList<>();
       List<Integer> next = new ArrayList<>();
       path.add(start);
       next.add(0);
       state.put(start, 1);
       while (!path.isEmpty()) {
         int top = path.size() - 1;
-        String layer = path.get(top);
-        List<String> inputs = inputsOf.getOrDefault(layer, List.of());
+        Call call = path.get(top);
+        List<Call> inputs = inputsOf.getOrDefault(call, List.of());
         int i = next.get(top);
         if (i == inputs.size()) {
-          state.put(layer, 2);
+          state.put(call, 2);
           path.remove(top);
           next.remove(top);
           continue;
         }
         next.set(top, i + 1);
-        String input = inputs.get(i);
+        Call input = inputs.get(i);
         Integer s = state.get(input);
         if (s == null) {
           state.put(input, 1);
           path.add(input);
           next.add(0);
         } else if (s == 1) {
-          throw new ConversionException(file + ": the layers form a cycle through '" + input
-              + "' (its inbound_nodes lead back to it); a model's layers must form a graph"
+          throw new ConversionException(file + ": the layers form a cycle through " + input
+              + " (its inbound_nodes lead back to it); a model's layers must form a graph"
               + " without cycles.");
         }
       }

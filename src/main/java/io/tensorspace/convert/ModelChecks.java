@@ -90,9 +90,11 @@ public final class ModelChecks {
         }
       }
     }
+    boolean keras1 = String.valueOf(model.generatedBy()).startsWith("keras v1.");
     for (JsonNode layer : layers) {
+      checkSettings(file, layer);
       checkWeights(file, layer, model.weightsByLayer().getOrDefault(layer.get("name").asText(),
-          List.of()));
+          List.of()), keras1);
     }
   }
 
@@ -149,9 +151,29 @@ public final class ModelChecks {
     }
   }
 
+  /**
+   * The settings that give common layers their weight shapes: a config without one is incomplete,
+   * which is no fault of the weights (the Keras 1 translation guards its own, Keras1Config).
+   */
+  private static void checkSettings(String file, JsonNode layer) throws ConversionException {
+    String cls = layer.path("class_name").asText();
+    List<String> required = cls.equals("Dense") || RNN.contains(cls) ? List.of("units")
+        : cls.matches("Conv[123]D") ? List.of("filters", "kernel_size")
+        : cls.equals("Embedding") ? List.of("input_dim", "output_dim")
+        : List.of();
+    for (String key : required) {
+      JsonNode value = layer.path("config").path(key);
+      if (value.isMissingNode() || value.isNull()) {
+        throw new ConversionException(file + ": layer '" + layer.get("name").asText() + "' ("
+            + cls + ") has no " + key + " in its config, so TensorFlow.js cannot build it. The"
+            + " model config is incomplete; save the model again.");
+      }
+    }
+  }
+
   /** The weight shapes common layers must have, from their config. */
-  private static void checkWeights(String file, JsonNode layer, List<Weight> weights)
-      throws ConversionException {
+  private static void checkWeights(String file, JsonNode layer, List<Weight> weights,
+      boolean keras1) throws ConversionException {
     String cls = layer.path("class_name").asText();
     JsonNode config = layer.path("config");
     String name = layer.get("name").asText();
@@ -226,8 +248,11 @@ public final class ModelChecks {
     }
     if (problem != null) {
       throw new ConversionException(file + ": the weights of layer '" + name + "' (" + cls
-          + ") do not fit its config: " + problem + ". The weights belong to another model or"
-          + " the file is damaged.");
+          + ") do not fit its config: " + problem + (keras1
+              ? ". The config was translated from Keras 1 by the converter: either the weights"
+                  + " belong to another model, or the translation lost a setting of this layer"
+                  + " (then please report it with the model)."
+              : ". The weights belong to another model or the file is damaged."));
     }
   }
 

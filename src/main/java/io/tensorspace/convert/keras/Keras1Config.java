@@ -215,9 +215,12 @@ final class Keras1Config {
   private static ObjectNode translateConfig(
       Path file, String name, String className, ObjectNode c) throws ConversionException {
     if (c.has("input_dtype")) {
+      // Keras 1 input_dtype is the dtype of the model input; a Keras 2 dtype is the layer's own,
+      // that of its weights too: an Embedding's int32 input must not make its table int32
       JsonNode dtype = c.remove("input_dtype");
+      boolean own = className.equals("InputLayer") || dtype.asText().startsWith("float");
       if (!c.has("dtype")) {
-        c.set("dtype", dtype);
+        c.set("dtype", own ? dtype : JSON.textNode("float32"));
       }
     }
     rename(c, "bias", "use_bias");

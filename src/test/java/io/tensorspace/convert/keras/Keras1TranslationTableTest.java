@@ -7,15 +7,31 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.TfjsClient;
+import io.tensorspace.testing.TfjsJob;
+import io.tensorspace.testing.TfjsResult;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -100,6 +116,269 @@ class Keras1TranslationTableTest {
     }
     assertEquals(sizing.size() + 3, tests.size(), "rows with a sizing setting");
     return tests;
+  }
+
+  private static final Set<String> WITH_WEIGHTS = Set.of("Dense", "Embedding", "Convolution1D",
+      "AtrousConvolution1D", "Convolution2D", "AtrousConvolution2D", "Deconvolution2D",
+      "SeparableConvolution2D", "Convolution3D", "LocallyConnected1D", "LocallyConnected2D",
+      "BatchNormalization", "SimpleRNN", "GRU", "LSTM", "PReLU", "TimeDistributedDense",
+      "TimeDistributed", "Bidirectional");
+
+  /** Keras 1 classes whose weights are the Keras 2 weights, same arrays, order and layout. */
+  private static final Map<String, List<String>> SAME_WEIGHTS = Map.of(
+      "Dense", List.of("W", "b"), "Embedding", List.of("W"), "Convolution2D", List.of("W", "b"),
+      "AtrousConvolution2D", List.of("W", "b"), "Convolution3D", List.of("W", "b"),
+      "BatchNormalization", List.of("gamma", "beta", "running_mean", "running_std"),
+      "PReLU", List.of("alphas"));
+
+  /**
+   * Each translated layer that can be the one layer of a model (the rows with an input shape) is
+   * converted from a Keras 1 HDF5 file and runs in tfjs 1.7.4 and 4.22.0 as tfjs 4.22 runs the
+   * Keras 2 config of the table with the same weights. Layers whose Keras 1 weights differ in
+   * layout from Keras 2 (convolutions 1D, recurrent, wrappers) are left to Keras1Test.
+   */
+  @Test
+  void translatedLayersRunInTfjsAsTheirKeras2Config() throws Exception {
+    Path out = Path.of("target", "keras1-table").toAbsolutePath();
+    ArrayNode jobs = JSON.createArrayNode();
+    Map<String, JsonNode> rows = new LinkedHashMap<>();
+    int seed = 0;
+    for (JsonNode row : JSON.readTree(TABLE.toFile()).path("rows")) {
+      String cls = row.path("keras1").path("class_name").asText();
+      JsonNode keras2 = row.path("keras2");
+      if (!row.has("input") || !(!WITH_WEIGHTS.contains(cls) || SAME_WEIGHTS.containsKey(cls))) {
+        continue;
+      }
+      String id = row.path("keras1").path("config").path("name").asText();
+      ObjectNode job = jobs.addObject().put("id", id);
+      job.set("layer", expand(keras2));
+      job.set("input", row.get("input"));
+      String dtype = keras2.path("config").path("dtype").asText("float32");
+      job.put("dtype", dtype);
+      int size = 1;
+      for (JsonNode d : row.get("input")) {
+        size *= d.asInt();
+      }
+      ArrayNode data = job.putArray("data");
+      for (int i = 0; i < size; i++) {
+        // an Embedding reads indices (as floats, the dtype of its Keras 2 input)
+        data.add(cls.equals("Embedding") ? (i * 7 + seed) % keras2.path("config").path("input_dim")
+            .asInt() : Math.round(Math.sin(i * 1.7 + seed) * 1e4) / 1e4);
+      }
+      ArrayNode weights = job.putArray("weights");
+      for (long[] shape : keras2Weights(keras2, row.path("input"))) {
+        ObjectNode w = weights.addObject();
+        ArrayNode dims = w.putArray("shape");
+        long count = 1;
+        for (long d : shape) {
+          dims.add(d);
+          count *= d;
+        }
+        ArrayNode values = w.putArray("data");
+        for (long i = 0; i < count; i++) {
+          values.add(Math.round((Math.cos(i * 0.37 + seed) * 0.5 + (cls.equals(
+              "BatchNormalization") ? 0.6 : 0)) * 1e4) / 1e4);
+        }
+      }
+      rows.put(id, row);
+      seed++;
+    }
+    Files.createDirectories(out);
+    Path jobsFile = out.resolve("layers.json");
+    JSON.writeValue(jobsFile.toFile(), jobs);
+    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
+            "make-test-models.js", out.toString(), "layers", jobsFile.toString())
+        .directory(Path.of("src", "test", "node").toFile()).redirectErrorStream(true).start();
+    String log = new String(node.getInputStream().readAllBytes());
+    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
+    assertEquals(0, node.exitValue(), log);
+
+    List<TfjsJob> checks = new ArrayList<>();
+    List<String> unbuildable = new ArrayList<>();
+    for (JsonNode job : jobs) {
+      String id = job.path("id").asText();
+      Path h5 = keras1File(out.resolve(id), rows.get(id), job);
+      Path target = out.resolve(id).resolve("converted");
+      ConversionRequest request = new ConversionRequest(h5, null, target, List.of(), List.of(),
+          ConversionRequest.DEFAULT_SHARD_SIZE);
+      if (Files.exists(out.resolve(id).resolve("unbuildable.txt"))) {
+        // tfjs has no such Keras 2 class: the converter must refuse it by name (or rewrite it)
+        unbuildable.add(row(rows.get(id)) + " (" + refusalOrRewrite(request, id) + ")");
+        continue;
+      }
+      ConversionResult result = new Converter().convert(request);
+      assertEquals(List.of(id), result.outputs());
+      checks.addAll(TfjsJob.layersInEveryVersion(id, target.resolve("model.json"),
+          out.resolve(id).resolve("reference.json"), List.of(id)));
+    }
+    Map<String, Double> worst = new TreeMap<>();
+    for (TfjsResult result : TfjsClient.check(checks)) {
+      result.assertOk();
+      worst.merge(result.tfjsVersion(), result.maxAbsDiff(), Math::max);
+    }
+    assertTrue(jobs.size() >= 40, "too few layers run: " + jobs.size());
+    System.out.println("Keras 1 table: " + (jobs.size() - unbuildable.size())
+        + " translated layers run, " + checks.size() + " tfjs checks, worst |diff| per tfjs "
+        + worst + "; no tfjs class for " + unbuildable);
+  }
+
+  private static String row(JsonNode row) {
+    return row.path("keras1").path("class_name").asText();
+  }
+
+  /** How the converter treats a layer tfjs has no class for: refused by name, or rewritten. */
+  private static String refusalOrRewrite(ConversionRequest request, String layer) {
+    try {
+      new Converter().convert(request);
+      return "rewritten";
+    } catch (ConversionException e) {
+      assertTrue(e.getMessage().contains("'" + layer + "'"), e.getMessage());
+      return "refused";
+    } catch (Exception e) {
+      throw new AssertionError(layer + ": " + e, e);
+    }
+  }
+
+  /** The Keras 2 weight shapes of a layer of the table, in Keras 2 order. */
+  private static List<long[]> keras2Weights(JsonNode keras2, JsonNode input) {
+    JsonNode c = keras2.path("config");
+    long in = input.isArray() && !input.isEmpty() ? input.get(input.size() - 1).asLong() : 0;
+    boolean bias = c.path("use_bias").asBoolean(true);
+    List<long[]> shapes = new ArrayList<>();
+    switch (keras2.path("class_name").asText()) {
+      case "Dense" -> shapes.add(new long[] {in, c.path("units").asLong()});
+      case "Embedding" -> shapes.add(new long[] {c.path("input_dim").asLong(),
+          c.path("output_dim").asLong()});
+      case "Conv2D", "Conv3D" -> {
+        List<Long> dims = new ArrayList<>();
+        c.path("kernel_size").forEach(k -> dims.add(k.asLong()));
+        dims.add(in);
+        dims.add(c.path("filters").asLong());
+        shapes.add(dims.stream().mapToLong(Long::longValue).toArray());
+      }
+      case "BatchNormalization" -> {
+        int axis = c.path("axis").asInt(-1);
+        long width = axis < 0 ? in : input.get(axis - 1).asLong();
+        for (int i = 0; i < 4; i++) {
+          shapes.add(new long[] {width});
+        }
+        return shapes;
+      }
+      case "PReLU" -> {
+        long[] all = new long[input.size()];
+        for (int i = 0; i < all.length; i++) {
+          all[i] = input.get(i).asLong();
+        }
+        shapes.add(all);
+        return shapes;
+      }
+      default -> {
+        return shapes;
+      }
+    }
+    if (bias && !keras2.path("class_name").asText().equals("Embedding")) {
+      shapes.add(new long[] {shapes.get(0)[shapes.get(0).length - 1]});
+    }
+    return shapes;
+  }
+
+  /**
+   * A Keras 1.2.2 HDF5 file of an input and the row's Keras 1 layer with the job's weights, named
+   * {@code <layer>_<W|b|...>:0} as Keras 1 with TensorFlow names them. Layers without weights are
+   * not listed (jHDF writes no empty attribute; Keras 1 lists them with empty weight_names).
+   */
+  private static Path keras1File(Path dir, JsonNode row, JsonNode job) throws Exception {
+    JsonNode keras1 = row.path("keras1");
+    String name = keras1.path("config").path("name").asText();
+    ObjectNode model = JSON.createObjectNode().put("class_name", "Model");
+    ObjectNode config = model.putObject("config").put("name", "probe");
+    ArrayNode layers = config.putArray("layers");
+    ObjectNode input = layers.addObject().put("name", "in").put("class_name", "InputLayer");
+    ArrayNode shape = input.putObject("config").putArray("batch_input_shape").addNull();
+    row.path("input").forEach(d -> shape.add(d.asInt()));
+    ((ObjectNode) input.get("config")).put("input_dtype", job.path("dtype").asText())
+        .put("sparse", false).put("name", "in");
+    input.putArray("inbound_nodes");
+    ObjectNode layer = layers.addObject().put("name", name)
+        .put("class_name", keras1.path("class_name").asText());
+    layer.set("config", keras1.path("config"));
+    layer.putArray("inbound_nodes").addArray().addArray().add("in").add(0).add(0);
+    config.putArray("input_layers").addArray().add("in").add(0).add(0);
+    config.putArray("output_layers").addArray().add(name).add(0).add(0);
+    Path file = dir.resolve("keras1.h5");
+    Files.deleteIfExists(file);
+    List<String> suffixes = SAME_WEIGHTS.getOrDefault(keras1.path("class_name").asText(), List.of());
+    try (WritableHdfFile h5 = HdfFile.write(file)) {
+      h5.putAttribute("keras_version", "1.2.2");
+      h5.putAttribute("model_config", JSON.writeValueAsString(model));
+      WritableGroup weights = h5.putGroup("model_weights");
+      JsonNode values = job.path("weights");
+      if (!values.isEmpty()) {
+        WritableGroup group = weights.putGroup(name);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+          String stored = name + "_" + suffixes.get(i) + ":0";
+          names.add(stored);
+          group.putDataset(stored, floats(values.get(i)));
+        }
+        group.putAttribute("weight_names", names.toArray(new String[0]));
+        weights.putAttribute("layer_names", new String[] {name});
+      }
+    }
+    return file;
+  }
+
+  private static Object floats(JsonNode weight) {
+    int[] dims = new int[weight.path("shape").size()];
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = weight.path("shape").get(i).asInt();
+    }
+    Object array = java.lang.reflect.Array.newInstance(float.class, dims);
+    int[] next = {0};
+    fill(array, weight.path("data"), next);
+    return array;
+  }
+
+  private static void fill(Object array, JsonNode data, int[] next) {
+    if (array instanceof float[] row) {
+      for (int i = 0; i < row.length; i++) {
+        row[i] = (float) data.get(next[0]++).asDouble();
+      }
+      return;
+    }
+    for (int i = 0; i < java.lang.reflect.Array.getLength(array); i++) {
+      fill(java.lang.reflect.Array.get(array, i), data, next);
+    }
+  }
+
+  /** Keras 2.2.4's serialized initializers for the table's {@code $name} values. */
+  private static final Map<String, String> INITIALIZERS = Map.of(
+      "$glorot_uniform", "{\"class_name\": \"VarianceScaling\", \"config\": {\"scale\": 1.0,"
+          + " \"mode\": \"fan_avg\", \"distribution\": \"uniform\", \"seed\": null}}",
+      "$he_normal", "{\"class_name\": \"VarianceScaling\", \"config\": {\"scale\": 2.0,"
+          + " \"mode\": \"fan_in\", \"distribution\": \"normal\", \"seed\": null}}",
+      "$he_uniform", "{\"class_name\": \"VarianceScaling\", \"config\": {\"scale\": 2.0,"
+          + " \"mode\": \"fan_in\", \"distribution\": \"uniform\", \"seed\": null}}",
+      "$uniform", "{\"class_name\": \"RandomUniform\", \"config\": {\"minval\": -0.05,"
+          + " \"maxval\": 0.05, \"seed\": null}}",
+      "$orthogonal", "{\"class_name\": \"Orthogonal\", \"config\": {\"gain\": 1.0,"
+          + " \"seed\": null}}",
+      "$zeros", "{\"class_name\": \"Zeros\", \"config\": {}}",
+      "$ones", "{\"class_name\": \"Ones\", \"config\": {}}");
+
+  private static JsonNode expand(JsonNode node) throws Exception {
+    if (node.isTextual() && node.asText().startsWith("$")) {
+      return JSON.readTree(INITIALIZERS.get(node.asText()));
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        copy.set(e.getKey(), expand(e.getValue()));
+      }
+      return copy;
+    }
+    return node;
   }
 
   private static void assertSameLayer(String label, JsonNode expected, JsonNode actual) {

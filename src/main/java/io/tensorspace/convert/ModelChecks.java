@@ -40,8 +40,38 @@ public final class ModelChecks {
             + "'; layer names must be unique.");
       }
     }
-    // the graph of calls: a shared layer's calls are separate nodes, and a later call may read a
-    // descendant of an earlier one without any cycle
+    Map<Call, List<Call>> inputsOf = callGraph(file, layers, byName, config);
+    checkAcyclic(file, inputsOf);
+    for (String key : List.of("input_layers", "output_layers")) {
+      JsonNode triples = config.path(key);
+      if (!triples.isArray() || triples.isEmpty()) {
+        throw new ConversionException(file + ": the model config has no " + key + ".");
+      }
+      for (JsonNode triple : triples) {
+        String name = triple.path(0).asText(null);
+        if (name == null || !byName.containsKey(name)) {
+          throw new ConversionException(file + ": " + key + " names " + abbreviate(triple)
+              + ", which is not a layer of the model.");
+        }
+      }
+    }
+    boolean keras1 = String.valueOf(model.generatedBy()).startsWith("keras v1.");
+    for (JsonNode layer : layers) {
+      checkSettings(file, layer);
+      checkWeights(file, layer, model.weightsByLayer().getOrDefault(layer.get("name").asText(),
+          List.of()), keras1);
+    }
+  }
+
+  private static final Set<String> MODELS = Set.of("Model", "Functional", "Sequential");
+
+  /**
+   * The graph of calls: a shared layer's calls are separate nodes, and a later call may read a
+   * descendant of an earlier one without any cycle.
+   */
+  private static Map<Call, List<Call>> callGraph(String file, JsonNode layers,
+      Map<String, JsonNode> byName, JsonNode config) throws ConversionException {
+    Map<String, Integer> firstCall = firstCallIndices(layers, byName, config);
     Map<Call, List<Call>> inputsOf = new HashMap<>();
     for (JsonNode layer : layers) {
       String name = layer.get("name").asText();
@@ -64,38 +94,43 @@ public final class ModelChecks {
               || entry.get(1).asInt() < 0 || entry.get(2).asInt() < 0) {
             throw inbound(file, name, entry);
           }
-          int node = entry.get(1).asInt();
+          int node = entry.get(1).asInt() - firstCall.getOrDefault(from, 0);
           int made = Math.max(1, source.path("inbound_nodes").size());
-          if (node >= made) {
-            throw new ConversionException(file + ": layer '" + name + "' reads call " + node
-                + " of layer '" + from + "', which is called only " + made + " time(s): "
-                + abbreviate(entry) + ".");
+          if (node < 0 || node >= made) {
+            throw new ConversionException(file + ": layer '" + name + "' reads node "
+                + entry.get(1).asInt() + " of layer '" + from + "', which is called only " + made
+                + " time(s): " + abbreviate(entry) + ".");
           }
           inputs.add(new Call(from, node));
         }
         inputsOf.put(new Call(name, index++), inputs);
       }
     }
-    checkAcyclic(file, inputsOf);
-    for (String key : List.of("input_layers", "output_layers")) {
-      JsonNode triples = config.path(key);
-      if (!triples.isArray() || triples.isEmpty()) {
-        throw new ConversionException(file + ": the model config has no " + key + ".");
+    return inputsOf;
+  }
+
+  /**
+   * The node index of each model-as-a-layer's first call. Keras 2 and tfjs number a nested model's
+   * calls from 1 (its node 0 is the model's own, inside it); a config whose references use node 0
+   * of a model (this converter's Sequential translation, Keras 3) numbers them from 0.
+   */
+  private static Map<String, Integer> firstCallIndices(JsonNode layers,
+      Map<String, JsonNode> byName, JsonNode config) {
+    Map<String, Integer> first = new HashMap<>();
+    byName.forEach((name, layer) -> {
+      if (MODELS.contains(layer.path("class_name").asText())) {
+        first.put(name, 1);
       }
-      for (JsonNode triple : triples) {
-        String name = triple.path(0).asText(null);
-        if (name == null || !byName.containsKey(name)) {
-          throw new ConversionException(file + ": " + key + " names " + abbreviate(triple)
-              + ", which is not a layer of the model.");
-        }
+    });
+    List<JsonNode> references = new ArrayList<>();
+    layers.forEach(l -> l.path("inbound_nodes").forEach(call -> call.forEach(references::add)));
+    config.path("output_layers").forEach(references::add);
+    for (JsonNode reference : references) {
+      if (first.containsKey(reference.path(0).asText()) && reference.path(1).asInt(-1) == 0) {
+        first.put(reference.path(0).asText(), 0);
       }
     }
-    boolean keras1 = String.valueOf(model.generatedBy()).startsWith("keras v1.");
-    for (JsonNode layer : layers) {
-      checkSettings(file, layer);
-      checkWeights(file, layer, model.weightsByLayer().getOrDefault(layer.get("name").asText(),
-          List.of()), keras1);
-    }
+    return first;
   }
 
   private static ConversionException inbound(String file, String layer, JsonNode entry) {

@@ -216,13 +216,19 @@ const SHAPE_KEEPING = {
     between: (m) => tf.layers.dense({units: 3, name: m})}),
   activation: (n) => ({shape: [4], layer: tf.layers.activation({activation: 'elu', name: n}),
     between: (m) => tf.layers.dense({units: 4, name: m})}),
+  // a whole model shared: it stays one layer (only a model called once is flattened)
+  model: (n) => {
+    const inner = tf.sequential({name: n});
+    inner.add(tf.layers.dense({units: 4, activation: 'relu', inputShape: [4], name: n + '_dense'}));
+    return {shape: [4], layer: inner, between: (m) => tf.layers.dense({units: 4, name: m})};
+  },
 };
 
 // one layer called 2 to 4 times in a chain: each later call reads a descendant of the earlier
 // ones (through a layer in between, sometimes merged with an earlier call's output), so the
 // layer graph by names has cycles while the graph of calls has none
 async function sharedFamily(out) {
-  const count = Number(process.env.SHARED_MEMBERS || 30);
+  const count = Number(process.env.SHARED_MEMBERS || 36);
   const index = [];
   for (let seed = 0; seed < count; seed++) {
     const pick = chooser(seed + 1000);

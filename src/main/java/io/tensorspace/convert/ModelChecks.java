@@ -63,15 +63,13 @@ public final class ModelChecks {
     }
   }
 
-  private static final Set<String> MODELS = Set.of("Model", "Functional", "Sequential");
-
   /**
    * The graph of calls: a shared layer's calls are separate nodes, and a later call may read a
    * descendant of an earlier one without any cycle.
    */
   private static Map<Call, List<Call>> callGraph(String file, JsonNode layers,
       Map<String, JsonNode> byName, JsonNode config) throws ConversionException {
-    Map<String, Integer> firstCall = firstCallIndices(layers, byName, config);
+    Map<String, Integer> firstCall = LayersModel.firstNodes(config);
     Map<Call, List<Call>> inputsOf = new HashMap<>();
     for (JsonNode layer : layers) {
       String name = layer.get("name").asText();
@@ -107,30 +105,6 @@ public final class ModelChecks {
       }
     }
     return inputsOf;
-  }
-
-  /**
-   * The node index of each model-as-a-layer's first call. Keras 2 and tfjs number a nested model's
-   * calls from 1 (its node 0 is the model's own, inside it); a config whose references use node 0
-   * of a model (this converter's Sequential translation, Keras 3) numbers them from 0.
-   */
-  private static Map<String, Integer> firstCallIndices(JsonNode layers,
-      Map<String, JsonNode> byName, JsonNode config) {
-    Map<String, Integer> first = new HashMap<>();
-    byName.forEach((name, layer) -> {
-      if (MODELS.contains(layer.path("class_name").asText())) {
-        first.put(name, 1);
-      }
-    });
-    List<JsonNode> references = new ArrayList<>();
-    layers.forEach(l -> l.path("inbound_nodes").forEach(call -> call.forEach(references::add)));
-    config.path("output_layers").forEach(references::add);
-    for (JsonNode reference : references) {
-      if (first.containsKey(reference.path(0).asText()) && reference.path(1).asInt(-1) == 0) {
-        first.put(reference.path(0).asText(), 0);
-      }
-    }
-    return first;
   }
 
   private static ConversionException inbound(String file, String layer, JsonNode entry) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
@@ -72,5 +73,45 @@ class NestedInputShapeTest {
     }
     System.out.println("nested input shapes: " + index.size() + " members x {model.json, h5}, "
         + jobs.size() + " tfjs checks, worst |diff| per tfjs " + worst);
+  }
+
+  /**
+   * tf.keras 2 writes {@code build_input_shape} for a Sequential built with {@code build()} rather
+   * than an input shape: the members whose first model is a Sequential of a Dense, with the shape
+   * moved there, convert and match as before.
+   */
+  @Test
+  void aNestedSequentialBuiltWithBuildShapeConverts() throws Exception {
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (JsonNode member : JSON.readTree(MODELS.resolve("nested-index.json").toFile())) {
+      String id = member.path("id").asText();
+      ObjectNode model = (ObjectNode) JSON.readTree(MODELS.resolve(id).resolve("model.json").toFile());
+      JsonNode first = model.path("modelTopology").path("config").path("layers").path(0);
+      JsonNode inner = first.path("config").path("layers").path(0);
+      if (!first.path("class_name").asText().equals("Sequential")
+          || !inner.path("config").has("batch_input_shape")) {
+        continue;
+      }
+      ((ObjectNode) first.get("config")).set("build_input_shape",
+          ((ObjectNode) inner.get("config")).remove("batch_input_shape"));
+      Path dir = OUT.resolve("build-shape-source").resolve(id);
+      java.nio.file.Files.createDirectories(dir);
+      JSON.writeValue(dir.resolve("model.json").toFile(), model);
+      java.nio.file.Files.copy(MODELS.resolve(id).resolve("weights.bin"), dir.resolve("weights.bin"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      List<String> layers = new ArrayList<>();
+      member.path("layers").forEach(l -> layers.add(l.asText()));
+      String target = id + "-build-shape";
+      ConversionResult result = new Converter().convert(new ConversionRequest(
+          dir.resolve("model.json"), null, OUT.resolve(target), List.of(), List.of(),
+          ConversionRequest.DEFAULT_SHARD_SIZE));
+      assertEquals(layers, result.outputs(), target);
+      jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
+          MODELS.resolve(id).resolve("reference.json"), layers));
+    }
+    assertTrue(jobs.size() >= 4, "too few members with a nested Sequential first: " + jobs.size());
+    for (TfjsResult result : TfjsClient.check(jobs)) {
+      result.assertOk();
+    }
   }
 }

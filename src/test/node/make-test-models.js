@@ -6,11 +6,8 @@
 //           levels deep, as Teachable Machine and transfer learning save them
 //   shared: many layers called several times in chains, a later call reading a descendant of an
 //           earlier one
-// usage: node make-test-models.js <out-dir> layers <layers.json>
-//   layers: for each {id, layer (a Keras 2 layer config), input, dtype, data, weights}, tfjs builds
-//           a model of that one layer, sets its weights and writes the layer's activation as
-//           <out-dir>/<id>/reference.json (the model is not saved)
 'use strict';
+const fs = require('fs');
 const path = require('path');
 const {quietly, save: saveModel} = require('./test-models-io');
 
@@ -52,10 +49,6 @@ async function main() {
   }
   if (family === 'shared') {
     await sharedFamily(out);
-    return;
-  }
-  if (family === 'layers') {
-    await oneLayerReferences(out, JSON.parse(fs.readFileSync(process.argv[4], 'utf8')));
     return;
   }
 
@@ -265,35 +258,6 @@ async function sharedFamily(out) {
     index.push({id: 'shared-' + seed, kind, calls, outputs: named.map((o) => o.name)});
   }
   fs.writeFileSync(path.join(out, 'shared-index.json'), JSON.stringify(index, null, 1));
-}
-
-// tfjs runs each Keras 2 layer config as given: the reference for a translated layer
-async function oneLayerReferences(out, jobs) {
-  for (const job of jobs) {
-    const input = {name: 'in', class_name: 'InputLayer', inbound_nodes: [],
-      config: {name: 'in', batch_input_shape: [null, ...job.input], dtype: job.dtype, sparse: false}};
-    const layer = {...job.layer, name: job.layer.config.name, inbound_nodes: [[['in', 0, 0, {}]]]};
-    fs.rmSync(path.join(out, job.id), {recursive: true, force: true});
-    fs.mkdirSync(path.join(out, job.id), {recursive: true});
-    let model;
-    try {
-      model = await quietly(() => tf.models.modelFromJSON({modelTopology: {class_name: 'Model',
-        config: {name: 'probe', layers: [input, layer], input_layers: [['in', 0, 0]],
-          output_layers: [[layer.name, 0, 0]]}}}));
-    } catch (e) {
-      // a Keras 2 class tfjs does not have: no reference; the test says what it checks instead
-      fs.writeFileSync(path.join(out, job.id, 'unbuildable.txt'), String(e.message || e));
-      continue;
-    }
-    model.setWeights(job.weights.map((w) => tf.tensor(w.data, w.shape)));
-    const shape = [1, ...job.input];
-    const result = model.predict(tf.tensor(job.data, shape, job.dtype));
-    fs.writeFileSync(path.join(out, job.id, 'reference.json'), JSON.stringify({
-      source: 'tfjs-4.22.0', tolerance: 1e-6,
-      inputs: [{name: 'in', shape, dtype: job.dtype, data: job.data}],
-      outputs: [{layer: layer.name, shape: result.shape, dtype: 'float32', data: Array.from(result.dataSync())}],
-    }));
-  }
 }
 
 main().catch((e) => {

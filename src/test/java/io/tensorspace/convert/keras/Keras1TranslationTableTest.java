@@ -19,6 +19,12 @@ import io.tensorspace.convert.Converter;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
 import io.tensorspace.testing.TfjsResult;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -134,76 +140,55 @@ class Keras1TranslationTableTest {
   /**
    * Each translated layer that can be the one layer of a model (the rows with an input shape) is
    * converted from a Keras 1 HDF5 file and runs in tfjs 1.7.4 and 4.22.0 as tfjs 4.22 runs the
-   * Keras 2 config of the table with the same weights. Layers whose Keras 1 weights differ in
-   * layout from Keras 2 (convolutions 1D, recurrent, wrappers) are left to Keras1Test.
+   * Keras 2 config of the table with the same weights ({@code make-layer-models.js} builds it and
+   * seeds the weights). Layers whose Keras 1 weights differ in layout from Keras 2 (convolutions
+   * 1D, recurrent, wrappers) are left to Keras1Test.
    */
   @Test
   void translatedLayersRunInTfjsAsTheirKeras2Config() throws Exception {
     Path out = Path.of("target", "keras1-table").toAbsolutePath();
-    ArrayNode jobs = JSON.createArrayNode();
+    ArrayNode members = JSON.createArrayNode();
     Map<String, JsonNode> rows = new LinkedHashMap<>();
-    int seed = 0;
     for (JsonNode row : JSON.readTree(TABLE.toFile()).path("rows")) {
       String cls = row.path("keras1").path("class_name").asText();
-      JsonNode keras2 = row.path("keras2");
       if (!row.has("input") || !(!WITH_WEIGHTS.contains(cls) || SAME_WEIGHTS.containsKey(cls))) {
         continue;
       }
       String id = row.path("keras1").path("config").path("name").asText();
-      ObjectNode job = jobs.addObject().put("id", id);
-      job.set("layer", expand(keras2));
-      job.set("input", row.get("input"));
-      String dtype = keras2.path("config").path("dtype").asText("float32");
-      job.put("dtype", dtype);
-      int size = 1;
-      for (JsonNode d : row.get("input")) {
-        size *= d.asInt();
-      }
-      ArrayNode data = job.putArray("data");
-      for (int i = 0; i < size; i++) {
+      ObjectNode member = members.addObject().put("id", id);
+      member.set("topology", oneLayerModel(row.path("input"), "dtype",
+          expand(row.path("keras2")), id, true));
+      ObjectNode input = member.putArray("inputs").addObject().put("name", "in");
+      input.set("shape", row.get("input"));
+      if (cls.equals("Embedding")) {
         // an Embedding reads indices (as floats, the dtype of its Keras 2 input)
-        data.add(cls.equals("Embedding") ? (i * 7 + seed) % keras2.path("config").path("input_dim")
-            .asInt() : Math.round(Math.sin(i * 1.7 + seed) * 1e4) / 1e4);
+        input.put("max", row.path("keras2").path("config").path("input_dim").asInt());
       }
-      ArrayNode weights = job.putArray("weights");
-      for (long[] shape : keras2Weights(keras2, row.path("input"))) {
-        ObjectNode w = weights.addObject();
-        ArrayNode dims = w.putArray("shape");
-        long count = 1;
-        for (long d : shape) {
-          dims.add(d);
-          count *= d;
-        }
-        ArrayNode values = w.putArray("data");
-        for (long i = 0; i < count; i++) {
-          values.add(Math.round((Math.cos(i * 0.37 + seed) * 0.5 + (cls.equals(
-              "BatchNormalization") ? 0.6 : 0)) * 1e4) / 1e4);
-        }
-      }
+      member.putArray("outputs").add(id);
       rows.put(id, row);
-      seed++;
     }
     Files.createDirectories(out);
-    Path jobsFile = out.resolve("layers.json");
-    JSON.writeValue(jobsFile.toFile(), jobs);
+    Path membersFile = out.resolve("members.json");
+    JSON.writeValue(membersFile.toFile(), members);
     Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-            "make-test-models.js", out.toString(), "layers", jobsFile.toString())
+            "make-layer-models.js", membersFile.toString(), out.toString())
         .directory(Path.of("src", "test", "node").toFile()).redirectErrorStream(true).start();
     String log = new String(node.getInputStream().readAllBytes());
     assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
     assertEquals(0, node.exitValue(), log);
+    JsonNode failures = JSON.readTree(out.resolve("failures.json").toFile());
 
     List<TfjsJob> checks = new ArrayList<>();
     List<String> unbuildable = new ArrayList<>();
-    for (JsonNode job : jobs) {
-      String id = job.path("id").asText();
-      Path h5 = keras1File(out.resolve(id), rows.get(id), job);
+    for (Map.Entry<String, JsonNode> entry : rows.entrySet()) {
+      String id = entry.getKey();
+      Path h5 = keras1File(out.resolve(id), entry.getValue());
       Path target = out.resolve(id).resolve("converted");
       ConversionRequest request = new ConversionRequest(h5, null, target, List.of(), List.of(),
           ConversionRequest.DEFAULT_SHARD_SIZE);
-      if (Files.exists(out.resolve(id).resolve("unbuildable.txt"))) {
-        // tfjs has no such Keras 2 class: the converter must refuse it by name (or rewrite it)
-        unbuildable.add(row(rows.get(id)) + " (" + refusalOrRewrite(request, id) + ")");
+      if (failures.has(id)) {
+        // tfjs cannot build the Keras 2 layer: the converter must refuse it by name (or rewrite it)
+        unbuildable.add(row(entry.getValue()) + " (" + refusalOrRewrite(request, id) + ")");
         continue;
       }
       ConversionResult result = new Converter().convert(request);
@@ -216,8 +201,8 @@ class Keras1TranslationTableTest {
       result.assertOk();
       worst.merge(result.tfjsVersion(), result.maxAbsDiff(), Math::max);
     }
-    assertTrue(jobs.size() >= 40, "too few layers run: " + jobs.size());
-    System.out.println("Keras 1 table: " + (jobs.size() - unbuildable.size())
+    assertTrue(checks.size() >= 70, "too few layers run: " + checks.size());
+    System.out.println("Keras 1 table: " + (rows.size() - unbuildable.size())
         + " translated layers run, " + checks.size() + " tfjs checks, worst |diff| per tfjs "
         + worst + "; no tfjs class for " + unbuildable);
   }
@@ -239,87 +224,64 @@ class Keras1TranslationTableTest {
     }
   }
 
-  /** The Keras 2 weight shapes of a layer of the table, in Keras 2 order. */
-  private static List<long[]> keras2Weights(JsonNode keras2, JsonNode input) {
-    JsonNode c = keras2.path("config");
-    long in = input.isArray() && !input.isEmpty() ? input.get(input.size() - 1).asLong() : 0;
-    boolean bias = c.path("use_bias").asBoolean(true);
-    List<long[]> shapes = new ArrayList<>();
-    switch (keras2.path("class_name").asText()) {
-      case "Dense" -> shapes.add(new long[] {in, c.path("units").asLong()});
-      case "Embedding" -> shapes.add(new long[] {c.path("input_dim").asLong(),
-          c.path("output_dim").asLong()});
-      case "Conv2D", "Conv3D" -> {
-        List<Long> dims = new ArrayList<>();
-        c.path("kernel_size").forEach(k -> dims.add(k.asLong()));
-        dims.add(in);
-        dims.add(c.path("filters").asLong());
-        shapes.add(dims.stream().mapToLong(Long::longValue).toArray());
-      }
-      case "BatchNormalization" -> {
-        int axis = c.path("axis").asInt(-1);
-        long width = axis < 0 ? in : input.get(axis - 1).asLong();
-        for (int i = 0; i < 4; i++) {
-          shapes.add(new long[] {width});
-        }
-        return shapes;
-      }
-      case "PReLU" -> {
-        long[] all = new long[input.size()];
-        for (int i = 0; i < all.length; i++) {
-          all[i] = input.get(i).asLong();
-        }
-        shapes.add(all);
-        return shapes;
-      }
-      default -> {
-        return shapes;
-      }
-    }
-    if (bias && !keras2.path("class_name").asText().equals("Embedding")) {
-      shapes.add(new long[] {shapes.get(0)[shapes.get(0).length - 1]});
-    }
-    return shapes;
-  }
-
   /**
-   * A Keras 1.2.2 HDF5 file of an input and the row's Keras 1 layer with the job's weights, named
-   * {@code <layer>_<W|b|...>:0} as Keras 1 with TensorFlow names them. Layers without weights are
-   * not listed (jHDF writes no empty attribute; Keras 1 lists them with empty weight_names).
+   * A functional model of a float32 input {@code in} and one layer, in Keras 2 form (node entries
+   * with kwargs) or Keras 1 form ({@code input_dtype}, entries of three).
    */
-  private static Path keras1File(Path dir, JsonNode row, JsonNode job) throws Exception {
-    JsonNode keras1 = row.path("keras1");
-    String name = keras1.path("config").path("name").asText();
+  private static ObjectNode oneLayerModel(JsonNode inputShape, String dtypeKey, JsonNode layer,
+      String name, boolean keras2) {
     ObjectNode model = JSON.createObjectNode().put("class_name", "Model");
     ObjectNode config = model.putObject("config").put("name", "probe");
     ArrayNode layers = config.putArray("layers");
     ObjectNode input = layers.addObject().put("name", "in").put("class_name", "InputLayer");
     ArrayNode shape = input.putObject("config").putArray("batch_input_shape").addNull();
-    row.path("input").forEach(d -> shape.add(d.asInt()));
-    ((ObjectNode) input.get("config")).put("input_dtype", job.path("dtype").asText())
-        .put("sparse", false).put("name", "in");
+    inputShape.forEach(d -> shape.add(d.asInt()));
+    ((ObjectNode) input.get("config")).put(dtypeKey, "float32").put("sparse", false)
+        .put("name", "in");
     input.putArray("inbound_nodes");
-    ObjectNode layer = layers.addObject().put("name", name)
-        .put("class_name", keras1.path("class_name").asText());
-    layer.set("config", keras1.path("config"));
-    layer.putArray("inbound_nodes").addArray().addArray().add("in").add(0).add(0);
+    ObjectNode copy = layers.addObject().put("name", name)
+        .put("class_name", layer.path("class_name").asText());
+    copy.set("config", layer.path("config"));
+    ArrayNode entry = copy.putArray("inbound_nodes").addArray().addArray().add("in").add(0).add(0);
+    if (keras2) {
+      entry.addObject();
+    }
     config.putArray("input_layers").addArray().add("in").add(0).add(0);
     config.putArray("output_layers").addArray().add(name).add(0).add(0);
+    return model;
+  }
+
+  /**
+   * A Keras 1.2.2 HDF5 file of an input and the row's Keras 1 layer with the weights tfjs gave its
+   * Keras 2 twin ({@code <dir>/model.json}), named {@code <layer>_<W|b|...>:0} as Keras 1 with
+   * TensorFlow names them. Layers without weights are not listed (jHDF writes no empty attribute;
+   * Keras 1 lists them with empty weight_names).
+   */
+  private static Path keras1File(Path dir, JsonNode row) throws Exception {
+    JsonNode keras1 = row.path("keras1");
+    String name = keras1.path("config").path("name").asText();
+    ObjectNode model = oneLayerModel(row.path("input"), "input_dtype", keras1, name, false);
+    Files.createDirectories(dir);
     Path file = dir.resolve("keras1.h5");
     Files.deleteIfExists(file);
     List<String> suffixes = SAME_WEIGHTS.getOrDefault(keras1.path("class_name").asText(), List.of());
-    try (WritableHdfFile h5 = HdfFile.write(file)) {
+    Path tfjs = dir.resolve("model.json");
+    JsonNode specs = Files.exists(tfjs)
+        ? JSON.readTree(tfjs.toFile()).path("weightsManifest").path(0).path("weights")
+        : JSON.createArrayNode();
+    try (WritableHdfFile h5 = HdfFile.write(file);
+        DataInputStream in = new DataInputStream(specs.isEmpty()
+            ? InputStream.nullInputStream() : Files.newInputStream(dir.resolve("weights.bin")))) {
       h5.putAttribute("keras_version", "1.2.2");
       h5.putAttribute("model_config", JSON.writeValueAsString(model));
       WritableGroup weights = h5.putGroup("model_weights");
-      JsonNode values = job.path("weights");
-      if (!values.isEmpty()) {
+      if (!specs.isEmpty()) {
         WritableGroup group = weights.putGroup(name);
         List<String> names = new ArrayList<>();
-        for (int i = 0; i < values.size(); i++) {
+        for (int i = 0; i < specs.size(); i++) {
           String stored = name + "_" + suffixes.get(i) + ":0";
           names.add(stored);
-          group.putDataset(stored, floats(values.get(i)));
+          group.putDataset(stored, floats(in, specs.get(i).path("shape")));
         }
         group.putAttribute("weight_names", names.toArray(new String[0]));
         weights.putAttribute("layer_names", new String[] {name});
@@ -328,26 +290,25 @@ class Keras1TranslationTableTest {
     return file;
   }
 
-  private static Object floats(JsonNode weight) {
-    int[] dims = new int[weight.path("shape").size()];
+  private static Object floats(DataInputStream in, JsonNode shape) throws IOException {
+    int[] dims = new int[shape.size()];
     for (int i = 0; i < dims.length; i++) {
-      dims[i] = weight.path("shape").get(i).asInt();
+      dims[i] = shape.get(i).asInt();
     }
-    Object array = java.lang.reflect.Array.newInstance(float.class, dims);
-    int[] next = {0};
-    fill(array, weight.path("data"), next);
+    Object array = Array.newInstance(float.class, dims);
+    fill(array, in);
     return array;
   }
 
-  private static void fill(Object array, JsonNode data, int[] next) {
+  private static void fill(Object array, DataInputStream in) throws IOException {
     if (array instanceof float[] row) {
-      for (int i = 0; i < row.length; i++) {
-        row[i] = (float) data.get(next[0]++).asDouble();
-      }
+      byte[] bytes = new byte[row.length * 4];
+      in.readFully(bytes);
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
       return;
     }
-    for (int i = 0; i < java.lang.reflect.Array.getLength(array); i++) {
-      fill(java.lang.reflect.Array.get(array, i), data, next);
+    for (int i = 0; i < Array.getLength(array); i++) {
+      fill(Array.get(array, i), in);
     }
   }
 

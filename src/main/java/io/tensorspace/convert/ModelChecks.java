@@ -40,32 +40,7 @@ public final class ModelChecks {
             + "'; layer names must be unique.");
       }
     }
-    Map<String, List<String>> inputsOf = new HashMap<>();
-    for (JsonNode layer : layers) {
-      String name = layer.get("name").asText();
-      JsonNode calls = layer.path("inbound_nodes");
-      List<String> inputs = new ArrayList<>();
-      boolean isInput = "InputLayer".equals(layer.get("class_name").asText());
-      if (!isInput && (!calls.isArray() || calls.isEmpty())) {
-        throw new ConversionException(file + ": layer '" + name + "' has no inputs (its"
-            + " inbound_nodes are missing, empty or damaged).");
-      }
-      for (JsonNode call : calls) {
-        if (!call.isArray() || call.isEmpty()) {
-          throw inbound(file, name, call);
-        }
-        for (JsonNode entry : call) {
-          String from = entry.path(0).isTextual() ? entry.get(0).asText() : null;
-          JsonNode source = from == null ? null : byName.get(from);
-          if (source == null || !entry.path(1).canConvertToInt() || !entry.path(2).canConvertToInt()
-              || entry.get(1).asInt() < 0 || entry.get(2).asInt() < 0) {
-            throw inbound(file, name, entry);
-          }
-          inputs.add(from);
-        }
-      }
-      inputsOf.put(name, inputs);
-    }
+    Map<Call, List<Call>> inputsOf = callGraph(file, layers, byName, config);
     checkAcyclic(file, inputsOf);
     for (String key : List.of("input_layers", "output_layers")) {
       JsonNode triples = config.path(key);
@@ -80,10 +55,56 @@ public final class ModelChecks {
         }
       }
     }
+    boolean keras1 = String.valueOf(model.generatedBy()).startsWith("keras v1.");
     for (JsonNode layer : layers) {
+      checkSettings(file, layer);
       checkWeights(file, layer, model.weightsByLayer().getOrDefault(layer.get("name").asText(),
-          List.of()));
+          List.of()), keras1);
     }
+  }
+
+  /**
+   * The graph of calls: a shared layer's calls are separate nodes, and a later call may read a
+   * descendant of an earlier one without any cycle.
+   */
+  private static Map<Call, List<Call>> callGraph(String file, JsonNode layers,
+      Map<String, JsonNode> byName, JsonNode config) throws ConversionException {
+    Map<String, Integer> firstCall = LayersModel.firstNodes(config);
+    Map<Call, List<Call>> inputsOf = new HashMap<>();
+    for (JsonNode layer : layers) {
+      String name = layer.get("name").asText();
+      JsonNode calls = layer.path("inbound_nodes");
+      boolean isInput = "InputLayer".equals(layer.get("class_name").asText());
+      if (!isInput && (!calls.isArray() || calls.isEmpty())) {
+        throw new ConversionException(file + ": layer '" + name + "' has no inputs (its"
+            + " inbound_nodes are missing, empty or damaged).");
+      }
+      int index = 0;
+      for (JsonNode call : calls) {
+        if (!call.isArray() || call.isEmpty()) {
+          throw inbound(file, name, call);
+        }
+        List<Call> inputs = new ArrayList<>();
+        for (JsonNode entry : call) {
+          String from = entry.path(0).isTextual() ? entry.get(0).asText() : null;
+          JsonNode source = from == null ? null : byName.get(from);
+          if (source == null || !entry.path(1).canConvertToInt() || !entry.path(2).canConvertToInt()
+              || entry.get(1).asInt() < 0 || entry.get(2).asInt() < 0) {
+            throw inbound(file, name, entry);
+          }
+          int node = entry.get(1).asInt() - firstCall.getOrDefault(from, 0);
+          int made = Math.max(1, source.path("inbound_nodes").size());
+          if (node < 0 || node >= made) {
+            throw new ConversionException(file + ": layer '" + name + "' reads node "
+                + entry.get(1).asInt() + " of layer '" + from + "', which is called only " + made
+                + " time(s): " + abbreviate(entry) + ".");
+          }
+          inputs.add(new Call(from, node));
+        }
+        inputsOf.put(new Call(name, index++), inputs);
+      }
+    }
+    return inputsOf;
   }
 
   private static ConversionException inbound(String file, String layer, JsonNode entry) {
@@ -91,49 +112,77 @@ public final class ModelChecks {
         + " no layer of the model: " + abbreviate(entry) + ".");
   }
 
-  private static void checkAcyclic(String file, Map<String, List<String>> inputsOf)
+  /** One call of a layer: its {@code index}-th inbound node. */
+  private record Call(String layer, int index) {
+    @Override
+    public String toString() {
+      return "'" + layer + "'" + (index == 0 ? "" : " (call " + index + ")");
+    }
+  }
+
+  private static void checkAcyclic(String file, Map<Call, List<Call>> inputsOf)
       throws ConversionException {
-    Map<String, Integer> state = new HashMap<>();  // 1 = on the path, 2 = done
-    for (String start : inputsOf.keySet()) {
+    Map<Call, Integer> state = new HashMap<>();  // 1 = on the path, 2 = done
+    for (Call start : inputsOf.keySet()) {
       if (state.containsKey(start)) {
         continue;
       }
       // iterative depth-first search: a crafted config may chain thousands of layers
-      List<String> path = new ArrayList<>();
+      List<Call> path = new ArrayList<>();
       List<Integer> next = new ArrayList<>();
       path.add(start);
       next.add(0);
       state.put(start, 1);
       while (!path.isEmpty()) {
         int top = path.size() - 1;
-        String layer = path.get(top);
-        List<String> inputs = inputsOf.getOrDefault(layer, List.of());
+        Call call = path.get(top);
+        List<Call> inputs = inputsOf.getOrDefault(call, List.of());
         int i = next.get(top);
         if (i == inputs.size()) {
-          state.put(layer, 2);
+          state.put(call, 2);
           path.remove(top);
           next.remove(top);
           continue;
         }
         next.set(top, i + 1);
-        String input = inputs.get(i);
+        Call input = inputs.get(i);
         Integer s = state.get(input);
         if (s == null) {
           state.put(input, 1);
           path.add(input);
           next.add(0);
         } else if (s == 1) {
-          throw new ConversionException(file + ": the layers form a cycle through '" + input
-              + "' (its inbound_nodes lead back to it); a model's layers must form a graph"
+          throw new ConversionException(file + ": the layers form a cycle through " + input
+              + " (its inbound_nodes lead back to it); a model's layers must form a graph"
               + " without cycles.");
         }
       }
     }
   }
 
+  /**
+   * The settings that give common layers their weight shapes: a config without one is incomplete,
+   * which is no fault of the weights (the Keras 1 translation guards its own, Keras1Config).
+   */
+  private static void checkSettings(String file, JsonNode layer) throws ConversionException {
+    String cls = layer.path("class_name").asText();
+    List<String> required = cls.equals("Dense") || RNN.contains(cls) ? List.of("units")
+        : cls.matches("Conv[123]D") ? List.of("filters", "kernel_size")
+        : cls.equals("Embedding") ? List.of("input_dim", "output_dim")
+        : List.of();
+    for (String key : required) {
+      JsonNode value = layer.path("config").path(key);
+      if (value.isMissingNode() || value.isNull()) {
+        throw new ConversionException(file + ": layer '" + layer.get("name").asText() + "' ("
+            + cls + ") has no " + key + " in its config, so TensorFlow.js cannot build it. The"
+            + " model config is incomplete; save the model again.");
+      }
+    }
+  }
+
   /** The weight shapes common layers must have, from their config. */
-  private static void checkWeights(String file, JsonNode layer, List<Weight> weights)
-      throws ConversionException {
+  private static void checkWeights(String file, JsonNode layer, List<Weight> weights,
+      boolean keras1) throws ConversionException {
     String cls = layer.path("class_name").asText();
     JsonNode config = layer.path("config");
     String name = layer.get("name").asText();
@@ -208,8 +257,11 @@ public final class ModelChecks {
     }
     if (problem != null) {
       throw new ConversionException(file + ": the weights of layer '" + name + "' (" + cls
-          + ") do not fit its config: " + problem + ". The weights belong to another model or"
-          + " the file is damaged.");
+          + ") do not fit its config: " + problem + (keras1
+              ? ". The config was translated from Keras 1 by the converter: either the weights"
+                  + " belong to another model, or the translation lost a setting of this layer"
+                  + " (then please report it with the model)."
+              : ". The weights belong to another model or the file is damaged."));
     }
   }
 

@@ -112,6 +112,7 @@ final class Keras1Config {
         innerConfig.put("name", name + "_dense");
         innerConfig.remove("batch_input_shape");
         innerConfig.remove("input_dtype");
+        innerConfig.remove("input_length");
         inner.set("config", translateConfig(file, name, "Dense", innerConfig));
         config = JSON.objectNode();
         config.put("name", name);
@@ -134,12 +135,50 @@ final class Keras1Config {
         className = renamedClass(className);
       }
     }
+    checkKept(file, name, layer.path("class_name").asText(), source, className, config);
     out.put("class_name", className);
     out.set("config", config);
     if (layer.has("inbound_nodes")) {
       out.set("inbound_nodes", inboundNodes(layer.get("inbound_nodes")));
     }
     return out;
+  }
+
+  /**
+   * The settings that size a layer's weights, by Keras 2 class, with the Keras 1 setting each
+   * comes from: without them tfjs cannot build the layer and its weights seem not to fit.
+   */
+  private static final Map<String, Map<String, String>> SIZING = Map.of(
+      "Dense", Map.of("units", "output_dim"),
+      "LSTM", Map.of("units", "output_dim"),
+      "GRU", Map.of("units", "output_dim"),
+      "SimpleRNN", Map.of("units", "output_dim"),
+      "Embedding", Map.of("input_dim", "input_dim", "output_dim", "output_dim"),
+      "Conv1D", Map.of("filters", "nb_filter"),
+      "Conv2D", Map.of("filters", "nb_filter"),
+      "Conv3D", Map.of("filters", "nb_filter"));
+
+  /**
+   * A Keras 1 config without a sizing setting is incomplete; a translation that loses one is a
+   * converter bug, and said to be one rather than a damaged file.
+   */
+  private static void checkKept(Path file, String name, String keras1Class, ObjectNode source,
+      String className, ObjectNode translated) throws ConversionException {
+    for (Map.Entry<String, String> setting : SIZING.getOrDefault(className, Map.of()).entrySet()) {
+      if (translated.hasNonNull(setting.getKey())) {
+        continue;
+      }
+      if (!source.hasNonNull(setting.getValue())) {
+        throw new ConversionException(file + ": layer '" + name + "' (Keras 1 " + keras1Class
+            + ") has no " + setting.getValue() + " in its config, so its size is unknown. The"
+            + " model config is incomplete; save the model again.");
+      }
+      // a ConversionException: the reader reports any other exception as a damaged file
+      throw new ConversionException(file + ": the converter's translation of Keras 1 layer '"
+          + name + "' (" + keras1Class + ") lost its " + setting.getValue() + " (Keras 2 "
+          + setting.getKey() + "). The file is fine; this is a bug of the converter: please"
+          + " report it with the model.");
+    }
   }
 
   private static String renamedClass(String className) {
@@ -176,9 +215,12 @@ final class Keras1Config {
   private static ObjectNode translateConfig(
       Path file, String name, String className, ObjectNode c) throws ConversionException {
     if (c.has("input_dtype")) {
+      // Keras 1 input_dtype is the dtype of the model input; a Keras 2 dtype is the layer's own,
+      // that of its weights too: an Embedding's int32 input must not make its table int32
       JsonNode dtype = c.remove("input_dtype");
+      boolean own = className.equals("InputLayer") || dtype.asText().startsWith("float");
       if (!c.has("dtype")) {
-        c.set("dtype", dtype);
+        c.set("dtype", own ? dtype : JSON.textNode("float32"));
       }
     }
     rename(c, "bias", "use_bias");
@@ -199,7 +241,7 @@ final class Keras1Config {
         c.remove("input_dim");
         defaultInitializer(c, "bias_initializer", "Zeros");
       }
-      case "Convolution1D", "AtrousConvolution1D" -> {
+      case "Convolution1D", "AtrousConvolution1D", "LocallyConnected1D" -> {
         rename(c, "nb_filter", "filters");
         c.set("kernel_size", JSON.arrayNode().add(c.path("filter_length").asInt()));
         c.remove("filter_length");
@@ -207,13 +249,26 @@ final class Keras1Config {
         c.remove("subsample_length");
         int rate = c.path("atrous_rate").asInt(1);
         c.remove("atrous_rate");
-        c.set("dilation_rate", JSON.arrayNode().add(rate));
         padding(file, name, className, c);
         initializer(c, "init", "kernel_initializer");
         defaultInitializer(c, "bias_initializer", "Zeros");
-        c.remove("input_dim");
         c.remove("input_length");
-        c.put("data_format", "channels_last");
+        if (!className.equals("LocallyConnected1D")) {
+          // Keras 2's LocallyConnected1D has neither setting
+          c.set("dilation_rate", JSON.arrayNode().add(rate));
+          c.put("data_format", "channels_last");
+        }
+      }
+      case "LocallyConnected2D" -> {
+        rename(c, "nb_filter", "filters");
+        c.set("kernel_size", JSON.arrayNode().add(c.path("nb_row").asInt()).add(c.path("nb_col").asInt()));
+        c.remove("nb_row");
+        c.remove("nb_col");
+        rename(c, "subsample", "strides");
+        padding(file, name, className, c);
+        dataFormat(c);
+        initializer(c, "init", "kernel_initializer");
+        defaultInitializer(c, "bias_initializer", "Zeros");
       }
       case "Convolution2D", "AtrousConvolution2D", "Deconvolution2D", "SeparableConvolution2D" -> {
         rename(c, "nb_filter", "filters");
@@ -269,8 +324,24 @@ final class Keras1Config {
         dataFormat(c);
       }
       case "GlobalMaxPooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling3D",
-          "GlobalAveragePooling3D", "UpSampling2D", "UpSampling3D", "Cropping2D", "Cropping3D",
-          "ZeroPadding3D" -> dataFormat(c);
+          "GlobalAveragePooling3D", "UpSampling2D", "UpSampling3D", "Cropping2D", "Cropping3D" ->
+          dataFormat(c);
+      case "UpSampling1D" -> rename(c, "length", "size");
+      case "ZeroPadding1D" -> {
+        if (c.path("padding").isInt()) {
+          int p = c.get("padding").asInt();
+          c.set("padding", JSON.arrayNode().add(p).add(p));
+        }
+      }
+      case "ZeroPadding3D" -> {
+        dataFormat(c);
+        JsonNode padding = c.path("padding");
+        if (padding.isArray() && padding.size() == 3 && padding.get(0).isInt()) {
+          ArrayNode pairs = JSON.arrayNode();
+          padding.forEach(p -> pairs.addArray().add(p.asInt()).add(p.asInt()));
+          c.set("padding", pairs);
+        }
+      }
       case "ZeroPadding2D" -> {
         dataFormat(c);
         c.set("padding", zeroPadding2D(file, name, c.get("padding")));
@@ -330,9 +401,12 @@ final class Keras1Config {
         if (className.equals("GRU")) {
           c.put("reset_after", false);
         }
+        // Keras 2 converts consume_less cpu/mem/gpu to implementation 0/1/2 and runs 0 as 1;
+        // tfjs warns on 0, so cpu becomes 1 here. Keras 2's SimpleRNN has no implementation.
         JsonNode consume = c.remove("consume_less");
-        c.put("implementation", consume != null && "gpu".equals(consume.asText()) ? 2 : 1);
-        c.remove("input_dim");
+        if (!className.equals("SimpleRNN")) {
+          c.put("implementation", consume != null && "gpu".equals(consume.asText()) ? 2 : 1);
+        }
         c.remove("input_length");
       }
       case "PReLU" -> {
@@ -346,7 +420,11 @@ final class Keras1Config {
         // which refuses them with a message naming the layer
       }
     }
-    c.remove("input_dim");
+    if (!className.equals("Embedding")) {
+      // Keras 1 writes the input width of many layers; only Embedding keeps it in Keras 2, where
+      // it is the size of the table
+      c.remove("input_dim");
+    }
     return c;
   }
 

@@ -19,6 +19,8 @@ import java.util.Set;
  */
 public final class KerasTopology {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+  /** Models inside models deeper than this are not followed in search of the input shape. */
+  private static final int MAX_NESTING = 16;
 
   private KerasTopology() {}
 
@@ -61,15 +63,19 @@ public final class KerasTopology {
       start = 1;
     } else {
       JsonNode firstConfig = first.path("config");
-      JsonNode shape = firstConfig.path("batch_input_shape");
-      if (!shape.isArray()) {
+      JsonNode declared = inputDeclaration(first, 0);
+      if (declared == null) {
+        declared = withBuildShape(config);
+      }
+      if (declared == null) {
         throw new ConversionException(
             file + ": the first layer '" + firstConfig.path("name").asText() + "' ("
                 + first.path("class_name").asText() + ") declares no input shape, so the model"
                 + " was never built. Build it (model.build or an Input) before saving.");
       }
       previous = firstConfig.path("name").asText() + "_input";
-      out.add(inputLayer(previous, shape, firstConfig.path("dtype").asText("float32")));
+      out.add(inputLayer(previous, declared.get("batch_input_shape"),
+          declared.path("dtype").asText("float32")));
       start = 0;
     }
     for (int i = start; i < layers.size(); i++) {
@@ -91,6 +97,53 @@ public final class KerasTopology {
     functional.set("input_layers", triple(out.get(0).get("name").asText()));
     functional.set("output_layers", triple(previous));
     return functional;
+  }
+
+  /**
+   * The config that declares the batch input shape of a Sequential's first layer. When that layer
+   * is itself a model (transfer learning, Teachable Machine), the shape lives in its first layer
+   * or its input layer, possibly several models deep; a model built with {@code build()} keeps it
+   * as {@code build_input_shape} instead. Null when nothing declares it.
+   */
+  private static JsonNode inputDeclaration(JsonNode layer, int depth) {
+    JsonNode config = layer.path("config");
+    if (config.path("batch_input_shape").isArray()) {
+      return config;
+    }
+    if (depth > MAX_NESTING) {
+      return null;
+    }
+    JsonNode layers = config.isArray() ? config : config.path("layers");
+    JsonNode inner = switch (layer.path("class_name").asText()) {
+      case "Sequential" -> layers.path(0);
+      case "Model", "Functional" -> config.path("input_layers").size() == 1
+          ? named(layers, config.path("input_layers").path(0).path(0).asText()) : null;
+      default -> null;
+    };
+    JsonNode declared = inner == null || inner.isMissingNode() ? null
+        : inputDeclaration(inner, depth + 1);
+    return declared != null ? declared : withBuildShape(config);
+  }
+
+  private static JsonNode withBuildShape(JsonNode config) {
+    JsonNode shape = config.path("build_input_shape");
+    if (!shape.isArray() || shape.isEmpty() || !shape.get(0).isValueNode()) {
+      return null;
+    }
+    ObjectNode declared = JSON.objectNode();
+    declared.set("batch_input_shape", shape);
+    return declared;
+  }
+
+  private static JsonNode named(JsonNode layers, String name) {
+    for (JsonNode layer : layers) {
+      String own = layer.has("name") ? layer.path("name").asText()
+          : layer.path("config").path("name").asText();
+      if (own.equals(name)) {
+        return layer;
+      }
+    }
+    return null;
   }
 
   private static ObjectNode fromFunctional(Path file, JsonNode config) throws ConversionException {

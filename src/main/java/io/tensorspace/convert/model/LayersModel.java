@@ -138,12 +138,49 @@ public final class LayersModel implements Closeable {
     for (JsonNode layer : modelConfig.path("config").path("layers")) {
       calls.put(layer.path("name").asText(), layer.path("inbound_nodes").size());
     }
+    Map<String, Integer> first = firstNodes(modelConfig.path("config"));
     List<String> names = new ArrayList<>();
     for (JsonNode triple : modelConfig.path("config").path("output_layers")) {
       String name = triple.path(0).asText();
-      names.add(calls.getOrDefault(name, 1) > 1 ? name + "#" + triple.path(1).asInt() : name);
+      int call = triple.path(1).asInt() - first.getOrDefault(name, 0);
+      names.add(calls.getOrDefault(name, 1) > 1 ? name + "#" + call : name);
     }
     return names;
+  }
+
+  private static final Set<String> MODELS = Set.of("Model", "Functional", "Sequential");
+
+  /**
+   * The node index that stands for the first call of each layer of a functional {@code config}:
+   * 0, except for a model used as a layer, whose node 0 is its own (inside it) in Keras 2 and tfjs
+   * configs, so that its calls are numbered from 1. A config that reads node 0 of such a model
+   * (this converter's Sequential translation, Keras 3) numbers them from 0.
+   */
+  public static Map<String, Integer> firstNodes(JsonNode config) {
+    Map<String, Integer> first = new HashMap<>();
+    for (JsonNode layer : config.path("layers")) {
+      if (MODELS.contains(layer.path("class_name").asText())) {
+        first.put(layer.path("name").asText(), 1);
+      }
+    }
+    List<JsonNode> references = new ArrayList<>();
+    config.path("layers").forEach(l -> references(l.path("inbound_nodes"), references));
+    config.path("output_layers").forEach(references::add);
+    for (JsonNode reference : references) {
+      if (first.containsKey(reference.path(0).asText()) && reference.path(1).asInt(-1) == 0) {
+        first.put(reference.path(0).asText(), 0);
+      }
+    }
+    return first;
+  }
+
+  /** The {@code [layer, node, tensor, ...]} entries in inbound nodes, Keras 3 histories too. */
+  private static void references(JsonNode node, List<JsonNode> found) {
+    if (node.isArray() && node.path(0).isTextual() && node.path(1).isNumber()) {
+      found.add(node);
+    } else if (node.isContainerNode()) {
+      node.forEach(child -> references(child, found));
+    }
   }
 
   private static List<String> firstElements(JsonNode triples) {

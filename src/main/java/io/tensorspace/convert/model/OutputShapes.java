@@ -2,6 +2,8 @@ package io.tensorspace.convert.model;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -90,6 +92,9 @@ public final class OutputShapes {
         results.put(name, new Outcome[layerCalls.size()]);
       }
     }
+    ObjectNode graph = JsonNodeFactory.instance.objectNode();
+    graph.set("layers", layers);
+    Map<String, Integer> first = LayersModel.firstNodes(graph);
     boolean progress = true;
     while (progress) {
       progress = false;
@@ -104,13 +109,14 @@ public final class OutputShapes {
           boolean unknown = entry.getValue().get(i).isEmpty();
           for (Ref ref : entry.getValue().get(i)) {
             Outcome[] source = results.get(ref.layer());
-            if (source == null || ref.node() < 0 || ref.node() >= source.length) {
+            int node = ref.node() - first.getOrDefault(ref.layer(), 0);
+            if (source == null || node < 0 || node >= source.length) {
               unknown = true;
-            } else if (source[ref.node()] == null) {
+            } else if (source[node] == null) {
               ready = false;
               break;
             } else {
-              List<List<Long>> outputs = source[ref.node()].outputs();
+              List<List<Long>> outputs = source[node].outputs();
               if (outputs == null || ref.tensor() < 0 || ref.tensor() >= outputs.size()
                   || outputs.get(ref.tensor()) == null) {
                 unknown = true;

@@ -95,7 +95,9 @@ public final class LayerSelection {
     }
     inner.set("layers", keptLayers);
     ArrayNode outputLayers = inner.arrayNode();
-    chosen.forEach(output -> outputLayers.addArray().add(output.layer()).add(output.call()).add(0));
+    Map<String, Integer> first = LayersModel.firstNodes(inner);
+    chosen.forEach(output -> outputLayers.addArray().add(output.layer())
+        .add(first.getOrDefault(output.layer(), 0) + output.call()).add(0));
     inner.set("output_layers", outputLayers);
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
     model.weightsByLayer().forEach((layer, list) -> {

@@ -145,7 +145,14 @@ public final class NestedModels {
       redirect((ArrayNode) triple, nestedName, innerOutputs, names);
     }
 
-    // the inner layers' weights take the nested model's place in the manifest order
+    // the inner layers' weights take the nested model's place in the manifest order; a weight of
+    // a model nested deeper goes to the inner layer that holds that model
+    Map<String, String> holders = new HashMap<>();
+    for (JsonNode layer : inner.path("layers")) {
+      String name = layer.path("name").asText();
+      holders.put(name, name);
+      holdLayersOf(layer, name, holders);
+    }
     Map<String, List<Weight>> reordered = new LinkedHashMap<>();
     for (Map.Entry<String, List<Weight>> entry : weights.entrySet()) {
       if (!entry.getKey().equals(nestedName)) {
@@ -155,14 +162,29 @@ public final class NestedModels {
       for (Weight weight : entry.getValue()) {
         int slash = weight.name().indexOf('/');
         String innerLayer = slash < 0 ? weight.name() : weight.name().substring(0, slash);
-        String owner = names.getOrDefault(innerLayer, innerLayer);
-        Weight named = owner.equals(innerLayer) ? weight
+        String holder = holders.getOrDefault(innerLayer, innerLayer);
+        String owner = names.getOrDefault(holder, holder);
+        Weight named = owner.equals(innerLayer) || !holder.equals(innerLayer) ? weight
             : weight.renamed(owner + weight.name().substring(slash));
         reordered.computeIfAbsent(owner, k -> new ArrayList<>()).add(named);
       }
     }
     weights.clear();
     weights.putAll(reordered);
+  }
+
+  /** Marks the layers of a model used as a layer, at any depth, as held by {@code holder}. */
+  private static void holdLayersOf(JsonNode layer, String holder, Map<String, String> holders) {
+    if (!MODEL_CLASSES.contains(layer.path("class_name").asText())) {
+      return;
+    }
+    JsonNode config = layer.path("config");
+    for (JsonNode child : config.isArray() ? config : config.path("layers")) {
+      String name = child.has("name") ? child.path("name").asText()
+          : child.path("config").path("name").asText();
+      holders.putIfAbsent(name, holder);
+      holdLayersOf(child, holder, holders);
+    }
   }
 
   private static void redirect(ArrayNode entry, String nestedName, List<JsonNode> innerOutputs,

@@ -179,6 +179,20 @@ class BrokenStructureTest {
       ((ObjectNode) layers.get(1)).set("inbound_nodes", array(m, "[[[\"" + b + "\", 0, 0, {}]]]"));
       ((ObjectNode) layers.get(2)).set("inbound_nodes", array(m, "[[[\"" + a + "\", 0, 0, {}]]]"));
     });
+    edits.put("a call of a layer reads a later call of that layer (a cycle through calls)", m -> {
+      ArrayNode layers = Edits.layers(m);
+      String in = name(layers.get(0));
+      String a = name(layers.get(1));
+      String b = name(layers.get(2));
+      ((ObjectNode) layers.get(1)).set("inbound_nodes", array(m, "[[[\"" + in + "\", 0, 0, {}]],"
+          + " [[\"" + b + "\", 0, 0, {}]]]"));
+      ((ObjectNode) layers.get(2)).set("inbound_nodes", array(m, "[[[\"" + a + "\", 1, 0, {}]]]"));
+    });
+    edits.put("inbound node index past the calls of its layer", m -> {
+      ArrayNode layers = Edits.layers(m);
+      String a = name(layers.get(1));
+      ((ObjectNode) layers.get(2)).set("inbound_nodes", array(m, "[[[\"" + a + "\", 3, 0, {}]]]"));
+    });
     edits.put("a layer is its own input", m -> {
       ArrayNode layers = Edits.layers(m);
       String a = name(layers.get(1));

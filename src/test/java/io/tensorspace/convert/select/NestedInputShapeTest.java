@@ -1,0 +1,117 @@
+package io.tensorspace.convert.select;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.ConversionResult;
+import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.KerasH5Writer;
+import io.tensorspace.testing.TfjsClient;
+import io.tensorspace.testing.TfjsJob;
+import io.tensorspace.testing.TfjsResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sequentials whose first layer is itself a model, Sequential or functional, one to three levels
+ * deep, as Teachable Machine and transfer learning save them: the input shape is found in the
+ * innermost model. The members are written by tfjs 4.22 ({@code make-test-models.js nested}), which
+ * also computes each layer's activation; each member converts from its model.json and from a Keras
+ * HDF5 file of the same config and weights, and every layer matches in tfjs 1.7.4 and 4.22.0.
+ */
+class NestedInputShapeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path MODELS = Path.of("target", "test-models", "nested-family");
+  private static final Path OUT = Path.of("target", "conformance", "nested-family");
+
+  @BeforeAll
+  static void writeModelsWithTfjs() throws Exception {
+    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
+            "make-test-models.js", MODELS.toAbsolutePath().toString(), "nested")
+        .directory(Path.of("src", "test", "node").toFile())
+        .redirectErrorStream(true)
+        .start();
+    String log = new String(node.getInputStream().readAllBytes());
+    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
+    assertEquals(0, node.exitValue(), log);
+  }
+
+  @Test
+  void everyMemberConvertsFromModelJsonAndHdf5AndMatchesInBothTfjs() throws Exception {
+    JsonNode index = JSON.readTree(MODELS.resolve("nested-index.json").toFile());
+    assertTrue(index.size() >= 30, "too few members: " + index.size());
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (JsonNode member : index) {
+      String id = member.path("id").asText();
+      List<String> layers = new ArrayList<>();
+      member.path("layers").forEach(l -> layers.add(l.asText()));
+      Path dir = MODELS.resolve(id);
+      Path h5 = KerasH5Writer.fromTfjs(dir, dir.resolve("model.h5"));
+      for (Path source : List.of(dir.resolve("model.json"), h5)) {
+        String target = id + (source.equals(h5) ? "-h5" : "-json");
+        ConversionResult result = new Converter().convert(new ConversionRequest(source, null,
+            OUT.resolve(target), List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+        assertEquals(layers, result.outputs(), target);
+        jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
+            dir.resolve("reference.json"), layers));
+      }
+    }
+    Map<String, Double> worst = new TreeMap<>();
+    for (TfjsResult result : TfjsClient.check(jobs)) {
+      result.assertOk();
+      worst.merge(result.tfjsVersion(), result.maxAbsDiff(), Math::max);
+    }
+    System.out.println("nested input shapes: " + index.size() + " members x {model.json, h5}, "
+        + jobs.size() + " tfjs checks, worst |diff| per tfjs " + worst);
+  }
+
+  /**
+   * tf.keras 2 writes {@code build_input_shape} for a Sequential built with {@code build()} rather
+   * than an input shape: the members whose first model is a Sequential of a Dense, with the shape
+   * moved there, convert and match as before.
+   */
+  @Test
+  void aNestedSequentialBuiltWithBuildShapeConverts() throws Exception {
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (JsonNode member : JSON.readTree(MODELS.resolve("nested-index.json").toFile())) {
+      String id = member.path("id").asText();
+      ObjectNode model = (ObjectNode) JSON.readTree(MODELS.resolve(id).resolve("model.json").toFile());
+      JsonNode first = model.path("modelTopology").path("config").path("layers").path(0);
+      JsonNode inner = first.path("config").path("layers").path(0);
+      if (!first.path("class_name").asText().equals("Sequential")
+          || !inner.path("config").has("batch_input_shape")) {
+        continue;
+      }
+      ((ObjectNode) first.get("config")).set("build_input_shape",
+          ((ObjectNode) inner.get("config")).remove("batch_input_shape"));
+      Path dir = OUT.resolve("build-shape-source").resolve(id);
+      java.nio.file.Files.createDirectories(dir);
+      JSON.writeValue(dir.resolve("model.json").toFile(), model);
+      java.nio.file.Files.copy(MODELS.resolve(id).resolve("weights.bin"), dir.resolve("weights.bin"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      List<String> layers = new ArrayList<>();
+      member.path("layers").forEach(l -> layers.add(l.asText()));
+      String target = id + "-build-shape";
+      ConversionResult result = new Converter().convert(new ConversionRequest(
+          dir.resolve("model.json"), null, OUT.resolve(target), List.of(), List.of(),
+          ConversionRequest.DEFAULT_SHARD_SIZE));
+      assertEquals(layers, result.outputs(), target);
+      jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
+          MODELS.resolve(id).resolve("reference.json"), layers));
+    }
+    assertTrue(jobs.size() >= 4, "too few members with a nested Sequential first: " + jobs.size());
+    for (TfjsResult result : TfjsClient.check(jobs)) {
+      result.assertOk();
+    }
+  }
+}

@@ -48,7 +48,14 @@ final class FunctionInliner {
    */
   static void inlineAll(TfGraph graph, FunctionDefLibrary lib, String unprefixed)
       throws ConversionException {
-    new FunctionInliner(graph, lib).run(unprefixed);
+    FunctionInliner inliner = new FunctionInliner(graph, lib);
+    inliner.run(unprefixed);
+    // a loop with a static trip count becomes calls of its body, one per step, inlined in turn
+    // (a body may hold calls and loops of its own)
+    while (WhileUnroller.unroll(graph, inliner.library)) {
+      inliner.run(null);
+    }
+    TensorListLowering.lower(graph);
   }
 
   private void run(String unprefixed) throws ConversionException {
@@ -158,7 +165,7 @@ final class FunctionInliner {
       }
       outputs.put(Tensors.ref(call.getName(), i), resolved);
     }
-    replaceCall(call.getName(), inlined, outputs);
+    replaceNode(graph, call.getName(), inlined, outputs);
   }
 
   /** A body input in GraphDef spelling; null for a control input on an argument (dropped). */
@@ -223,8 +230,12 @@ final class FunctionInliner {
     }
   }
 
-  /** Puts the body where the call was and points every use of the call's outputs at the body. */
-  private void replaceCall(String call, List<NodeDef> inlined, Map<String, String> outputs) {
+  /**
+   * Puts {@code inlined} where node {@code call} was and points every use of its outputs (and the
+   * signature's) at {@code outputs}: output tensor of the call -> tensor that replaces it.
+   */
+  static void replaceNode(TfGraph graph, String call, List<NodeDef> inlined,
+      Map<String, String> outputs) {
     LinkedHashMap<String, NodeDef> rebuilt = new LinkedHashMap<>();
     for (NodeDef node : graph.nodes.values()) {
       if (node.getName().equals(call)) {

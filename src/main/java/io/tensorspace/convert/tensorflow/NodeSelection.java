@@ -253,6 +253,25 @@ final class NodeSelection {
     return slash < 0 ? "" : name.substring(0, slash);
   }
 
+  /**
+   * Why a loop (or a TensorList op feeding or reading one) was not unrolled, and what makes it
+   * convertible; empty for other ops.
+   */
+  private static String loopNote(TfGraph graph, String blocker) {
+    String op = graph.node(blocker).getOp();
+    boolean loopOp = op.equals("While") || op.equals("StatelessWhile")
+        || op.startsWith("TensorList") || op.equals("EmptyTensorList");
+    if (!loopOp || graph.loopNotes.isEmpty()) {
+      return "";
+    }
+    String loop = graph.loopNotes.containsKey(blocker) ? blocker
+        : graph.loopNotes.keySet().iterator().next();
+    return ". The loop '" + loop + "' was not unrolled into plain ops because "
+        + graph.loopNotes.get(loop) + "; a tf.keras RNN layer (LSTM, GRU, SimpleRNN) is unrolled"
+        + " when the SavedModel's signature fixes the number of time steps (e.g. save it with"
+        + " input_signature=[tf.TensorSpec([None, 28, 8])] rather than [None, None, 8])";
+  }
+
   static ConversionException unsupported(TfGraph graph, String blocker, String needed) {
     NodeDef node = graph.node(blocker);
     String op = node.getOp();
@@ -260,7 +279,7 @@ final class NodeSelection {
     if (TfjsOps.needsAsync(op)) {
       why = "op '" + op + "' is dynamic control flow (a while loop, condition, tensor array or"
           + " dynamic shape), which TensorFlow.js runs only through executeAsync(); TensorSpace"
-          + " runs models with execute()";
+          + " runs models with execute()" + loopNote(graph, blocker);
     } else if (op.equals("VariableV2") || op.equals("VarHandleOp") || op.equals("ReadVariableOp")
         || op.equals("Variable")) {
       why = "op '" + op + "' is a variable whose value was not found in the checkpoint";

@@ -30,6 +30,8 @@ final class TfGraph {
   boolean keras;
   /** True for a SavedModel read without signature: its graph may hold training ops. */
   boolean mayHoldTraining;
+  /** Loops left in the graph (not unrolled), by node name: why their trip count is not static. */
+  final Map<String, String> loopNotes = new LinkedHashMap<>();
   int producer;
   AutoCloseable resources;
 

@@ -1,0 +1,178 @@
+package io.tensorspace.convert.tensorflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.tensorflow.RnnSavedModels.Cell;
+import io.tensorspace.convert.tensorflow.RnnSavedModels.Spec;
+import io.tensorspace.testing.TfjsClient;
+import io.tensorspace.testing.TfjsJob;
+import io.tensorspace.testing.TfjsResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TF2 RNN SavedModels (a {@code While} over TensorLists, as tf.keras lowers LSTM, GRU and
+ * SimpleRNN layers), written and run by TF Java, converted and run in real TensorFlow.js 1.7.4 and
+ * 4.22.0 with {@code execute()}: the model's output and the hidden state of every unrolled step
+ * ({@code .../while/step_<k>/<h>}, compared with time step k of the sequence TF Java returns)
+ * must match. A loop whose number of steps the signature leaves open must be refused, saying that
+ * a fixed-length signature makes it convertible.
+ */
+class WhileUnrollConformanceTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path tmp;
+
+  private record Member(Spec spec, Path output, List<String> nodes, List<String> references) {}
+
+  private static final List<Member> MEMBERS = new ArrayList<>();
+  private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
+
+  /** The static-length members: every cell, with units, steps, features and endings varied. */
+  static List<Spec> specs() {
+    List<Spec> specs = new ArrayList<>();
+    long seed = 1;
+    for (Cell cell : Cell.values()) {
+      specs.add(new Spec(cell, 4, 5, 3, true, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 8, 12, 6, false, true, true, false, false, seed++));
+      specs.add(new Spec(cell, 3, 1, 2, false, false, false, true, false, seed++));
+      specs.add(new Spec(cell, 16, 28, 28, true, false, false, true, false, seed++));
+      specs.add(new Spec(cell, 5, 7, 4, true, false, true, false, false, seed++));
+    }
+    return specs;
+  }
+
+  /** The node holding the new hidden state in each cell's step (the value written to the list). */
+  private static String hiddenNode(Cell cell) {
+    return switch (cell) {
+      case SIMPLE_RNN -> "Tanh";
+      case LSTM -> "mul_2";
+      case GRU -> "add_3";
+    };
+  }
+
+  @BeforeAll
+  static void generateConvertAndRun() throws Exception {
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (Spec spec : specs()) {
+      Member member = generateAndConvert(spec);
+      MEMBERS.add(member);
+      for (String v : TfjsJob.VERSIONS) {
+        jobs.add(new TfjsJob(spec.id() + "@" + v, v, member.output(), "model.json", TfjsJob.GRAPH,
+            member.output().resolve("reference.json"), member.nodes(), member.references()));
+      }
+    }
+    for (TfjsResult r : TfjsClient.check(jobs)) {
+      RESULTS.put(r.id(), r);
+      System.out.println("[while-unroll] " + r.id() + " ok=" + r.ok() + " outputs="
+          + r.outputs().size() + " maxAbsDiff=" + r.maxAbsDiff()
+          + (r.ok() ? "" : " " + r.describe()));
+    }
+  }
+
+  private static Member generateAndConvert(Spec spec) throws Exception {
+    Path model = tmp.resolve("models").resolve(spec.id());
+    RnnSavedModels.write(spec, model);
+    float[] input = RnnSavedModels.input(spec);
+    float[] output = RnnSavedModels.run(model, spec, input);
+
+    Map<String, Map.Entry<List<Integer>, float[]>> reference = new LinkedHashMap<>();
+    reference.put(RnnSavedModels.OUTPUT, Map.entry(RnnSavedModels.outputShape(spec), output));
+    List<String> steps = new ArrayList<>();
+    if (spec.returnSequences()) {
+      String loop = "sequential/" + spec.cell().name().toLowerCase() + "/while";
+      for (int k = 0; k < spec.steps(); k++) {
+        float[] h = Arrays.copyOfRange(output, k * spec.units(), (k + 1) * spec.units());
+        reference.put("step_" + k, Map.entry(List.of(1, spec.units()), h));
+        steps.add(loop + "/step_" + k + "/" + hiddenNode(spec.cell()));
+      }
+    }
+    Path out = tmp.resolve("converted").resolve(spec.id());
+    List<String> nodes = new ArrayList<>();
+    nodes.add(outputNode(model, out));
+    nodes.addAll(steps);
+    new GraphConverter().convert(new ConversionRequest(model, null, out, nodes, List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE));
+    RnnSavedModels.writeReference(out.resolve("reference.json"), spec, input, reference);
+    return new Member(spec, out, nodes, new ArrayList<>(reference.keySet()));
+  }
+
+  /** The node the converted signature names for the model's output. */
+  private static String outputNode(Path model, Path out) throws Exception {
+    Path probe = out.resolveSibling(out.getFileName() + "-default");
+    new GraphConverter().convert(new ConversionRequest(model, null, probe, List.of(), List.of(),
+        ConversionRequest.DEFAULT_SHARD_SIZE));
+    String tensor = JSON.readTree(probe.resolve("model.json").toFile()).path("signature")
+        .path("outputs").path(RnnSavedModels.OUTPUT).path("name").asText();
+    return Tensors.node(tensor);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyMemberMatchesTfJavaInBothTfjsVersions() {
+    assertEquals(15, MEMBERS.size());
+    return MEMBERS.stream().map(m -> DynamicTest.dynamicTest(m.spec().id(), () -> {
+      for (String v : TfjsJob.VERSIONS) {
+        TfjsResult r = RESULTS.get(m.spec().id() + "@" + v);
+        assertNotNull(r, "no tfjs result for " + m.spec().id() + "@" + v);
+        r.assertOk();
+        assertEquals(m.nodes().size(), r.outputs().size(), r.describe());
+      }
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> unrolledModelsHoldNoLoopOrListOp() {
+    return MEMBERS.stream().map(m -> DynamicTest.dynamicTest(m.spec().id(), () -> {
+      JsonNode nodes = JSON.readTree(m.output().resolve("model.json").toFile())
+          .path("modelTopology").path("node");
+      int steps = 0;
+      for (JsonNode node : nodes) {
+        String op = node.path("op").asText();
+        assertTrue(NodeSelection.runs(op), node.path("name").asText() + " has op " + op);
+        if (node.path("name").asText().matches(".*/while/step_\\d+/.*")) {
+          steps++;
+        }
+      }
+      assertTrue(steps >= m.spec().steps(), "one body copy per step: " + steps);
+    }));
+  }
+
+  /** Members whose signature leaves the number of time steps open. */
+  @TestFactory
+  Stream<DynamicTest> dynamicLengthLoopsAreRefusedWithTheFix() {
+    return Stream.of(Cell.values()).map(cell -> DynamicTest.dynamicTest(cell.name(), () -> {
+      Spec spec = new Spec(cell, 4, 6, 3, true, false, false, false, true, 99);
+      Path model = tmp.resolve("dynamic").resolve(spec.id());
+      RnnSavedModels.write(spec, model);
+      // TF Java runs it: the model is fine, only its length is open
+      assertEquals(6 * 4, RnnSavedModels.run(model, spec, RnnSavedModels.input(spec)).length);
+      ConversionException e = assertThrows(ConversionException.class,
+          () -> new GraphConverter().convert(new ConversionRequest(model, null,
+              tmp.resolve("dynamic-out").resolve(spec.id()), List.of(), List.of(),
+              ConversionRequest.DEFAULT_SHARD_SIZE)));
+      String message = e.getMessage();
+      for (String word : List.of("executeAsync", "was not unrolled", "fixes the number of time steps",
+          "sequential/" + cell.name().toLowerCase() + "/while")) {
+        assertTrue(message.contains(word), "'" + word + "' in: " + message);
+      }
+      System.out.println("[while-unroll] " + spec.id() + " refused: " + message);
+    }));
+  }
+}

@@ -90,7 +90,10 @@ final class WhileUnroller {
             + " grow by a constant step");
       }
       if (bound == null) {
-        return Trip.dynamic("its bound '" + term[1] + "' is not known before the graph runs");
+        int j = argIndex(cond, term[1]);
+        String what = j >= 0 && j < inputs.size() ? "'" + inputs.get(j) + "'" : "'" + term[1] + "'";
+        return Trip.dynamic("its bound " + what + " (compared with loop variable " + counter
+            + ") is not known before the graph runs");
       }
       steps = Math.min(steps, Math.max(0, Math.floorDiv(bound - start + increment - 1, increment)));
     }

@@ -58,15 +58,18 @@ final class RnnSavedModels {
    *     {@code tf.reduce_max(input_length)} gives it), not a constant
    * @param stateless {@code StatelessWhile} instead of {@code While}
    * @param dense a Dense layer on the last step's output
+   * @param dynamicSteps the signature leaves the number of time steps open
+   * @param lastWriteOnly without return_sequences, the output list has one item that every step
+   *     overwrites (Keras 2.13+ {@code return_all_outputs=False}) instead of one item per step
    */
   record Spec(Cell cell, int units, int steps, int features, boolean returnSequences,
       boolean dense, boolean maxIterationsFromMax, boolean stateless, boolean dynamicSteps,
-      long seed) {
+      boolean lastWriteOnly, long seed) {
     String id() {
       return cell.name().toLowerCase() + "-u" + units + "-t" + steps + "-f" + features
           + (returnSequences ? "-seq" : "-last") + (dense ? "-dense" : "")
           + (maxIterationsFromMax ? "-max" : "") + (stateless ? "-stateless" : "")
-          + (dynamicSteps ? "-dynamic" : "");
+          + (dynamicSteps ? "-dynamic" : "") + (lastWriteOnly ? "-write0" : "");
     }
 
     /** The signature's time dimension: unknown (-1) for a dynamic-length signature. */
@@ -221,7 +224,10 @@ final class RnnSavedModels {
     return b.build();
   }
 
-  /** {@code loop_counter < maximum_iterations && time < time_steps}, as while_v2 builds it. */
+  /**
+   * {@code loop_counter < maximum_iterations && time < time_steps}, as while_v2 builds it for
+   * Keras (whose maximum_iterations is time_steps itself when the length is not static).
+   */
   @SuppressWarnings("unchecked")
   private static Signature condition(Ops tf, Spec spec, DataType[] types) {
     List<Output<?>> a = args(tf, types);
@@ -230,10 +236,8 @@ final class RnnSavedModels {
     Operand<TInt32> max = (Operand<TInt32>) a.get(1);
     Operand<TInt32> time = (Operand<TInt32>) a.get(2);
     Operand<TInt32> steps = (Operand<TInt32>) a.get(timeSteps);
-    Operand<TBool> ok = tf.withName("Less_1").math.less(time, steps);
-    if (!spec.dynamicSteps()) {
-      ok = tf.math.logicalAnd(tf.withName("Less").math.less(counter, max), ok);
-    }
+    Operand<TBool> ok = tf.math.logicalAnd(tf.withName("Less").math.less(counter, max),
+        tf.withName("Less_1").math.less(time, steps));
     return signature(a, List.of(tf.withName("Identity").identity(ok)));
   }
 
@@ -259,7 +263,7 @@ final class RnnSavedModels {
       case LSTM -> lstm(tf, x, h, (Operand<TFloat32>) a.get(5), kernel, recurrent, bias);
     };
     Operand<?> written = named(tf, "TensorArrayV2Write/TensorListSetItem")
-        .tensorListSetItem(outList, time, states.get(0));
+        .tensorListSetItem(outList, spec.lastWriteOnly() ? tf.constant(0) : time, states.get(0));
     List<Operand<?>> next = new ArrayList<>();
     next.add(tf.withName("add_1").math.add(counter, tf.constant(1)));
     next.add(a.get(1));
@@ -352,12 +356,14 @@ final class RnnSavedModels {
         rnn.constant(new int[] {0}), rnn.constant(new int[] {1}), rnn.constant(new int[] {1}),
         StridedSlice.shrinkAxisMask(1L));
     var outList = rnn.withName("TensorArrayV2_1").tensorListReserve(
-        rnn.constant(new int[] {-1, spec.units()}), timeSteps, TFloat32.class);
+        rnn.constant(new int[] {-1, spec.units()}),
+        spec.lastWriteOnly() ? rnn.constant(1) : timeSteps, TFloat32.class);
     var inList = named(rnn, "TensorArrayUnstack/TensorListFromTensor").tensorListFromTensor(
         transpose, rnn.constant(new int[] {-1, spec.features()}));
     Operand<TInt32> max = spec.maxIterationsFromMax()
         ? rnn.withName("Max").max(rnn.constant(spec.steps()), rnn.constant(new int[0]))
-        : rnn.withName("maximum_iterations").constant(spec.dynamicSteps() ? -1 : spec.steps());
+        : spec.dynamicSteps() ? timeSteps
+        : rnn.withName("maximum_iterations").constant(spec.steps());
     List<Operand<?>> init = new ArrayList<>();
     init.add(rnn.withName("loop_counter").constant(0));
     init.add(max);
@@ -377,7 +383,7 @@ final class RnnSavedModels {
     @SuppressWarnings("unchecked")
     Operand<TFloat32> stacked = named(rnn, "TensorArrayV2Stack/TensorListStack").tensorListStack(
         loop.get(3), rnn.constant(new int[] {-1, spec.units()}), TFloat32.class,
-        TensorListStack.numElements(spec.signatureSteps()));
+        TensorListStack.numElements(spec.lastWriteOnly() ? 1 : spec.signatureSteps()));
     Operand<TFloat32> y;
     if (spec.returnSequences()) {
       y = rnn.withName("transpose_1").linalg.transpose(stacked, rnn.constant(new int[] {1, 0, 2}));

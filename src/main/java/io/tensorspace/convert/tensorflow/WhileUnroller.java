@@ -24,6 +24,8 @@ import org.tensorflow.proto.NodeDef;
 final class WhileUnroller {
   /** More steps than this would make a graph too big to load; such loops are refused. */
   static final int MAX_STEPS = 4096;
+  /** Nor is a loop unrolled past this many nodes in the graph (nested loops multiply). */
+  static final int MAX_NODES = 200_000;
 
   private final TfGraph graph;
   private final Map<String, FunctionDef> library;
@@ -100,6 +102,10 @@ final class WhileUnroller {
     if (steps > MAX_STEPS) {
       return Trip.dynamic("it runs " + steps + " steps, more than the " + MAX_STEPS
           + " this plugin unrolls");
+    }
+    if (graph.nodes.size() + steps * body.getNodeDefCount() > MAX_NODES) {
+      return Trip.dynamic("its " + steps + " steps of " + body.getNodeDefCount() + " nodes would"
+          + " grow the graph past the " + MAX_NODES + " nodes this plugin unrolls to");
     }
     return new Trip((int) steps, null);
   }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.FunctionDefLibrary;
@@ -52,10 +53,16 @@ final class FunctionInliner {
     inliner.run(unprefixed);
     // a loop with a static trip count becomes calls of its body, one per step, inlined in turn
     // (a body may hold calls and loops of its own)
+    Set<String> unused = WhileUnroller.unused(graph);
+    boolean unrolled = false;
     while (WhileUnroller.unroll(graph, inliner.library)) {
       inliner.run(null);
+      unrolled = true;
     }
     TensorListLowering.lower(graph);
+    if (unrolled) {
+      WhileUnroller.removeLeftovers(graph, unused);
+    }
   }
 
   private void run(String unprefixed) throws ConversionException {

@@ -123,15 +123,18 @@ final class NodeSelection {
       }
     }
     Set<String> picked = new LinkedHashSet<>();
-    if (keras(anchors)) {
+    // an unrolled RNN repeats its anchors once per step: they would outvote the other layers
+    List<String> voters = anchors.stream().filter(a -> !inUnrolledStep(a)).toList();
+    if (keras(voters.isEmpty() ? anchors : voters)) {
       // Keras layer scopes sit at one depth ([call/]model/layer): the depth most anchors have.
       // Deeper scopes (flatten/Reshape, dense/Tensordot) belong to their layer; ops above that
       // depth (raw TF ops in a functional model, e.g. model/Cast) are layers of their own.
-      int depth = layerDepth(anchors);
+      int depth = voters.isEmpty() ? loopLayerDepth(anchors) : layerDepth(voters);
       Map<String, String> layers = new LinkedHashMap<>();
       for (String name : order) {
         NodeDef node = graph.node(name);
-        if (PLUMBING.contains(node.getOp()) || !inference(name)) {
+        // an RNN layer's activation is its output after the loop, not a step's last op
+        if (PLUMBING.contains(node.getOp()) || !inference(name) || inUnrolledStep(name)) {
           continue;
         }
         String[] parts = scope(name).isEmpty() ? new String[0] : scope(name).split("/");
@@ -165,6 +168,24 @@ final class NodeSelection {
     List<String> out = new ArrayList<>(picked);
     out.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
     return out;
+  }
+
+  private boolean inUnrolledStep(String name) {
+    for (String loop : graph.unrolledLoops) {
+      if (name.startsWith(loop + "/step_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The depth of the scope an unrolled loop sits in (its layer), when only loops have anchors. */
+  private int loopLayerDepth(List<String> anchors) {
+    int depth = Integer.MAX_VALUE;
+    for (String loop : graph.unrolledLoops) {
+      depth = Math.min(depth, scope(loop).isEmpty() ? 1 : scope(loop).split("/").length);
+    }
+    return depth == Integer.MAX_VALUE ? layerDepth(anchors) : depth;
   }
 
   private static int layerDepth(List<String> anchors) {

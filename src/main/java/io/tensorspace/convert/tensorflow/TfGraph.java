@@ -32,6 +32,8 @@ final class TfGraph {
   boolean mayHoldTraining;
   /** Loops left in the graph (not unrolled), by node name: why their trip count is not static. */
   final Map<String, String> loopNotes = new LinkedHashMap<>();
+  /** Loops unrolled into {@code <loop>/step_<k>/...} copies of their body. */
+  final Set<String> unrolledLoops = new HashSet<>();
   int producer;
   AutoCloseable resources;
 

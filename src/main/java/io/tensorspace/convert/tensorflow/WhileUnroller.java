@@ -2,8 +2,10 @@ package io.tensorspace.convert.tensorflow;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.NameAttrList;
@@ -238,5 +240,40 @@ final class WhileUnroller {
       outputs.put(Tensors.ref(name, i), current.get(i));
     }
     FunctionInliner.replaceNode(graph, name, calls, outputs);
+    graph.unrolledLoops.add(name);
+  }
+
+  /** Nodes nothing reads (and the signature does not name). */
+  static Set<String> unused(TfGraph graph) {
+    Map<String, List<String>> consumers = graph.consumers();
+    Set<String> named = new HashSet<>();
+    if (graph.signature != null) {
+      graph.signature.getInputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
+      graph.signature.getOutputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
+    }
+    Set<String> out = new HashSet<>();
+    for (String name : graph.nodes.keySet()) {
+      if (!consumers.containsKey(name) && !named.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Removes what unrolling left unread: inputs only the loop read (its length, its counters'
+   * limits) and the last step's counter updates, which would otherwise pass for a layer's last op.
+   * Nodes that were unread before stay as they were.
+   */
+  static void removeLeftovers(TfGraph graph, Set<String> unusedBefore) {
+    while (true) {
+      Set<String> leftovers = unused(graph);
+      leftovers.removeAll(unusedBefore);
+      if (leftovers.isEmpty()) {
+        return;
+      }
+      graph.nodes.keySet().removeAll(leftovers);
+      graph.frozen.keySet().removeAll(leftovers);
+    }
   }
 }

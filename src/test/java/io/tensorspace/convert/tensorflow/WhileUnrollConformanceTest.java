@@ -44,6 +44,8 @@ class WhileUnrollConformanceTest {
 
   private static final List<Member> MEMBERS = new ArrayList<>();
   private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
+  /** The default selection of each member, by id. */
+  private static final Map<String, List<String>> DEFAULTS = new LinkedHashMap<>();
 
   /** The static-length members: every cell, with units, steps, features and endings varied. */
   static List<Spec> specs() {
@@ -121,8 +123,13 @@ class WhileUnrollConformanceTest {
     Path probe = out.resolveSibling(out.getFileName() + "-default");
     new GraphConverter().convert(new ConversionRequest(model, null, probe, List.of(), List.of(),
         ConversionRequest.DEFAULT_SHARD_SIZE));
-    String tensor = JSON.readTree(probe.resolve("model.json").toFile()).path("signature")
-        .path("outputs").path(RnnSavedModels.OUTPUT).path("name").asText();
+    JsonNode json = JSON.readTree(probe.resolve("model.json").toFile());
+    List<String> defaults = new ArrayList<>();
+    json.path("userDefinedMetadata").path("outputNodes").forEach(n -> defaults.add(n.asText()));
+    DEFAULTS.put(model.getFileName().toString(), defaults);
+    System.out.println("[while-unroll] default selection " + model.getFileName() + " " + defaults);
+    String tensor = json.path("signature").path("outputs").path(RnnSavedModels.OUTPUT).path("name")
+        .asText();
     return Tensors.node(tensor);
   }
 
@@ -154,6 +161,24 @@ class WhileUnrollConformanceTest {
       }
       assertTrue(steps >= m.spec().steps(), "one body copy per step: " + steps);
     }));
+  }
+
+  /**
+   * With a Dense layer after it, the default selection is one node per layer: the RNN's output
+   * after the loop (not a step's last op, whose many MatMuls must not outvote the Dense layer's
+   * scope depth) and the Dense layer's Softmax.
+   */
+  @TestFactory
+  Stream<DynamicTest> defaultSelectionIsOneNodePerLayer() {
+    return MEMBERS.stream().filter(m -> m.spec().dense()).map(m -> DynamicTest.dynamicTest(
+        m.spec().id(), () -> {
+          List<String> defaults = DEFAULTS.get(m.spec().id());
+          String rnn = "sequential/" + m.spec().cell().name().toLowerCase() + "/";
+          assertEquals(2, defaults.size(), defaults.toString());
+          assertTrue(defaults.get(0).startsWith(rnn) && !defaults.get(0).contains("/while/"),
+              defaults.toString());
+          assertTrue(defaults.get(1).endsWith("/dense/Softmax"), defaults.toString());
+        }));
   }
 
   /** Members whose signature leaves the number of time steps open. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,13 +23,17 @@ import org.tensorflow.SessionFunction;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.StridedSlice;
 import org.tensorflow.op.core.TensorListStack;
+import org.tensorflow.op.core.VarHandleOp;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TString;
+import org.tensorflow.types.family.TType;
 
 /**
  * TF2-style recurrent SavedModels written by the real TensorFlow runtime (TF Java): the loop
@@ -61,15 +66,19 @@ final class RnnSavedModels {
    * @param dynamicSteps the signature leaves the number of time steps open
    * @param lastWriteOnly without return_sequences, the output list has one item that every step
    *     overwrites (Keras 2.13+ {@code return_all_outputs=False}) instead of one item per step
+   * @param variables the weights are resource variables that the loop body reads (as Keras's
+   *     SimpleRNN cell does), restored from the SavedModel's checkpoint, instead of constants
+   *     passed into the loop
    */
   record Spec(Cell cell, int units, int steps, int features, boolean returnSequences,
       boolean dense, boolean maxIterationsFromMax, boolean stateless, boolean dynamicSteps,
-      boolean lastWriteOnly, long seed) {
+      boolean lastWriteOnly, boolean variables, long seed) {
     String id() {
       return cell.name().toLowerCase() + "-u" + units + "-t" + steps + "-f" + features
           + (returnSequences ? "-seq" : "-last") + (dense ? "-dense" : "")
           + (maxIterationsFromMax ? "-max" : "") + (stateless ? "-stateless" : "")
-          + (dynamicSteps ? "-dynamic" : "") + (lastWriteOnly ? "-write0" : "");
+          + (dynamicSteps ? "-dynamic" : "") + (lastWriteOnly ? "-write0" : "")
+          + (variables ? "-variables" : "");
     }
 
     /** The signature's time dimension: unknown (-1) for a dynamic-length signature. */
@@ -80,6 +89,8 @@ final class RnnSavedModels {
 
   static final String INPUT = "x";
   static final String OUTPUT = "output";
+  private static final String RESTORE = "restore_weights";
+  private static final List<String> WEIGHTS = List.of("kernel", "recurrent_kernel", "bias");
 
   private RnnSavedModels() {}
 
@@ -102,18 +113,63 @@ final class RnnSavedModels {
     try (Graph g = new Graph(); Session session = new Session(g)) {
       ConcreteFunction cond = ConcreteFunction.create(tf -> condition(tf, spec, types));
       ConcreteFunction body = ConcreteFunction.create(tf -> step(tf, spec, types));
-      ConcreteFunction model = ConcreteFunction.create(tf -> model(tf, spec, cond, body, kernel,
-          recurrent, bias, denseKernel, denseBias));
+      List<float[][]> values = List.of(kernel, recurrent, bias);
+      ConcreteFunction model = ConcreteFunction.create(tf -> model(tf, spec, cond, body, values,
+          denseKernel, denseBias));
       Ops tf = Ops.create(g);
       Operand<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class,
           org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, spec.signatureSteps(), spec.features())));
-      Operand<?> y = tf.withName("StatefulPartitionedCall").call(model, x);
+      Map<String, Operand<?>> args = new LinkedHashMap<>();
+      args.put("inputs", x);
+      List<Operand<?>> handles = new ArrayList<>();
+      List<Op> init = new ArrayList<>();
+      if (spec.variables()) {
+        for (int i = 0; i < WEIGHTS.size(); i++) {
+          Operand<?> handle = tf.withName(WEIGHTS.get(i)).varHandleOp(TFloat32.class,
+              Shape.of(values.get(i).length, values.get(i)[0].length),
+              VarHandleOp.sharedName(WEIGHTS.get(i)));
+          handles.add(handle);
+          init.add(tf.assignVariableOp(handle, tf.constant(values.get(i))));
+          args.put(WEIGHTS.get(i), handle);
+        }
+      }
+      Operand<?> y = tf.withName("StatefulPartitionedCall").call(model, args).get(OUTPUT);
       Signature signature = Signature.builder().key("serving_default").input(INPUT, x)
           .output(OUTPUT, y).build();
       Files.createDirectories(dir);
+      Path checkpoint = dir.resolve("variables").resolve("variables");
+      Op save = spec.variables() ? checkpointOps(tf, checkpoint, handles) : null;
       SavedModelBundle.exporter(dir.toString())
           .withFunction(SessionFunction.create(signature, session)).export();
+      if (spec.variables()) {
+        // TF Java's exporter saves reference variables only: the resource ones are saved here,
+        // by TensorFlow's SaveV2, under their shared names (what TF1-style loaders look up)
+        Session.Runner runner = session.runner();
+        init.forEach(runner::addTarget);
+        runner.run();
+        session.runner().addTarget(save).run();
+      }
     }
+  }
+
+  /** SaveV2 of the variables, and {@code restore_weights} (RestoreV2 + assign) for loading. */
+  private static Op checkpointOps(Ops tf, Path checkpoint, List<Operand<?>> handles) {
+    Operand<TString> prefix = tf.constant(checkpoint.toString());
+    Operand<TString> names = tf.constant(StandardCharsets.UTF_8, WEIGHTS.toArray(new String[0]));
+    Operand<TString> slices = tf.constant(StandardCharsets.UTF_8, new String[] {"", "", ""});
+    List<Operand<?>> reads = new ArrayList<>();
+    for (Operand<?> handle : handles) {
+      reads.add(tf.readVariableOp(handle, TFloat32.class));
+    }
+    Op save = tf.train.save(prefix, names, slices, reads);
+    List<Class<? extends TType>> dtypes = List.of(TFloat32.class, TFloat32.class, TFloat32.class);
+    var restored = tf.train.restore(prefix, names, slices, dtypes);
+    List<Op> assigns = new ArrayList<>();
+    for (int i = 0; i < handles.size(); i++) {
+      assigns.add(tf.assignVariableOp(handles.get(i), restored.tensors().get(i)));
+    }
+    tf.withControlDependencies(assigns).withName(RESTORE).noOp();
+    return save;
   }
 
   /** Runs the SavedModel in TF Java: the signature output for {@code input} (batch 1). */
@@ -121,6 +177,9 @@ final class RnnSavedModels {
     try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve");
         TFloat32 in = TFloat32.tensorOf(Shape.of(1, spec.steps(), spec.features()),
             DataBuffers.of(input))) {
+      if (spec.variables()) {
+        bundle.session().runner().addTarget(RESTORE).run();
+      }
       try (Result result = bundle.function("serving_default").call(Map.of(INPUT, in))) {
         TFloat32 out = (TFloat32) result.get(OUTPUT).orElseThrow();
         float[] values = new float[(int) out.size()];
@@ -198,8 +257,8 @@ final class RnnSavedModels {
     for (int i = 0; i < spec.cell().states; i++) {
       t.add(DataType.DT_FLOAT);
     }
-    t.addAll(List.of(DataType.DT_INT32, DataType.DT_VARIANT, DataType.DT_FLOAT, DataType.DT_FLOAT,
-        DataType.DT_FLOAT));
+    DataType weights = spec.variables() ? DataType.DT_RESOURCE : DataType.DT_FLOAT;
+    t.addAll(List.of(DataType.DT_INT32, DataType.DT_VARIANT, weights, weights, weights));
     return t.toArray(new DataType[0]);
   }
 
@@ -251,9 +310,9 @@ final class RnnSavedModels {
     Operand<?> outList = a.get(3);
     Operand<TInt32> timeSteps = (Operand<TInt32>) a.get(4 + s);
     Operand<?> inList = a.get(5 + s);
-    Operand<TFloat32> kernel = (Operand<TFloat32>) a.get(6 + s);
-    Operand<TFloat32> recurrent = (Operand<TFloat32>) a.get(7 + s);
-    Operand<TFloat32> bias = (Operand<TFloat32>) a.get(8 + s);
+    Operand<TFloat32> kernel = weight(tf, spec, a.get(6 + s), "ReadVariableOp");
+    Operand<TFloat32> recurrent = weight(tf, spec, a.get(7 + s), "ReadVariableOp_1");
+    Operand<TFloat32> bias = weight(tf, spec, a.get(8 + s), "ReadVariableOp_2");
     Operand<TFloat32> x = named(tf, "TensorArrayV2Read/TensorListGetItem").tensorListGetItem(
         inList, time, tf.constant(new int[] {-1, spec.features()}), TFloat32.class);
     Operand<TFloat32> h = (Operand<TFloat32>) a.get(4);
@@ -272,14 +331,21 @@ final class RnnSavedModels {
     next.addAll(states);
     next.add(timeSteps);
     next.add(inList);
-    next.add(kernel);
-    next.add(recurrent);
-    next.add(bias);
+    next.add(a.get(6 + s));
+    next.add(a.get(7 + s));
+    next.add(a.get(8 + s));
     List<Operand<?>> out = new ArrayList<>();
     for (int i = 0; i < next.size(); i++) {
       out.add(tf.withName(i == 0 ? "Identity" : "Identity_" + i).identity((Operand) next.get(i)));
     }
     return signature(a, out);
+  }
+
+  /** A weight argument of the body: read from its variable in each step, or the tensor itself. */
+  @SuppressWarnings("unchecked")
+  private static Operand<TFloat32> weight(Ops tf, Spec spec, Operand<?> arg, String read) {
+    return spec.variables() ? named(tf, read).readVariableOp(arg, TFloat32.class)
+        : (Operand<TFloat32>) arg;
   }
 
   private static List<Operand<TFloat32>> simpleRnn(Ops tf, Operand<TFloat32> x,
@@ -342,8 +408,7 @@ final class RnnSavedModels {
 
   /** The layer's function: time-major input lists, zero states, the loop, the stacked output. */
   private static Signature model(Ops tf, Spec spec, ConcreteFunction cond, ConcreteFunction body,
-      float[][] kernel, float[][] recurrent, float[][] bias, float[][] denseKernel,
-      float[] denseBias) {
+      List<float[][]> weights, float[][] denseKernel, float[] denseBias) {
     Ops rnn = tf.withSubScope("sequential").withSubScope(spec.cell().name().toLowerCase());
     Operand<TFloat32> x = tf.withName("inputs").placeholder(TFloat32.class,
         org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, spec.signatureSteps(), spec.features())));
@@ -374,9 +439,17 @@ final class RnnSavedModels {
     }
     init.add(timeSteps);
     init.add(inList);
-    init.add(rnn.withName("kernel").constant(kernel));
-    init.add(rnn.withName("recurrent_kernel").constant(recurrent));
-    init.add(rnn.withName("bias").constant(bias));
+    Signature.Builder signature = Signature.builder().input("inputs", x);
+    for (int i = 0; i < WEIGHTS.size(); i++) {
+      if (spec.variables()) {
+        Operand<TResource> handle = tf.withName(WEIGHTS.get(i) + "_resource")
+            .placeholder(TResource.class);
+        signature.input(WEIGHTS.get(i), handle);
+        init.add(handle);
+      } else {
+        init.add(rnn.withName(WEIGHTS.get(i)).constant(weights.get(i)));
+      }
+    }
     List<Output<?>> loop = spec.stateless()
         ? rnn.withName("while").statelessWhile(init, cond, body).output()
         : rnn.withName("while").whileOp(init, cond, body).output();
@@ -397,8 +470,7 @@ final class RnnSavedModels {
             dense.constant(denseBias)));
       }
     }
-    return Signature.builder().input("inputs", x).output(OUTPUT, tf.withName("Identity").identity(y))
-        .build();
+    return signature.output(OUTPUT, tf.withName("Identity").identity(y)).build();
   }
 
   /** Loop-free copies for the {@link Map} of outputs a test compares. */

@@ -141,6 +141,10 @@ final class RnnSavedModels {
       Op save = spec.variables() ? checkpointOps(tf, checkpoint, handles) : null;
       SavedModelBundle.exporter(dir.toString())
           .withFunction(SessionFunction.create(signature, session)).export();
+      if (!spec.variables()) {
+        // the same graph as a frozen GraphDef (no signature; its weights are constants already)
+        Files.write(frozen(dir), g.toGraphDef().toByteArray());
+      }
       if (spec.variables()) {
         // TF Java's exporter saves reference variables only: the resource ones are saved here,
         // by TensorFlow's SaveV2, under their shared names (what TF1-style loaders look up)
@@ -150,6 +154,11 @@ final class RnnSavedModels {
         session.runner().addTarget(save).run();
       }
     }
+  }
+
+  /** Where {@link #write} puts the frozen GraphDef of a SavedModel without variables. */
+  static Path frozen(Path dir) {
+    return dir.resolveSibling(dir.getFileName() + ".pb");
   }
 
   /** SaveV2 of the variables, and {@code restore_weights} (RestoreV2 + assign) for loading. */

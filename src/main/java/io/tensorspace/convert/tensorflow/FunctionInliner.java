@@ -55,11 +55,13 @@ final class FunctionInliner {
     // (a body may hold calls and loops of its own)
     Set<String> unused = WhileUnroller.unused(graph);
     boolean unrolled = false;
+    TensorListLowering.lower(graph);
     while (WhileUnroller.unroll(graph, inliner.library)) {
       inliner.run(null);
+      // a loop's stacked output becomes a Pack, whose length the next loop may count steps by
+      TensorListLowering.lower(graph);
       unrolled = true;
     }
-    TensorListLowering.lower(graph);
     if (unrolled) {
       WhileUnroller.removeLeftovers(graph, unused);
     }

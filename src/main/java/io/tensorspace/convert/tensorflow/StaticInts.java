@@ -71,6 +71,15 @@ final class StaticInts {
     for (String input : in) {
       args.add(of(input, depth + 1));
     }
+    if (op.equals("StridedSlice") && !in.isEmpty()) {
+      NodeDef shape = graph.node(Tensors.node(in.get(0)));
+      Long index = shape != null && shape.getOp().equals("Shape") ? shrunkIndex(node, args) : null;
+      if (index != null && index >= 0) {
+        // one dimension of a shape: known even when the others are not (a batch left open)
+        Long d = dim(dataInputs(shape).get(0), index.intValue(), depth + 1);
+        return d == null ? null : List.of(d);
+      }
+    }
     return switch (op) {
       case "Pack" -> pack(args);
       case "StridedSlice" -> stridedSlice(node, args);
@@ -111,6 +120,53 @@ final class StaticInts {
       out.add((long) bytes.getInt());
     }
     return out;
+  }
+
+  /** The index a StridedSlice picks with shrink_axis_mask, or null. */
+  private static Long shrunkIndex(NodeDef node, List<List<Long>> args) {
+    List<Long> begin = args.size() == 4 ? args.get(1) : null;
+    List<Long> strides = args.size() == 4 ? args.get(3) : null;
+    boolean simple = (mask(node, "shrink_axis_mask") & 1) != 0 && mask(node, "ellipsis_mask") == 0
+        && mask(node, "new_axis_mask") == 0 && (mask(node, "begin_mask") & 1) == 0;
+    if (!simple || begin == null || strides == null || begin.size() != 1 || strides.size() != 1
+        || !Long.valueOf(1).equals(strides.get(0))) {
+      return null;
+    }
+    return begin.get(0);
+  }
+
+  /**
+   * Dimension {@code axis} of a tensor: through transposes and stacks (an unrolled loop's stacked
+   * output), else from the static shapes.
+   */
+  private Long dim(String tensor, int axis, int depth) {
+    NodeDef node = graph.node(Tensors.node(tensor));
+    if (node == null || depth > MAX_DEPTH || Tensors.index(tensor) != 0) {
+      return null;
+    }
+    List<String> in = dataInputs(node);
+    switch (node.getOp()) {
+      case "Identity", "Snapshot", "StopGradient", "Cast" -> {
+        return dim(in.get(0), axis, depth + 1);
+      }
+      case "Transpose" -> {
+        List<Long> perm = of(in.get(1), depth + 1);
+        return perm == null || axis >= perm.size() || perm.get(axis) == null ? null
+            : dim(in.get(0), perm.get(axis).intValue(), depth + 1);
+      }
+      case "Pack" -> {
+        long packed = node.getAttrOrDefault("axis", AttrValue.getDefaultInstance()).getI();
+        if (packed == axis) {
+          return (long) in.size();
+        }
+        return packed >= 0 && packed < axis ? dim(in.get(0), axis - 1, depth + 1)
+            : packed >= 0 ? dim(in.get(0), axis, depth + 1) : null;
+      }
+      default -> {
+        List<Long> dims = shape(tensor);
+        return dims == null || axis >= dims.size() ? null : dims.get(axis);
+      }
+    }
   }
 
   /** A Shape of a tensor whose static shape is (partly) known. */

@@ -52,6 +52,8 @@ final class WhileUnroller {
         graph.loopNotes.put(node.getName(), trip.why());
         continue;
       }
+      // a loop may count its steps by an earlier loop's output: known once that one is unrolled
+      graph.loopNotes.remove(node.getName());
       unroller.replace(node, trip.steps());
       changed = true;
     }

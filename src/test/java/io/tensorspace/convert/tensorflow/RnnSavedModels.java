@@ -69,16 +69,18 @@ final class RnnSavedModels {
    * @param variables the weights are resource variables that the loop body reads (as Keras's
    *     SimpleRNN cell does), restored from the SavedModel's checkpoint, instead of constants
    *     passed into the loop
+   * @param stacked a second layer of the same cell on the first one's sequence (its own loop,
+   *     counting its steps by the first loop's output), constant weights only
    */
   record Spec(Cell cell, int units, int steps, int features, boolean returnSequences,
       boolean dense, boolean maxIterationsFromMax, boolean stateless, boolean dynamicSteps,
-      boolean lastWriteOnly, boolean variables, long seed) {
+      boolean lastWriteOnly, boolean variables, boolean stacked, long seed) {
     String id() {
       return cell.name().toLowerCase() + "-u" + units + "-t" + steps + "-f" + features
           + (returnSequences ? "-seq" : "-last") + (dense ? "-dense" : "")
           + (maxIterationsFromMax ? "-max" : "") + (stateless ? "-stateless" : "")
           + (dynamicSteps ? "-dynamic" : "") + (lastWriteOnly ? "-write0" : "")
-          + (variables ? "-variables" : "");
+          + (variables ? "-variables" : "") + (stacked ? "-stacked" : "");
     }
 
     /** The signature's time dimension: unknown (-1) for a dynamic-length signature. */
@@ -112,10 +114,18 @@ final class RnnSavedModels {
     DataType[] types = loopTypes(spec);
     try (Graph g = new Graph(); Session session = new Session(g)) {
       ConcreteFunction cond = ConcreteFunction.create(tf -> condition(tf, spec, types));
-      ConcreteFunction body = ConcreteFunction.create(tf -> step(tf, spec, types));
+      // only the last layer, without return_sequences, may keep just the last step's output
+      boolean writeLast = spec.lastWriteOnly() && !spec.returnSequences();
+      ConcreteFunction body = ConcreteFunction.create(
+          tf -> step(tf, spec, spec.features(), writeLast && !spec.stacked(), types));
+      ConcreteFunction body2 = ConcreteFunction.create(
+          tf -> step(tf, spec, spec.units(), writeLast, types));
+      List<float[][]> second = List.of(weights(random, spec.units(), spec.cell().gates * spec.units()),
+          weights(random, spec.units(), spec.cell().gates * spec.units()),
+          weights(random, spec.cell() == Cell.GRU ? 2 : 1, spec.cell().gates * spec.units()));
       List<float[][]> values = List.of(kernel, recurrent, bias);
-      ConcreteFunction model = ConcreteFunction.create(tf -> model(tf, spec, cond, body, values,
-          denseKernel, denseBias));
+      ConcreteFunction model = ConcreteFunction.create(tf -> model(tf, spec, cond,
+          List.of(body, body2), List.of(values, second), denseKernel, denseBias));
       Ops tf = Ops.create(g);
       Operand<TFloat32> x = tf.withName(INPUT).placeholder(TFloat32.class,
           org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, spec.signatureSteps(), spec.features())));
@@ -311,7 +321,8 @@ final class RnnSavedModels {
 
   /** One time step: read x_t, run the cell, write h_t, advance the counters. */
   @SuppressWarnings("unchecked")
-  private static Signature step(Ops tf, Spec spec, DataType[] types) {
+  private static Signature step(Ops tf, Spec spec, int features, boolean writeLast,
+      DataType[] types) {
     List<Output<?>> a = args(tf, types);
     int s = spec.cell().states;
     Operand<TInt32> counter = (Operand<TInt32>) a.get(0);
@@ -323,7 +334,7 @@ final class RnnSavedModels {
     Operand<TFloat32> recurrent = weight(tf, spec, a.get(7 + s), "ReadVariableOp_1");
     Operand<TFloat32> bias = weight(tf, spec, a.get(8 + s), "ReadVariableOp_2");
     Operand<TFloat32> x = named(tf, "TensorArrayV2Read/TensorListGetItem").tensorListGetItem(
-        inList, time, tf.constant(new int[] {-1, spec.features()}), TFloat32.class);
+        inList, time, tf.constant(new int[] {-1, features}), TFloat32.class);
     Operand<TFloat32> h = (Operand<TFloat32>) a.get(4);
     List<Operand<TFloat32>> states = switch (spec.cell()) {
       case SIMPLE_RNN -> simpleRnn(tf, x, h, kernel, recurrent, bias);
@@ -331,7 +342,7 @@ final class RnnSavedModels {
       case LSTM -> lstm(tf, x, h, (Operand<TFloat32>) a.get(5), kernel, recurrent, bias);
     };
     Operand<?> written = named(tf, "TensorArrayV2Write/TensorListSetItem")
-        .tensorListSetItem(outList, spec.lastWriteOnly() ? tf.constant(0) : time, states.get(0));
+        .tensorListSetItem(outList, writeLast ? tf.constant(0) : time, states.get(0));
     List<Operand<?>> next = new ArrayList<>();
     next.add(tf.withName("add_1").math.add(counter, tf.constant(1)));
     next.add(a.get(1));
@@ -415,13 +426,53 @@ final class RnnSavedModels {
         tf.constant(new int[] {1}), StridedSlice.shrinkAxisMask(1L));
   }
 
-  /** The layer's function: time-major input lists, zero states, the loop, the stacked output. */
-  private static Signature model(Ops tf, Spec spec, ConcreteFunction cond, ConcreteFunction body,
-      List<float[][]> weights, float[][] denseKernel, float[] denseBias) {
-    Ops rnn = tf.withSubScope("sequential").withSubScope(spec.cell().name().toLowerCase());
+  /** The model's function: the RNN layer(s), and a Dense layer if asked. */
+  private static Signature model(Ops tf, Spec spec, ConcreteFunction cond,
+      List<ConcreteFunction> bodies, List<List<float[][]>> weights, float[][] denseKernel,
+      float[] denseBias) {
     Operand<TFloat32> x = tf.withName("inputs").placeholder(TFloat32.class,
         org.tensorflow.op.core.Placeholder.shape(Shape.of(-1, spec.signatureSteps(), spec.features())));
-    var transpose = rnn.withName("transpose").linalg.transpose(x, tf.constant(new int[] {1, 0, 2}));
+    Signature.Builder signature = Signature.builder().input("inputs", x);
+    List<Operand<?>> first = new ArrayList<>();
+    String name = spec.cell().name().toLowerCase();
+    Ops sequential = tf.withSubScope("sequential");
+    Ops rnn = sequential.withSubScope(name);
+    for (int i = 0; i < WEIGHTS.size(); i++) {
+      if (spec.variables()) {
+        Operand<TResource> handle = tf.withName(WEIGHTS.get(i) + "_resource")
+            .placeholder(TResource.class);
+        signature.input(WEIGHTS.get(i), handle);
+        first.add(handle);
+      } else {
+        first.add(rnn.withName(WEIGHTS.get(i)).constant(weights.get(0).get(i)));
+      }
+    }
+    Operand<TFloat32> y = layer(rnn, spec, x, spec.features(),
+        spec.stacked() || spec.returnSequences(), cond, bodies.get(0), first);
+    if (spec.stacked()) {
+      Ops rnn2 = sequential.withSubScope(name + "_1");
+      List<Operand<?>> second = new ArrayList<>();
+      for (int i = 0; i < WEIGHTS.size(); i++) {
+        second.add(rnn2.withName(WEIGHTS.get(i)).constant(weights.get(1).get(i)));
+      }
+      y = layer(rnn2, spec, y, spec.units(), spec.returnSequences(), cond, bodies.get(1), second);
+    }
+    if (spec.dense()) {
+      Ops dense = sequential.withSubScope("dense");
+      y = dense.withName("Softmax").nn.softmax(dense.withName("BiasAdd").nn.biasAdd(
+          dense.withName("MatMul").linalg.matMul(y, dense.constant(denseKernel)),
+          dense.constant(denseBias)));
+    }
+    return signature.output(OUTPUT, tf.withName("Identity").identity(y)).build();
+  }
+
+  /**
+   * One RNN layer as tf.keras lowers it: time-major input list, zero states, the loop, the
+   * stacked output (the sequence, or its last step).
+   */
+  private static Operand<TFloat32> layer(Ops rnn, Spec spec, Operand<TFloat32> x, int features,
+      boolean sequences, ConcreteFunction cond, ConcreteFunction body, List<Operand<?>> weights) {
+    var transpose = rnn.withName("transpose").linalg.transpose(x, rnn.constant(new int[] {1, 0, 2}));
     var batch = rnn.withName("strided_slice").stridedSlice(rnn.shape(x), rnn.constant(new int[] {0}),
         rnn.constant(new int[] {1}), rnn.constant(new int[] {1}), StridedSlice.shrinkAxisMask(1L));
     var zeros = rnn.withName("zeros").fill(rnn.stack(List.of(batch, rnn.constant(spec.units()))),
@@ -429,11 +480,12 @@ final class RnnSavedModels {
     var timeSteps = rnn.withName("strided_slice_1").stridedSlice(rnn.shape(transpose),
         rnn.constant(new int[] {0}), rnn.constant(new int[] {1}), rnn.constant(new int[] {1}),
         StridedSlice.shrinkAxisMask(1L));
+    boolean writeLast = spec.lastWriteOnly() && !sequences;
     var outList = rnn.withName("TensorArrayV2_1").tensorListReserve(
         rnn.constant(new int[] {-1, spec.units()}),
-        spec.lastWriteOnly() ? rnn.constant(1) : timeSteps, TFloat32.class);
+        writeLast ? rnn.constant(1) : timeSteps, TFloat32.class);
     var inList = named(rnn, "TensorArrayUnstack/TensorListFromTensor").tensorListFromTensor(
-        transpose, rnn.constant(new int[] {-1, spec.features()}));
+        transpose, rnn.constant(new int[] {-1, features}));
     Operand<TInt32> max = spec.maxIterationsFromMax()
         ? rnn.withName("Max").max(rnn.constant(spec.steps()), rnn.constant(new int[0]))
         : spec.dynamicSteps() ? timeSteps
@@ -448,45 +500,19 @@ final class RnnSavedModels {
     }
     init.add(timeSteps);
     init.add(inList);
-    Signature.Builder signature = Signature.builder().input("inputs", x);
-    for (int i = 0; i < WEIGHTS.size(); i++) {
-      if (spec.variables()) {
-        Operand<TResource> handle = tf.withName(WEIGHTS.get(i) + "_resource")
-            .placeholder(TResource.class);
-        signature.input(WEIGHTS.get(i), handle);
-        init.add(handle);
-      } else {
-        init.add(rnn.withName(WEIGHTS.get(i)).constant(weights.get(i)));
-      }
-    }
+    init.addAll(weights);
     List<Output<?>> loop = spec.stateless()
         ? rnn.withName("while").statelessWhile(init, cond, body).output()
         : rnn.withName("while").whileOp(init, cond, body).output();
     @SuppressWarnings("unchecked")
     Operand<TFloat32> stacked = named(rnn, "TensorArrayV2Stack/TensorListStack").tensorListStack(
         loop.get(3), rnn.constant(new int[] {-1, spec.units()}), TFloat32.class,
-        TensorListStack.numElements(spec.lastWriteOnly() ? 1 : spec.signatureSteps()));
-    Operand<TFloat32> y;
-    if (spec.returnSequences()) {
-      y = rnn.withName("transpose_1").linalg.transpose(stacked, rnn.constant(new int[] {1, 0, 2}));
-    } else {
-      y = rnn.withName("strided_slice_2").stridedSlice(stacked, rnn.constant(new int[] {-1}),
-          rnn.constant(new int[] {0}), rnn.constant(new int[] {1}), StridedSlice.shrinkAxisMask(1L));
-      if (spec.dense()) {
-        Ops dense = tf.withSubScope("sequential").withSubScope("dense");
-        y = dense.withName("Softmax").nn.softmax(dense.withName("BiasAdd").nn.biasAdd(
-            dense.withName("MatMul").linalg.matMul(y, dense.constant(denseKernel)),
-            dense.constant(denseBias)));
-      }
+        TensorListStack.numElements(writeLast ? 1 : spec.signatureSteps()));
+    if (sequences) {
+      return rnn.withName("transpose_1").linalg.transpose(stacked,
+          rnn.constant(new int[] {1, 0, 2}));
     }
-    return signature.output(OUTPUT, tf.withName("Identity").identity(y)).build();
-  }
-
-  /** Loop-free copies for the {@link Map} of outputs a test compares. */
-  static Map<String, Map.Entry<List<Integer>, float[]>> single(String name, List<Integer> shape,
-      float[] data) {
-    Map<String, Map.Entry<List<Integer>, float[]>> out = new LinkedHashMap<>();
-    out.put(name, Map.entry(shape, data));
-    return out;
+    return rnn.withName("strided_slice_2").stridedSlice(stacked, rnn.constant(new int[] {-1}),
+        rnn.constant(new int[] {0}), rnn.constant(new int[] {1}), StridedSlice.shrinkAxisMask(1L));
   }
 }

@@ -60,14 +60,16 @@ class WhileUnrollConformanceTest {
     List<Spec> specs = new ArrayList<>();
     long seed = 1;
     for (Cell cell : Cell.values()) {
-      specs.add(new Spec(cell, 4, 5, 3, true, false, false, false, false, false, false, seed++));
-      specs.add(new Spec(cell, 8, 12, 6, false, true, true, false, false, false, false, seed++));
-      specs.add(new Spec(cell, 3, 1, 2, false, false, false, true, false, false, false, seed++));
-      specs.add(new Spec(cell, 16, 28, 28, true, false, false, true, false, false, false, seed++));
-      specs.add(new Spec(cell, 5, 7, 4, true, false, true, false, false, false, false, seed++));
-      specs.add(new Spec(cell, 6, 9, 5, false, false, true, false, false, true, false, seed++));
-      specs.add(new Spec(cell, 7, 10, 3, false, true, false, true, false, true, false, seed++));
-      specs.add(new Spec(cell, 6, 8, 4, true, false, false, false, false, false, true, seed++));
+      specs.add(new Spec(cell, 4, 5, 3, true, false, false, false, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 8, 12, 6, false, true, true, false, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 3, 1, 2, false, false, false, true, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 16, 28, 28, true, false, false, true, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 5, 7, 4, true, false, true, false, false, false, false, false, seed++));
+      specs.add(new Spec(cell, 6, 9, 5, false, false, true, false, false, true, false, false, seed++));
+      specs.add(new Spec(cell, 7, 10, 3, false, true, false, true, false, true, false, false, seed++));
+      specs.add(new Spec(cell, 6, 8, 4, true, false, false, false, false, false, true, false, seed++));
+      specs.add(new Spec(cell, 5, 6, 3, true, false, false, false, false, false, false, true, seed++));
+      specs.add(new Spec(cell, 4, 9, 2, false, true, true, true, false, true, false, true, seed++));
     }
     return specs;
   }
@@ -113,7 +115,8 @@ class WhileUnrollConformanceTest {
     reference.put(RnnSavedModels.OUTPUT, Map.entry(RnnSavedModels.outputShape(spec), output));
     List<String> steps = new ArrayList<>();
     if (spec.returnSequences()) {
-      String loop = "sequential/" + spec.cell().name().toLowerCase() + "/while";
+      String loop = "sequential/" + spec.cell().name().toLowerCase()
+          + (spec.stacked() ? "_1" : "") + "/while";
       for (int k = 0; k < spec.steps(); k++) {
         float[] h = Arrays.copyOfRange(output, k * spec.units(), (k + 1) * spec.units());
         reference.put("step_" + k, Map.entry(List.of(1, spec.units()), h));
@@ -159,7 +162,7 @@ class WhileUnrollConformanceTest {
 
   @TestFactory
   Stream<DynamicTest> everyMemberMatchesTfJavaInBothTfjsVersions() {
-    assertEquals(24 + 9, MEMBERS.size());
+    assertEquals(30 + 12, MEMBERS.size());
     return MEMBERS.stream().map(m -> DynamicTest.dynamicTest(m.id(), () -> {
       for (String v : TfjsJob.VERSIONS) {
         TfjsResult r = RESULTS.get(m.id() + "@" + v);
@@ -197,11 +200,14 @@ class WhileUnrollConformanceTest {
     return MEMBERS.stream().filter(m -> m.spec().dense() && !m.frozen()).map(m -> DynamicTest.dynamicTest(
         m.spec().id(), () -> {
           List<String> defaults = DEFAULTS.get(m.spec().id());
-          String rnn = "sequential/" + m.spec().cell().name().toLowerCase() + "/";
-          assertEquals(2, defaults.size(), defaults.toString());
-          assertTrue(defaults.get(0).startsWith(rnn) && !defaults.get(0).contains("/while/"),
-              defaults.toString());
-          assertTrue(defaults.get(1).endsWith("/dense/Softmax"), defaults.toString());
+          String rnn = "sequential/" + m.spec().cell().name().toLowerCase();
+          List<String> layers = m.spec().stacked() ? List.of(rnn + "/", rnn + "_1/") : List.of(rnn + "/");
+          assertEquals(layers.size() + 1, defaults.size(), defaults.toString());
+          for (int i = 0; i < layers.size(); i++) {
+            assertTrue(defaults.get(i).startsWith(layers.get(i))
+                && !defaults.get(i).contains("/while/"), defaults.toString());
+          }
+          assertTrue(defaults.get(layers.size()).endsWith("/dense/Softmax"), defaults.toString());
         }));
   }
 
@@ -230,7 +236,8 @@ class WhileUnrollConformanceTest {
   @TestFactory
   Stream<DynamicTest> dynamicLengthLoopsAreRefusedWithTheFix() {
     return Stream.of(Cell.values()).map(cell -> DynamicTest.dynamicTest(cell.name(), () -> {
-      Spec spec = new Spec(cell, 4, 6, 3, true, false, false, false, true, false, false, 99);
+      Spec spec = new Spec(cell, 4, 6, 3, true, false, false, false, true, false, false, false,
+          99);
       Path model = tmp.resolve("dynamic").resolve(spec.id());
       RnnSavedModels.write(spec, model);
       // TF Java runs it: the model is fine, only its length is open

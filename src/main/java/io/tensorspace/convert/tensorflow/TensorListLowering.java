@@ -184,13 +184,8 @@ final class TensorListLowering {
 
   /** Removes list-making nodes that nothing reads any more (their readers became plain ops). */
   private void removeUnread() {
-    boolean removed = true;
-    while (removed) {
-      Map<String, List<String>> consumers = graph.consumers();
-      removed = graph.nodes.values().removeIf(n -> lists.containsKey(n.getName())
-          && (LIST_MAKERS.contains(n.getOp()) || n.getOp().equals("Identity"))
-          && !consumers.containsKey(n.getName()));
-    }
+    graph.removeUnread(n -> lists.containsKey(n.getName())
+        && (LIST_MAKERS.contains(n.getOp()) || n.getOp().equals("Identity")));
   }
 
   private static List<String> dataInputs(NodeDef node) {

@@ -127,6 +127,39 @@ final class TfGraph {
     }
   }
 
+  /**
+   * Removes the nodes nothing reads that {@code removable} accepts, then those that only they
+   * read, and so on (counting readers once, so a long chain goes in one pass).
+   */
+  void removeUnread(java.util.function.Predicate<NodeDef> removable) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (NodeDef node : nodes.values()) {
+      for (String input : node.getInputList()) {
+        readers.merge(Tensors.node(input), 1, Integer::sum);
+      }
+    }
+    Deque<String> todo = new ArrayDeque<>();
+    for (NodeDef node : nodes.values()) {
+      if (!readers.containsKey(node.getName()) && removable.test(node)) {
+        todo.push(node.getName());
+      }
+    }
+    while (!todo.isEmpty()) {
+      NodeDef node = nodes.remove(todo.pop());
+      if (node == null) {
+        continue;
+      }
+      frozen.remove(node.getName());
+      for (String input : node.getInputList()) {
+        String producer = Tensors.node(input);
+        NodeDef p = nodes.get(producer);
+        if (readers.merge(producer, -1, Integer::sum) == 0 && p != null && removable.test(p)) {
+          todo.push(producer);
+        }
+      }
+    }
+  }
+
   /** Keeps only the named nodes, in their current order. */
   void retain(Set<String> keep) {
     nodes.keySet().retainAll(keep);

@@ -248,11 +248,7 @@ final class WhileUnroller {
   /** Nodes nothing reads (and the signature does not name). */
   static Set<String> unused(TfGraph graph) {
     Map<String, List<String>> consumers = graph.consumers();
-    Set<String> named = new HashSet<>();
-    if (graph.signature != null) {
-      graph.signature.getInputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
-      graph.signature.getOutputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
-    }
+    Set<String> named = signatureNodes(graph);
     Set<String> out = new HashSet<>();
     for (String name : graph.nodes.keySet()) {
       if (!consumers.containsKey(name) && !named.contains(name)) {
@@ -268,14 +264,16 @@ final class WhileUnroller {
    * Nodes that were unread before stay as they were.
    */
   static void removeLeftovers(TfGraph graph, Set<String> unusedBefore) {
-    while (true) {
-      Set<String> leftovers = unused(graph);
-      leftovers.removeAll(unusedBefore);
-      if (leftovers.isEmpty()) {
-        return;
-      }
-      graph.nodes.keySet().removeAll(leftovers);
-      graph.frozen.keySet().removeAll(leftovers);
+    Set<String> named = signatureNodes(graph);
+    graph.removeUnread(n -> !unusedBefore.contains(n.getName()) && !named.contains(n.getName()));
+  }
+
+  private static Set<String> signatureNodes(TfGraph graph) {
+    Set<String> named = new HashSet<>();
+    if (graph.signature != null) {
+      graph.signature.getInputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
+      graph.signature.getOutputsMap().values().forEach(t -> named.add(Tensors.node(t.getName())));
     }
+    return named;
   }
 }

@@ -233,6 +233,8 @@ final class RnnSavedModels {
     ObjectMapper json = new ObjectMapper();
     ObjectNode root = json.createObjectNode();
     root.put("source", "tf-java-1.1.0");
+    // one oracle only (TF Java): 1e-6 stands for float32 rounding; the check's atol stays at its
+    // 1e-5 floor either way
     root.put("tolerance", 1e-6);
     ArrayNode inputs = root.putArray("inputs");
     ObjectNode in = inputs.addObject();

@@ -9,9 +9,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.FunctionDef;
 import org.tensorflow.proto.FunctionDefLibrary;
@@ -33,6 +35,8 @@ final class FunctionInliner {
 
   private final TfGraph graph;
   private final Map<String, FunctionDef> library = new HashMap<>();
+  /** Node names given to the bodies inlined in the current pass. */
+  private final Set<String> taken = new HashSet<>();
 
   private FunctionInliner(TfGraph graph, FunctionDefLibrary lib) {
     this.graph = graph;
@@ -48,7 +52,22 @@ final class FunctionInliner {
    */
   static void inlineAll(TfGraph graph, FunctionDefLibrary lib, String unprefixed)
       throws ConversionException {
-    new FunctionInliner(graph, lib).run(unprefixed);
+    FunctionInliner inliner = new FunctionInliner(graph, lib);
+    inliner.run(unprefixed);
+    // a loop with a static trip count becomes calls of its body, one per step, inlined in turn
+    // (a body may hold calls and loops of its own)
+    Set<String> unused = WhileUnroller.unused(graph);
+    boolean unrolled = false;
+    TensorListLowering.lower(graph);
+    while (WhileUnroller.unroll(graph, inliner.library)) {
+      inliner.run(null);
+      // a loop's stacked output becomes a Pack, whose length the next loop may count steps by
+      TensorListLowering.lower(graph);
+      unrolled = true;
+    }
+    if (unrolled) {
+      WhileUnroller.removeLeftovers(graph, unused);
+    }
   }
 
   private void run(String unprefixed) throws ConversionException {
@@ -67,9 +86,15 @@ final class FunctionInliner {
             + MAX_DEPTH + " levels (node '" + calls.get(0) + "'); recursive functions cannot be"
             + " inlined for TensorFlow.js.");
       }
+      // all calls of a level at once: one pass over the graph instead of one per call (an
+      // unrolled loop is thousands of calls)
+      taken.clear();
+      Map<String, List<NodeDef>> bodies = new HashMap<>();
+      Map<String, String> outputs = new HashMap<>();
       for (String call : calls) {
-        inline(graph.node(call), call.equals(unprefixed));
+        bodies.put(call, inline(graph.node(call), call.equals(unprefixed), outputs));
       }
+      replaceNodes(graph, bodies, outputs);
       // only the outermost call keeps its body's names: a nested call of the same name
       // (StatefulPartitionedCall inside the signature wrapper) gets its prefix
       unprefixed = null;
@@ -87,7 +112,12 @@ final class FunctionInliner {
     return name == null ? null : library.get(name);
   }
 
-  private void inline(NodeDef call, boolean unprefixed) throws ConversionException {
+  /**
+   * The nodes that replace {@code call}; adds what each of its outputs becomes to
+   * {@code outputs}.
+   */
+  private List<NodeDef> inline(NodeDef call, boolean unprefixed, Map<String, String> outputs)
+      throws ConversionException {
     FunctionDef fn = function(call);
     OpDef sig = fn.getSignature();
     String prefix = unprefixed ? "" : call.getName() + "/";
@@ -148,7 +178,6 @@ final class FunctionInliner {
     }
 
     // the call's outputs become the tensors its body returns
-    Map<String, String> outputs = new HashMap<>();
     for (int i = 0; i < sig.getOutputArgCount(); i++) {
       String ret = fn.getRetMap().get(sig.getOutputArg(i).getName());
       String resolved = ret == null ? null : resolve(ret, args, names, body, fn);
@@ -158,7 +187,7 @@ final class FunctionInliner {
       }
       outputs.put(Tensors.ref(call.getName(), i), resolved);
     }
-    replaceCall(call.getName(), inlined, outputs);
+    return inlined;
   }
 
   /** A body input in GraphDef spelling; null for a control input on an argument (dropped). */
@@ -212,28 +241,43 @@ final class FunctionInliner {
   }
 
   private String unique(String name, String callName) {
-    if (!graph.nodes.containsKey(name) || name.equals(callName)) {
-      return name;
+    String candidate = name;
+    for (int i = 1; taken.contains(candidate)
+        || (graph.nodes.containsKey(candidate) && !candidate.equals(callName)); i++) {
+      candidate = name + "_" + i;
     }
-    for (int i = 1; ; i++) {
-      String candidate = name + "_" + i;
-      if (!graph.nodes.containsKey(candidate)) {
-        return candidate;
-      }
-    }
+    taken.add(candidate);
+    return candidate;
   }
 
-  /** Puts the body where the call was and points every use of the call's outputs at the body. */
-  private void replaceCall(String call, List<NodeDef> inlined, Map<String, String> outputs) {
+  /**
+   * Puts {@code inlined} where node {@code call} was and points every use of its outputs (and the
+   * signature's) at {@code outputs}: output tensor of the call -> tensor that replaces it.
+   */
+  static void replaceNode(TfGraph graph, String call, List<NodeDef> inlined,
+      Map<String, String> outputs) {
+    replaceNodes(graph, Map.of(call, inlined), outputs);
+  }
+
+  /**
+   * Puts each node's replacement where it was, in one pass, and points every use of the replaced
+   * nodes' outputs (the replacements' own inputs and the signature's too) at what
+   * {@code outputs} maps them to, following chains (a call's output that is another's input).
+   */
+  static void replaceNodes(TfGraph graph, Map<String, List<NodeDef>> replacements,
+      Map<String, String> outputs) {
     LinkedHashMap<String, NodeDef> rebuilt = new LinkedHashMap<>();
     for (NodeDef node : graph.nodes.values()) {
-      if (node.getName().equals(call)) {
-        for (NodeDef body : inlined) {
-          rebuilt.put(body.getName(), body);
-        }
+      List<NodeDef> with = replacements.get(node.getName());
+      if (with == null) {
+        rebuilt.put(node.getName(), rewire(node, replacements.keySet(), null, outputs));
         continue;
       }
-      rebuilt.put(node.getName(), rewire(node, call, outputs));
+      // a body node may take its call's name (the unprefixed wrapper): within the body that
+      // name is the body node, not the call
+      for (NodeDef n : with) {
+        rebuilt.put(n.getName(), rewire(n, replacements.keySet(), node.getName(), outputs));
+      }
     }
     graph.nodes.clear();
     graph.nodes.putAll(rebuilt);
@@ -241,8 +285,9 @@ final class FunctionInliner {
       SignatureDef.Builder sig = graph.signature.toBuilder();
       for (Map.Entry<String, TensorInfo> e : graph.signature.getOutputsMap().entrySet()) {
         String tensor = e.getValue().getName();
-        if (Tensors.node(tensor).equals(call)) {
-          String target = outputs.get(Tensors.ref(call, Tensors.index(tensor)));
+        if (replacements.containsKey(Tensors.node(tensor))) {
+          String target = target(Tensors.ref(Tensors.node(tensor), Tensors.index(tensor)),
+              replacements.keySet(), outputs);
           sig.putOutputs(e.getKey(), e.getValue().toBuilder()
               .setName(Tensors.node(target) + ":" + Tensors.index(target)).build());
         }
@@ -251,10 +296,14 @@ final class FunctionInliner {
     }
   }
 
-  private static NodeDef rewire(NodeDef node, String call, Map<String, String> outputs) {
+  /** {@code node} reading replaced nodes' outputs where they went; {@code own} is not replaced. */
+  private static NodeDef rewire(NodeDef node, Set<String> replaced, String own,
+      Map<String, String> outputs) {
+    java.util.function.Predicate<String> moved =
+        input -> !Tensors.node(input).equals(own) && replaced.contains(Tensors.node(input));
     boolean touched = false;
     for (String input : node.getInputList()) {
-      if (Tensors.node(input).equals(call)) {
+      if (moved.test(input)) {
         touched = true;
         break;
       }
@@ -264,14 +313,29 @@ final class FunctionInliner {
     }
     NodeDef.Builder b = node.toBuilder().clearInput();
     for (String input : node.getInputList()) {
-      if (!Tensors.node(input).equals(call)) {
+      if (!moved.test(input)) {
         b.addInput(input);
       } else if (!Tensors.isControl(input)) {
-        b.addInput(outputs.get(Tensors.ref(call, Tensors.index(input))));
+        b.addInput(target(Tensors.ref(Tensors.node(input), Tensors.index(input)), replaced,
+            outputs));
       }
       // a control dependency on the call is dropped: the inlined body has no side effects left
     }
     return b.build();
+  }
+
+  /** What a replaced node's output becomes, through replaced nodes that pass it on. */
+  private static String target(String tensor, Set<String> replaced, Map<String, String> outputs) {
+    String t = tensor;
+    // a cycle of calls (a broken graph) ends the walk; so does an output no body returns
+    for (int hops = 0; hops <= replaced.size() && replaced.contains(Tensors.node(t)); hops++) {
+      String next = outputs.get(Tensors.ref(Tensors.node(t), Tensors.index(t)));
+      if (next == null) {
+        break;
+      }
+      t = next;
+    }
+    return t;
   }
 
   private static Map<String, List<String>> loadOutputArgs() {

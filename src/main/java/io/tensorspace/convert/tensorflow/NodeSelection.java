@@ -123,15 +123,18 @@ final class NodeSelection {
       }
     }
     Set<String> picked = new LinkedHashSet<>();
-    if (keras(anchors)) {
+    // an unrolled RNN repeats its anchors once per step: they would outvote the other layers
+    List<String> voters = anchors.stream().filter(a -> !inUnrolledStep(a)).toList();
+    if (keras(voters.isEmpty() ? anchors : voters)) {
       // Keras layer scopes sit at one depth ([call/]model/layer): the depth most anchors have.
       // Deeper scopes (flatten/Reshape, dense/Tensordot) belong to their layer; ops above that
       // depth (raw TF ops in a functional model, e.g. model/Cast) are layers of their own.
-      int depth = layerDepth(anchors);
+      int depth = voters.isEmpty() ? loopLayerDepth(anchors) : layerDepth(voters);
       Map<String, String> layers = new LinkedHashMap<>();
       for (String name : order) {
         NodeDef node = graph.node(name);
-        if (PLUMBING.contains(node.getOp()) || !inference(name)) {
+        // an RNN layer's activation is its output after the loop, not a step's last op
+        if (PLUMBING.contains(node.getOp()) || !inference(name) || inUnrolledStep(name)) {
           continue;
         }
         String[] parts = scope(name).isEmpty() ? new String[0] : scope(name).split("/");
@@ -165,6 +168,24 @@ final class NodeSelection {
     List<String> out = new ArrayList<>(picked);
     out.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
     return out;
+  }
+
+  private boolean inUnrolledStep(String name) {
+    for (String loop : graph.unrolledLoops) {
+      if (name.startsWith(loop + "/step_")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The depth of the scope an unrolled loop sits in (its layer), when only loops have anchors. */
+  private int loopLayerDepth(List<String> anchors) {
+    int depth = Integer.MAX_VALUE;
+    for (String loop : graph.unrolledLoops) {
+      depth = Math.min(depth, scope(loop).isEmpty() ? 1 : scope(loop).split("/").length);
+    }
+    return depth == Integer.MAX_VALUE ? layerDepth(anchors) : depth;
   }
 
   private static int layerDepth(List<String> anchors) {
@@ -253,6 +274,25 @@ final class NodeSelection {
     return slash < 0 ? "" : name.substring(0, slash);
   }
 
+  /**
+   * Why a loop (or a TensorList op feeding or reading one) was not unrolled, and what makes it
+   * convertible; empty for other ops.
+   */
+  private static String loopNote(TfGraph graph, String blocker) {
+    String op = graph.node(blocker).getOp();
+    boolean loopOp = op.equals("While") || op.equals("StatelessWhile")
+        || op.startsWith("TensorList") || op.equals("EmptyTensorList");
+    if (!loopOp || graph.loopNotes.isEmpty()) {
+      return "";
+    }
+    String loop = graph.loopNotes.containsKey(blocker) ? blocker
+        : graph.loopNotes.keySet().iterator().next();
+    return ". The loop '" + loop + "' was not unrolled into plain ops because "
+        + graph.loopNotes.get(loop) + "; a tf.keras RNN layer (LSTM, GRU, SimpleRNN) is unrolled"
+        + " when the SavedModel's signature fixes the number of time steps (e.g. save it with"
+        + " input_signature=[tf.TensorSpec([None, 28, 8])] rather than [None, None, 8])";
+  }
+
   static ConversionException unsupported(TfGraph graph, String blocker, String needed) {
     NodeDef node = graph.node(blocker);
     String op = node.getOp();
@@ -260,7 +300,7 @@ final class NodeSelection {
     if (TfjsOps.needsAsync(op)) {
       why = "op '" + op + "' is dynamic control flow (a while loop, condition, tensor array or"
           + " dynamic shape), which TensorFlow.js runs only through executeAsync(); TensorSpace"
-          + " runs models with execute()";
+          + " runs models with execute()" + loopNote(graph, blocker);
     } else if (op.equals("VariableV2") || op.equals("VarHandleOp") || op.equals("ReadVariableOp")
         || op.equals("Variable")) {
       why = "op '" + op + "' is a variable whose value was not found in the checkpoint";

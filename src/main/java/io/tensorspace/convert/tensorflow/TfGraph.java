@@ -30,6 +30,10 @@ final class TfGraph {
   boolean keras;
   /** True for a SavedModel read without signature: its graph may hold training ops. */
   boolean mayHoldTraining;
+  /** Loops left in the graph (not unrolled), by node name: why their trip count is not static. */
+  final Map<String, String> loopNotes = new LinkedHashMap<>();
+  /** Loops unrolled into {@code <loop>/step_<k>/...} copies of their body. */
+  final Set<String> unrolledLoops = new HashSet<>();
   int producer;
   AutoCloseable resources;
 
@@ -119,6 +123,39 @@ final class TfGraph {
         active.remove(name);
         done.add(name);
         order.add(name);
+      }
+    }
+  }
+
+  /**
+   * Removes the nodes nothing reads that {@code removable} accepts, then those that only they
+   * read, and so on (counting readers once, so a long chain goes in one pass).
+   */
+  void removeUnread(java.util.function.Predicate<NodeDef> removable) {
+    Map<String, Integer> readers = new HashMap<>();
+    for (NodeDef node : nodes.values()) {
+      for (String input : node.getInputList()) {
+        readers.merge(Tensors.node(input), 1, Integer::sum);
+      }
+    }
+    Deque<String> todo = new ArrayDeque<>();
+    for (NodeDef node : nodes.values()) {
+      if (!readers.containsKey(node.getName()) && removable.test(node)) {
+        todo.push(node.getName());
+      }
+    }
+    while (!todo.isEmpty()) {
+      NodeDef node = nodes.remove(todo.pop());
+      if (node == null) {
+        continue;
+      }
+      frozen.remove(node.getName());
+      for (String input : node.getInputList()) {
+        String producer = Tensors.node(input);
+        NodeDef p = nodes.get(producer);
+        if (readers.merge(producer, -1, Integer::sum) == 0 && p != null && removable.test(p)) {
+          todo.push(producer);
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ final class VariableFreezer {
   static void freeze(TfGraph graph, VariableKeys keys, Path checkpointPrefix)
       throws ConversionException, IOException {
     TensorBundle bundle = null;
+    java.util.Map<String, String> firstRead = new java.util.HashMap<>();
     for (NodeDef node : new ArrayList<>(graph.nodes.values())) {
       String variable = null;
       DataType dtype = null;
@@ -54,6 +55,15 @@ final class VariableFreezer {
             + node.getName() + "') has no value in checkpoint " + checkpointPrefix + " (looked for '"
             + key + "'); the SavedModel's variables folder does not belong to this graph.");
       }
+      String first = firstRead.putIfAbsent(key, node.getName());
+      if (first != null) {
+        // another read of a variable already frozen (an unrolled loop reads it in every step):
+        // one weight, the other reads are Identity ops of it
+        graph.put(NodeDef.newBuilder().setName(node.getName()).setOp("Identity").addInput(first)
+            .putAttr("T", AttrValue.newBuilder().setType(plain(dtype, bundle.entry(key))).build())
+            .build());
+        continue;
+      }
       graph.put(constant(node.getName(), dtype, bundle.entry(key)));
       graph.frozen.put(node.getName(), weight(graph, node.getName(), bundle, key));
     }
@@ -82,16 +92,19 @@ final class VariableFreezer {
   }
 
   private static NodeDef constant(String name, DataType dtype, BundleEntryProto entry) {
-    DataType type = dtype == null || dtype == DataType.DT_INVALID ? entry.getDtype() : dtype;
-    // a TF1 variable's dtype attr may be a *_REF type; the constant holds the plain type
-    if (type.getNumber() > 100) {
-      type = DataType.forNumber(type.getNumber() - 100);
-    }
+    DataType type = plain(dtype, entry);
     return NodeDef.newBuilder().setName(name).setOp("Const")
         .putAttr("dtype", AttrValue.newBuilder().setType(type).build())
         .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
             .setDtype(type).setTensorShape(entry.getShape())).build())
         .build();
+  }
+
+  /** The value type of a variable: its dtype attr, without *_REF, else the checkpoint's. */
+  private static DataType plain(DataType dtype, BundleEntryProto entry) {
+    DataType type = dtype == null || dtype == DataType.DT_INVALID ? entry.getDtype() : dtype;
+    // a TF1 variable's dtype attr may be a *_REF type; the constant holds the plain type
+    return type.getNumber() > 100 ? DataType.forNumber(type.getNumber() - 100) : type;
   }
 
   private static Weight weight(TfGraph graph, String name, TensorBundle bundle, String key)

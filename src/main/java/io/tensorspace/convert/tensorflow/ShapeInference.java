@@ -15,7 +15,8 @@ import org.tensorflow.proto.TensorShapeProto;
 /**
  * Output shapes for the summary, so users can pick nodes without running the graph: what the graph
  * records ({@code _output_shapes}, placeholder and constant shapes), carried through the ops
- * visualised models are made of (convolution, pooling, MatMul, reshape, element-wise, concat).
+ * visualised models are made of (convolution, pooling, MatMul, reshape, element-wise, concat,
+ * padding, reductions such as global pooling's Mean).
  * Unknown dimensions are -1; a shape that cannot be known without running the graph is absent.
  */
 final class ShapeInference {
@@ -29,6 +30,8 @@ final class ShapeInference {
   private static final Set<String> CONV = Set.of("Conv2D", "_FusedConv2D",
       "DepthwiseConv2dNative", "FusedDepthwiseConv2dNative");
   private static final Set<String> POOL = Set.of("MaxPool", "AvgPool");
+  private static final Set<String> PAD = Set.of("Pad", "PadV2", "MirrorPad");
+  private static final Set<String> REDUCE = Set.of("Mean", "Max", "Min", "Sum", "Prod");
 
   private final TfGraph graph;
   private final Map<String, List<Long>> shapes = new HashMap<>();
@@ -122,7 +125,47 @@ final class ShapeInference {
     if (op.equals("ConcatV2")) {
       return concat(node);
     }
+    if (PAD.contains(op)) {
+      return pad(x, constant(node, 1));
+    }
+    if (REDUCE.contains(op)) {
+      return reduce(x, constant(node, 1),
+          node.getAttrOrDefault("keep_dims", AttrValue.getDefaultInstance()).getB());
+    }
     return null;
+  }
+
+  /** Pad's paddings are [rank, 2]: before and after each dimension. */
+  private static List<Long> pad(List<Long> x, List<Long> paddings) {
+    if (x == null || paddings == null || paddings.size() != 2 * x.size()) {
+      return null;
+    }
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < x.size(); i++) {
+      long d = x.get(i);
+      out.add(d < 0 ? -1 : d + paddings.get(2 * i) + paddings.get(2 * i + 1));
+    }
+    return out;
+  }
+
+  /** Mean, Max... over constant axes: each becomes 1 with keep_dims, is dropped without. */
+  private static List<Long> reduce(List<Long> x, List<Long> axes, boolean keepDims) {
+    if (x == null || axes == null) {
+      return null;
+    }
+    Set<Integer> reduced = new java.util.HashSet<>();
+    for (long axis : axes) {
+      reduced.add((int) (axis < 0 ? axis + x.size() : axis));
+    }
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < x.size(); i++) {
+      if (!reduced.contains(i)) {
+        out.add(x.get(i));
+      } else if (keepDims) {
+        out.add(1L);
+      }
+    }
+    return out;
   }
 
   /** Convolution and pooling outputs: SAME is ceil(in / stride), VALID ceil((in - k + 1) / s). */

@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Output;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.testing.CorpusCase;
+import io.tensorspace.testing.KerasGraphWriter;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -59,7 +61,8 @@ class TensorSpaceBrowserTest {
       "tfjs-layers/tfjs2keras-functional-merge",
       "frozen-pb/tsc-test-lenet-frozen");
   /** Deep real architectures, written with tfjs-initialised weights by make-deep-models.js. */
-  static final List<String> DEEP = List.of("deep/mobilenet", "deep/resnet50", "deep/inceptionv3");
+  static final List<String> DEEP = List.of("deep/mobilenet", "deep/resnet50", "deep/inceptionv3",
+      "deep-graph/mobilenet", "deep-graph/resnet50", "deep-graph/inceptionv3");
   static final String LENET = "keras2-h5/tensorspace-keras-mnist";
   /** A wrong input length is refused by the generated predict, naming the expected length. */
   private static final String WRONG_LENGTH_PROBE = "(() => { try {"
@@ -101,9 +104,20 @@ class TensorSpaceBrowserTest {
             page.put("screenshot", OUT.resolve(c.folder() + ".png").toString());
             page.put("frames", true);
             if (DEEP.contains(c.id())) {
-              page.put("timeoutMs", 180000); // 100 MB of weights and a WebGL predict on 2 cores
-            }
-            if (LENET.equals(c.id())) {
+      List<Output> drawn = c.d().outputs().stream().filter(Output::drawn).toList();
+      assertTrue(drawn.size() <= View.AUTO_LIMIT, c.id() + ": a deep model's default view draws"
+          + " at most " + View.AUTO_LIMIT + " outputs, drew " + drawn.size());
+      List<Output> unknown = c.d().outputs().stream()
+          .filter(o -> String.valueOf(o.reason()).contains("unknown")).toList();
+      assertEquals(List.of(), unknown, c.id() + ": outputs without a known shape");
+      boolean blocks = c.d().outputs().stream()
+          .anyMatch(o -> String.valueOf(o.reason()).contains("block-level"));
+      assertEquals(c.d().outputs().size() > View.AUTO_LIMIT, blocks,
+          c.id() + ": the block-level view is the default exactly above " + View.AUTO_LIMIT);
+      assertTrue(!blocks || drawn.stream().allMatch(o -> o.shownBecause() != null),
+          c.id() + ": every drawn output says why the block-level view shows it");
+    }
+    if (LENET.equals(c.id())) {
               page.put("probe", WRONG_LENGTH_PROBE);
             }
           } else {
@@ -235,10 +249,16 @@ class TensorSpaceBrowserTest {
     }
     Path deep = writeDeepModels();
     for (String id : DEEP) {
-      Path modelJson = deep.resolve(id.substring("deep/".length())).resolve("model.json");
-      cases.add(convert(id, target -> new Converter().convert(new ConversionRequest(modelJson,
-          null, target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE)
-          .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())))));
+      String name = id.substring(id.indexOf('/') + 1);
+      Path modelJson = deep.resolve(name).resolve("model.json");
+      cases.add(convert(id, target -> {
+        // the graph: the same layers and weights as a frozen GraphDef written by TF Java
+        Path source = id.startsWith("deep-graph/")
+            ? KerasGraphWriter.write(modelJson, deep.resolve(name + ".pb")).pb() : modelJson;
+        new Converter().convert(new ConversionRequest(source, null, target, List.of(), List.of(),
+            ConversionRequest.DEFAULT_SHARD_SIZE)
+            .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())));
+      }));
     }
     return cases;
   }

@@ -57,6 +57,20 @@ public class Model {
   /** URL prefix this model's preview page loads its libraries from; default: the goal's. */
   private String previewLibraries;
 
+  /**
+   * Which outputs the TensorSpace view draws: {@code auto}, {@code all}, {@code blocks} or a
+   * comma-separated list of output names; default: the goal's.
+   */
+  private String view;
+
+  public String getView() {
+    return view;
+  }
+
+  public void setView(String view) {
+    this.view = view;
+  }
+
   public String getQuantize() {
     return quantize;
   }

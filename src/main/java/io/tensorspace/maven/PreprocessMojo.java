@@ -5,6 +5,7 @@ import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
+import io.tensorspace.convert.tensorspace.View;
 import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.write.Quantize;
 import java.io.File;
@@ -105,6 +106,17 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
    */
   @Parameter(property = "tensorspace.previewLibraries")
   private String previewLibraries;
+
+  /**
+   * Which outputs the TensorSpace view draws (the converted model returns all of them either way):
+   * {@code auto} (every drawable output up to 40, a block-level view of merges, depthwise-separable
+   * pairs, stage boundaries, pooling and the classifier above), {@code all}, {@code blocks}, or a
+   * comma-separated list of output names. A {@code <model>} can set its own.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.view", defaultValue = "auto")
+  private String view;
 
   /** Converts every model even when nothing changed since the last build. */
   @Parameter(property = "tensorspace.force", defaultValue = "false")
@@ -255,7 +267,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       }
     }
     return new TensorSpaceOptions(model.getName(), either(model.getPreview(), preview),
-        either(model.getPreviewLibraries(), previewLibraries), layers);
+        either(model.getPreviewLibraries(), previewLibraries), layers,
+        View.parse(either(model.getView(), view)));
   }
 
   private void addResource(File base) throws MojoExecutionException {

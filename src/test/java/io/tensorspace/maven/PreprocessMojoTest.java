@@ -12,6 +12,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
+import io.tensorspace.convert.tensorspace.View;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions.LayerOverride;
 import io.tensorspace.convert.write.Quantize;
 import java.io.IOException;
@@ -82,6 +83,7 @@ class PreprocessMojoTest extends MojoHarness {
         <quantizeWeights>conv2d*/kernel, dense_2/*</quantizeWeights>
         <shardSizeBytes>1000</shardSizeBytes>
         <splitWeightsByLayer>true</splitWeightsByLayer>
+        <view>blocks</view>
         <layers>
           <layer><name>dense_2</name><tensorSpaceClass>Output1d</tensorSpaceClass>
             <color>#ff6600</color><outputs>0,1,2</outputs><initStatus>open</initStatus></layer>
@@ -97,7 +99,7 @@ class PreprocessMojoTest extends MojoHarness {
         SEPARATED.resolve("topology.json"), SEPARATED.resolve("weights.h5"), out("lenet"),
         List.of("conv2d_1", "max_pooling2d_1", "dense_2"), List.of("Dropout", "flatten_1"), 1000,
         Quantize.UINT16, List.of("conv2d*/kernel", "dense_2/*"), true,
-        new TensorSpaceOptions("lenet", true, "http://localhost:8080/libs/", layers),
+        new TensorSpaceOptions("lenet", true, "http://localhost:8080/libs/", layers, View.BLOCKS),
         new GraphOptions("predict", Set.of("serve", "gpu")));
     assertEquals(List.of(expected), requests(mojo));
   }
@@ -111,6 +113,7 @@ class PreprocessMojoTest extends MojoHarness {
       <splitWeightsByLayer>true</splitWeightsByLayer>
       <preview>true</preview>
       <previewLibraries>https://mirror.example/npm/</previewLibraries>
+      <view>all</view>
       <models>
         <model><name>inherits</name>
           <source>${corpus}/keras2-h5/tensorspace-keras-mnist/mnist.h5</source></model>
@@ -122,6 +125,7 @@ class PreprocessMojoTest extends MojoHarness {
           <splitWeightsByLayer>false</splitWeightsByLayer>
           <preview>false</preview>
           <previewLibraries>https://other.example/</previewLibraries>
+          <view>conv2d_1, dense_2</view>
         </model>
       </models>
       """ + END)
@@ -129,11 +133,12 @@ class PreprocessMojoTest extends MojoHarness {
     Path models = basedir.resolve("target/models");
     ConversionRequest inherits = new ConversionRequest(MNIST, null, models.resolve("inherits"),
         List.of(), List.of(), 2048, Quantize.UINT8, List.of("dense*"), true,
-        new TensorSpaceOptions("inherits", true, "https://mirror.example/npm/", Map.of()),
+        new TensorSpaceOptions("inherits", true, "https://mirror.example/npm/", Map.of(), View.ALL),
         GraphOptions.DEFAULT);
     ConversionRequest own = new ConversionRequest(MNIST, null, models.resolve("own"),
         List.of(), List.of(), 4096, Quantize.FLOAT16, List.of("*"), false,
-        new TensorSpaceOptions("own", false, "https://other.example/", Map.of()),
+        new TensorSpaceOptions("own", false, "https://other.example/", Map.of(),
+            View.parse("conv2d_1,dense_2")),
         GraphOptions.DEFAULT);
     assertEquals(List.of(inherits, own), requests(mojo));
   }

@@ -22,6 +22,8 @@ final class NodeSelection {
       "DepthwiseConv2dNative", "_FusedConv2D", "FusedDepthwiseConv2dNative", "Conv2DBackpropInput",
       "MatMul", "BatchMatMul", "BatchMatMulV2", "_FusedMatMul", "MaxPool", "AvgPool", "MaxPool3D",
       "AvgPool3D", "Softmax", "LogSoftmax");
+  /** Ops that merge branches (Inception's concatenations, residual additions) when 2+ inputs are data. */
+  static final Set<String> MERGES = Set.of("ConcatV2", "Concat", "AddN", "Add", "AddV2");
   /**
    * Element-wise ops that finish an anchor's layer (bias, normalisation, activation); a softmax
    * right after a MatMul is that layer's activation, not a layer of its own.
@@ -122,6 +124,10 @@ final class NodeSelection {
         anchors.add(name);
       }
     }
+    List<String> merges = order.stream()
+        .filter(name -> MERGES.contains(graph.node(name).getOp()) && inference(name)
+            && dataInputs(name) >= 2)
+        .toList();
     Set<String> picked = new LinkedHashSet<>();
     // an unrolled RNN repeats its anchors once per step: they would outvote the other layers
     List<String> voters = anchors.stream().filter(a -> !inUnrolledStep(a)).toList();
@@ -145,7 +151,9 @@ final class NodeSelection {
       picked.addAll(layers.values());
     } else {
       Map<String, List<String>> consumers = graph.consumers();
-      for (String anchor : anchors) {
+      List<String> starts = new ArrayList<>(anchors);
+      starts.addAll(merges); // a merge is a layer of its own (TensorSpace draws Add, Concatenate)
+      for (String anchor : starts) {
         String end = anchor;
         while (true) {
           // the one consumer that finishes this layer: an activation, or a bias/normalisation
@@ -235,17 +243,30 @@ final class NodeSelection {
         && !(graph.mayHoldTraining && (name.startsWith("gradients") || name.contains("/gradients")));
   }
 
+  /** How many inputs of {@code node} carry data rather than constants (weights, axes). */
+  private int dataInputs(String node) {
+    int data = 0;
+    for (String input : graph.node(node).getInputList()) {
+      if (!Tensors.isControl(input) && !isConstant(Tensors.node(input))) {
+        data++;
+      }
+    }
+    return data;
+  }
+
+  private boolean isConstant(String name) {
+    NodeDef producer = graph.node(name);
+    for (int hops = 0; producer != null && producer.getOp().equals("Identity") && hops < 8;
+        hops++) {
+      producer = graph.node(Tensors.node(producer.getInput(0)));
+    }
+    return producer != null && producer.getOp().equals("Const");
+  }
+
   private boolean othersAreWeights(String node, String from) {
     for (String input : graph.node(node).getInputList()) {
-      if (Tensors.isControl(input) || Tensors.node(input).equals(from)) {
-        continue;
-      }
-      NodeDef producer = graph.node(Tensors.node(input));
-      for (int hops = 0; producer != null && producer.getOp().equals("Identity") && hops < 8;
-          hops++) {
-        producer = graph.node(Tensors.node(producer.getInput(0)));
-      }
-      if (producer == null || !producer.getOp().equals("Const")) {
+      if (!Tensors.isControl(input) && !Tensors.node(input).equals(from)
+          && !isConstant(Tensors.node(input))) {
         return false;
       }
     }

@@ -40,7 +40,7 @@ final class BlockView {
       String last) {
     Map<String, String> shown = new LinkedHashMap<>();
     for (Map.Entry<String, List<String>> entry : wiring.entrySet()) {
-      String reason = reason(net, entry.getKey(), entry.getValue(), last);
+      String reason = reason(net, entry.getKey(), entry.getValue(), last, wiring);
       if (reason != null) {
         shown.put(entry.getKey(), reason);
       }
@@ -49,7 +49,7 @@ final class BlockView {
   }
 
   private static String reason(NetworkDescription net, String name, List<String> sources,
-      String last) {
+      String last, Map<String, List<String>> wiring) {
     NetworkDescription.Node node = net.node(name);
     String op = node.className();
     if (name.equals(last)) {
@@ -57,6 +57,9 @@ final class BlockView {
     }
     if (MERGES.contains(op) && sources.size() >= 2) {
       return "a merge of " + String.join(", ", sources);
+    }
+    if (endsMerge(net, node, wiring)) {
+      return "a merge (with its activation)";
     }
     if (GLOBAL_POOLING.contains(op)) {
       return "global pooling";
@@ -90,6 +93,26 @@ final class BlockView {
       if (up != null && DEPTHWISE.contains(up.className())) {
         return true;
       }
+    }
+    return false;
+  }
+
+  /**
+   * An activation that finishes a merge of a graph-model (a residual AddV2 and its Relu): the
+   * node reads, through single-input ops, an op of 2+ data inputs that merges and that is not an
+   * output itself (then the merge is shown, as in layers models).
+   */
+  private static boolean endsMerge(NetworkDescription net, NetworkDescription.Node node,
+      Map<String, List<String>> wiring) {
+    NetworkDescription.Node up = node;
+    for (int hops = 0; hops < 3 && up != null; hops++) {
+      List<String> data = up.inbound().stream()
+          .filter(name -> net.node(name) == null || !"Const".equals(net.node(name).className()))
+          .toList();
+      if (up != node && MERGES.contains(up.className()) && data.size() >= 2) {
+        return !wiring.containsKey(up.name());
+      }
+      up = data.size() == 1 ? net.node(data.get(0)) : null;
     }
     return false;
   }

@@ -16,6 +16,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
 import io.tensorspace.testing.TfjsResult;
@@ -34,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -170,12 +170,7 @@ class Keras1TranslationTableTest {
     Files.createDirectories(out);
     Path membersFile = out.resolve("members.json");
     JSON.writeValue(membersFile.toFile(), members);
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-            "make-layer-models.js", membersFile.toString(), out.toString())
-        .directory(Path.of("src", "test", "node").toFile()).redirectErrorStream(true).start();
-    String log = new String(node.getInputStream().readAllBytes());
-    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-layer-models.js", 300, membersFile.toString(), out.toString());
     JsonNode failures = JSON.readTree(out.resolve("failures.json").toFile());
 
     List<TfjsJob> checks = new ArrayList<>();

@@ -8,13 +8,13 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
 import io.tensorspace.testing.TfjsResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +29,7 @@ class NestedAndSharedLayersTest {
 
   @BeforeAll
   static void writeModelsWithTfjs() throws Exception {
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-            "make-test-models.js", MODELS.toAbsolutePath().toString())
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes());
-    assertTrue(node.waitFor(120, TimeUnit.SECONDS), "tfjs took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-test-models.js", 120, MODELS.toAbsolutePath().toString());
   }
 
   private static ConversionResult convert(String model, String target, List<String> layers)

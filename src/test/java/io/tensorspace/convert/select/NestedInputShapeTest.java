@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.KerasH5Writer;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -36,14 +36,7 @@ class NestedInputShapeTest {
 
   @BeforeAll
   static void writeModelsWithTfjs() throws Exception {
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-            "make-test-models.js", MODELS.toAbsolutePath().toString(), "nested")
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes());
-    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-test-models.js", 300, MODELS.toAbsolutePath().toString(), "nested");
   }
 
   @Test

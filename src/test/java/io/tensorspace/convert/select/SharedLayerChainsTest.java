@@ -12,6 +12,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.KerasH5Writer;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
@@ -24,7 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,14 +43,7 @@ class SharedLayerChainsTest {
 
   @BeforeAll
   static void writeModelsWithTfjs() throws Exception {
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-            "make-test-models.js", MODELS.toAbsolutePath().toString(), "shared")
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes());
-    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-test-models.js", 300, MODELS.toAbsolutePath().toString(), "shared");
   }
 
   @Test

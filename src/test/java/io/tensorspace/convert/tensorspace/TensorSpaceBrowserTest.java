@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Output;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.KerasGraphWriter;
 import io.tensorspace.testing.ModelCorpus;
@@ -277,14 +278,7 @@ class TensorSpaceBrowserTest {
   /** InceptionV3, ResNet50 and MobileNet from the corpus topologies, weights from tfjs 4.22. */
   private static Path writeDeepModels() throws Exception {
     Path deep = OUT.resolve("deep");
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-        "make-deep-models.js", ModelCorpus.root().toString(), deep.toString())
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(node.waitFor(2, TimeUnit.MINUTES), "make-deep-models.js took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-deep-models.js", 120, ModelCorpus.root().toString(), deep.toString());
     return deep;
   }
 

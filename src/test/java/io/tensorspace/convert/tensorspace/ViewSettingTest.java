@@ -10,13 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.ModelCorpus;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,15 +30,8 @@ class ViewSettingTest {
 
   @BeforeAll
   static void writeMobileNetWithTfjs() throws Exception {
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-        "make-deep-models.js", ModelCorpus.root().toString(), OUT.resolve("deep").toString(),
-        "mobilenet")
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(node.waitFor(2, TimeUnit.MINUTES), "make-deep-models.js took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-deep-models.js", 120, ModelCorpus.root().toString(),
+        OUT.resolve("deep").toString(), "mobilenet");
     mobilenet = OUT.resolve("deep/mobilenet/model.json");
   }
 

@@ -14,6 +14,7 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.keras.KerasConfigs;
+import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
@@ -29,7 +30,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -703,14 +703,7 @@ class LayerConfigKeysTest {
     }
     Path file = out.resolve("members.json").toAbsolutePath();
     JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), specs);
-    Process node = new ProcessBuilder(System.getProperty("tensorspace.node", "node"),
-        "make-layer-models.js", file.toString(), out.toAbsolutePath().toString())
-        .directory(Path.of("src", "test", "node").toFile())
-        .redirectErrorStream(true)
-        .start();
-    String log = new String(node.getInputStream().readAllBytes());
-    assertTrue(node.waitFor(300, TimeUnit.SECONDS), "tfjs took too long");
-    assertEquals(0, node.exitValue(), log);
+    NodeScripts.run("make-layer-models.js", 300, file.toString(), out.toAbsolutePath().toString());
     return JSON.readTree(out.resolve("failures.json").toFile());
   }
 

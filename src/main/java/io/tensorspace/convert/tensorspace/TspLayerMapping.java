@@ -65,9 +65,36 @@ public final class TspLayerMapping {
     Map<String, NetworkDescription.Node> nodes = new LinkedHashMap<>();
     net.nodes().forEach(n -> nodes.put(n.name(), n));
 
-    // inputs
+    List<Input> inputs = describeInputs(net, options, notes);
+    boolean openShape = inputs.stream()
+        .anyMatch(i -> i.tspClass() != null && i.shape().contains(null));
+    List<List<Long>> predictDataShapes = openShape ? predictDataShapes(net, notes) : null;
+    Set<String> drawnInputs = new HashSet<>();
+    inputs.stream().filter(i -> i.tspClass() != null).forEach(i -> drawnInputs.add(i.name()));
+
+    Set<String> outputNames = new LinkedHashSet<>(net.outputs());
+    Map<String, String> undrawable = undrawableByShape(outputNames, nodes, drawnInputs);
+    Drawn drawn = applyView(net, nodes, outputNames, undrawable, drawnInputs, options, notes);
+    boolean sequential = !openShape && isSequential(net, drawn.wiring(), drawnInputs);
+    List<Output> outputs = describeOutputs(net, nodes, options, inputs, drawn, undrawable,
+        sequential, notes);
+    Load load = new Load(net.loadType(), net.url(), net.outputsName());
+    return new TensorSpaceDescription(name,
+        sequential ? TensorSpaceDescription.SEQUENTIAL : TensorSpaceDescription.MODEL, load, inputs,
+        outputs, sequential ? List.of() : sinks(outputs), predictDataShapes, options.view(),
+        notes);
+  }
+
+  /**
+   * The drawn outputs: each wired to its nearest drawn ancestors, why the view shows it (when the
+   * view leaves some out), and the reason the view gives the others.
+   */
+  private record Drawn(Map<String, List<String>> wiring, Map<String, String> shownBecause,
+      String leftOut) {}
+
+  private static List<Input> describeInputs(NetworkDescription net, TensorSpaceOptions options,
+      List<String> notes) {
     List<Input> inputs = new ArrayList<>();
-    boolean openShape = false;
     for (NetworkDescription.Tensor tensor : net.inputs()) {
       String tspClass = inputClass(tensor.shape());
       ObjectNode config = F.objectNode();
@@ -77,7 +104,6 @@ public final class TspLayerMapping {
             + " has no TensorSpace input layer (Input1d, GreyscaleInput, RGBInput), so the model"
             + " cannot be shown.");
       } else if (tensor.shape().contains(null)) {
-        openShape = true;
         // TensorSpace reads an open-shaped input's size from its layer config
         ArrayNode filled = config.putArray("shape");
         tensor.shape().forEach(d -> filled.add(d == null ? OPEN_DIMENSION_SIZE : d));
@@ -85,33 +111,28 @@ public final class TspLayerMapping {
       applyOverride(config, options.layers().get(tensor.name()));
       inputs.add(new Input(tensor.name(), tensor.shape(), tensor.dtype(), tspClass, config));
     }
-    List<List<Long>> predictDataShapes = null;
-    if (openShape) {
-      predictDataShapes = new ArrayList<>();
-      for (NetworkDescription.Tensor tensor : net.inputs()) {
-        List<Long> filled = new ArrayList<>();
-        for (Long dim : tensor.shape()) {
-          filled.add(dim == null ? OPEN_DIMENSION_SIZE : dim);
-        }
-        predictDataShapes.add(filled);
-      }
-      notes.add("The model leaves an input dimension open; TensorSpace shows it for input shapes "
-          + predictDataShapes + " (predictDataShapes).");
-    }
-    Set<String> drawnInputs = new HashSet<>();
-    inputs.stream().filter(i -> i.tspClass() != null).forEach(i -> drawnInputs.add(i.name()));
-    // a [rows, columns] input is drawn as a greyscale image: only generic layers may follow it
-    Set<String> imageOfSequence = new HashSet<>();
-    inputs.stream().filter(i -> i.shape() != null && i.shape().size() == 2 && i.tspClass() != null)
-        .forEach(i -> imageOfSequence.add(i.name()));
+    return inputs;
+  }
 
-    // which outputs can be drawn at all (by rank)
-    Map<String, Integer> outputIndex = new LinkedHashMap<>();
-    for (int i = 0; i < net.outputs().size(); i++) {
-      outputIndex.putIfAbsent(net.outputs().get(i), i);
+  private static List<List<Long>> predictDataShapes(NetworkDescription net, List<String> notes) {
+    List<List<Long>> shapes = new ArrayList<>();
+    for (NetworkDescription.Tensor tensor : net.inputs()) {
+      List<Long> filled = new ArrayList<>();
+      for (Long dim : tensor.shape()) {
+        filled.add(dim == null ? OPEN_DIMENSION_SIZE : dim);
+      }
+      shapes.add(filled);
     }
+    notes.add("The model leaves an input dimension open; TensorSpace shows it for input shapes "
+        + shapes + " (predictDataShapes).");
+    return shapes;
+  }
+
+  /** Why each output that TensorSpace cannot draw, by its shape, is left out. */
+  private static Map<String, String> undrawableByShape(Set<String> outputs,
+      Map<String, NetworkDescription.Node> nodes, Set<String> drawnInputs) {
     Map<String, String> undrawable = new HashMap<>();
-    for (String output : outputIndex.keySet()) {
+    for (String output : outputs) {
       NetworkDescription.Node node = nodes.get(output);
       List<Long> shape = node == null ? null : node.shape();
       if (node == null) {
@@ -124,54 +145,69 @@ public final class TspLayerMapping {
         undrawable.put(output, "it is a model input, drawn by the input layer");
       }
     }
-    Map<String, List<String>> wiring = wire(net, nodes, outputIndex.keySet(), undrawable,
-        drawnInputs);
-    Map<String, String> shownBecause = new HashMap<>();
+    return undrawable;
+  }
+
+  /** Wires the drawable outputs and lets the view setting leave some out. */
+  private static Drawn applyView(NetworkDescription net, Map<String, NetworkDescription.Node> nodes,
+      Set<String> outputs, Map<String, String> undrawable, Set<String> drawnInputs,
+      TensorSpaceOptions options, List<String> notes) throws ConversionException {
+    Map<String, List<String>> wiring = wire(net, nodes, outputs, undrawable, drawnInputs);
     int drawable = wiring.size();
     String leftOut = options.view().leftOutReason(drawable);
-    if (options.view().selects(drawable)) {
-      shownBecause = options.view().choose(net, wiring, lastOf(net.outputs(), wiring));
-      for (String output : wiring.keySet()) {
-        if (!shownBecause.containsKey(output)) {
-          undrawable.put(output, leftOut);
-        }
-      }
-      wiring = wire(net, nodes, outputIndex.keySet(), undrawable, drawnInputs);
-      if (!"list".equals(options.view().mode())) {
-        wiring = withoutDeadEnds(net, nodes, outputIndex.keySet(), undrawable, drawnInputs,
-            wiring, leftOut);
-      }
-      shownBecause.keySet().retainAll(wiring.keySet());
-      notes.add("The view draws " + wiring.size() + " of the " + drawable + " drawable outputs"
-          + " (view " + options.view() + "); the converted model returns all "
-          + net.outputs().size() + " outputs.");
+    if (!options.view().selects(drawable)) {
+      return new Drawn(wiring, Map.of(), leftOut);
     }
+    Map<String, String> shownBecause =
+        options.view().choose(net, wiring, lastOf(net.outputs(), wiring));
+    for (String output : wiring.keySet()) {
+      if (!shownBecause.containsKey(output)) {
+        undrawable.put(output, leftOut);
+      }
+    }
+    wiring = wire(net, nodes, outputs, undrawable, drawnInputs);
+    if (!"list".equals(options.view().mode())) {
+      wiring = withoutDeadEnds(net, nodes, outputs, undrawable, drawnInputs, wiring, leftOut);
+    }
+    shownBecause.keySet().retainAll(wiring.keySet());
+    notes.add("The view draws " + wiring.size() + " of the " + drawable + " drawable outputs"
+        + " (view " + options.view() + "); the converted model returns all "
+        + net.outputs().size() + " outputs.");
+    return new Drawn(wiring, shownBecause, leftOut);
+  }
 
-    String lastDrawn = lastOf(net.outputs(), wiring);
-
-    // Sequential when the drawn outputs are one chain from one fixed-shape input
-    boolean sequential = net.inputs().size() == 1 && !openShape && !drawnInputs.isEmpty();
-    String previous = net.inputs().isEmpty() ? null : net.inputs().get(0).name();
+  /** Whether the drawn outputs are one chain from the model's one drawn input. */
+  private static boolean isSequential(NetworkDescription net, Map<String, List<String>> wiring,
+      Set<String> drawnInputs) {
+    if (net.inputs().size() != 1 || drawnInputs.isEmpty()) {
+      return false;
+    }
+    String previous = net.inputs().get(0).name();
     Set<String> seen = new HashSet<>();
     for (String output : net.outputs()) {
-      if (!wiring.containsKey(output) || !seen.add(output)) {
-        if (wiring.containsKey(output)) {
-          sequential = false; // the same output twice
-        }
+      if (!wiring.containsKey(output)) {
         continue;
       }
-      if (!wiring.get(output).equals(List.of(previous))) {
-        sequential = false;
+      if (!seen.add(output) || !wiring.get(output).equals(List.of(previous))) {
+        return false; // the same output twice, or a branch
       }
       previous = output;
     }
+    return true;
+  }
 
+  private static List<Output> describeOutputs(NetworkDescription net,
+      Map<String, NetworkDescription.Node> nodes, TensorSpaceOptions options, List<Input> inputs,
+      Drawn drawn, Map<String, String> undrawable, boolean sequential, List<String> notes) {
+    // a [rows, columns] input is drawn as a greyscale image: only generic layers may follow it
+    Set<String> imageOfSequence = new HashSet<>();
+    inputs.stream().filter(i -> i.shape() != null && i.shape().size() == 2 && i.tspClass() != null)
+        .forEach(i -> imageOfSequence.add(i.name()));
+    String lastDrawn = lastOf(net.outputs(), drawn.wiring());
     boolean graph = "tensorflow".equals(net.loadType());
     Set<String> live = graph ? GraphOps.live(net) : Set.of();
     Map<String, List<Long>> tspShapes = new HashMap<>();
-    for (Input input : inputs) {
-      tspShapes.put(input.name(), input.shape());
-    }
+    inputs.forEach(input -> tspShapes.put(input.name(), input.shape()));
     List<Output> outputs = new ArrayList<>();
     Set<String> described = new HashSet<>();
     for (int i = 0; i < net.outputs().size(); i++) {
@@ -184,15 +220,15 @@ public final class TspLayerMapping {
             "it is already drawn as output " + net.outputs().indexOf(output), null));
         continue;
       }
-      if (!wiring.containsKey(output)) {
+      List<String> sources = drawn.wiring().get(output);
+      if (sources == null) {
         String reason = undrawable.getOrDefault(output, "not drawable");
-        if (!reason.equals(leftOut)) { // the view's own choice is noted once, above
+        if (!reason.equals(drawn.leftOut())) { // the view's own choice is noted once
           notes.add("Output '" + output + "' is not drawn: " + reason + ".");
         }
         outputs.add(new Output(i, output, className, shape, null, null, List.of(), reason, null));
         continue;
       }
-      List<String> sources = wiring.get(output);
       ObjectNode config = F.objectNode();
       config.put("name", output);
       String tspClass = imageOfSequence.containsAll(sources) && shape.size() == 2
@@ -217,23 +253,22 @@ public final class TspLayerMapping {
       applyOverride(config, override);
       tspShapes.put(output, shape);
       outputs.add(new Output(i, output, className, shape, tspClass, config, sources, null,
-          shownBecause.get(output)));
+          drawn.shownBecause().get(output)));
     }
+    return outputs;
+  }
 
+  /** For a {@code Model}: the drawn layers no other drawn layer reads (its {@code outputs}). */
+  private static List<String> sinks(List<Output> outputs) {
+    Set<String> read = new HashSet<>();
+    outputs.stream().filter(Output::drawn).forEach(o -> read.addAll(o.tspInputs()));
     List<String> sinks = new ArrayList<>();
-    if (!sequential) {
-      Set<String> read = new HashSet<>();
-      outputs.stream().filter(Output::drawn).forEach(o -> read.addAll(o.tspInputs()));
-      for (Output o : outputs) {
-        if (o.drawn() && !read.contains(o.name())) {
-          sinks.add(o.name());
-        }
+    for (Output o : outputs) {
+      if (o.drawn() && !read.contains(o.name())) {
+        sinks.add(o.name());
       }
     }
-    Load load = new Load(net.loadType(), net.url(), net.outputsName());
-    return new TensorSpaceDescription(name,
-        sequential ? TensorSpaceDescription.SEQUENTIAL : TensorSpaceDescription.MODEL, load, inputs,
-        outputs, sinks, predictDataShapes, options.view(), notes);
+    return sinks;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.tensorspace.convert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.File;
 import java.io.IOException;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class UnreadablePathsTest {
   private Path root;
-  /** source, weights ("-" for none), output folder, how the message must start. */
+  /**
+   * source, weights ("-" for none), output folder, state folder ("-" for a conversion without the
+   * incremental record), how the message must start.
+   */
   private final List<String[]> cases = new ArrayList<>();
 
   @BeforeEach
@@ -68,11 +72,19 @@ class UnreadablePathsTest {
     add(shard.resolve("model.json"), null, out, "Cannot read " + shard.resolve("weights.bin"));
     add(saved, null, out, "Cannot read " + variables);
     add(mnist, null, closedOut, "Cannot write " + closedOut);
+    Path closedState = Files.createDirectories(root.resolve("closed-state"));
+    Files.setPosixFilePermissions(closedState, PosixFilePermissions.fromString("r-xr-xr-x"));
+    add(mnist, null, out, closedState, "Cannot write " + closedState);
   }
 
   private void add(Path source, Path weights, Path out, String start) {
+    add(source, weights, out, null, start);
+  }
+
+  private void add(Path source, Path weights, Path out, Path state, String start) {
     cases.add(new String[] {source.toString(), weights == null ? "-" : weights.toString(),
-        out.resolve(String.valueOf(cases.size())).toString(), start + ": permission denied."});
+        out.resolve(String.valueOf(cases.size())).toString(),
+        state == null ? "-" : state.toString(), start + ": permission denied."});
   }
 
   @AfterEach
@@ -94,7 +106,7 @@ class UnreadablePathsTest {
     if (!Files.isReadable(Path.of(cases.get(0)[0]))) {
       messages = new ArrayList<>();
       for (String[] c : cases) {
-        messages.add(message(c[0], c[1], c[2]));
+        messages.add(message(c[0], c[1], c[2], c[3]));
       }
     } else {
       // root: chmod does not stop it reading, so ask an unprivileged user
@@ -106,17 +118,24 @@ class UnreadablePathsTest {
     for (int i = 0; i < cases.size(); i++) {
       String message = messages.get(i);
       System.out.println("[unreadable] " + message);
-      assertTrue(message.startsWith(cases.get(i)[3]), message);
+      assertTrue(message.startsWith(cases.get(i)[4]), message);
       assertTrue(message.contains("chmod"), message);
     }
   }
 
-  /** The conversion's refusal, one line. */
-  static String message(String source, String weights, String out) {
+  /** The conversion's refusal, one line; with a state folder, recorded as the Mojo does. */
+  static String message(String source, String weights, String out, String state) {
     try {
-      new Converter().convert(new ConversionRequest(Path.of(source),
+      ConversionRequest request = new ConversionRequest(Path.of(source),
           weights.equals("-") ? null : Path.of(weights), Path.of(out), List.of(),
-          List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+          List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
+      if (state.equals("-")) {
+        new Converter().convert(request);
+      } else {
+        UpToDateCheck.Recording recording = new UpToDateCheck(Path.of(state)).begin(request);
+        new Converter(ProgressListener.NONE, recording).convert(request);
+        recording.finish();
+      }
       return "converted";
     } catch (ConversionException e) {
       return e.getMessage().replace('\n', ' ');
@@ -148,7 +167,7 @@ class UnreadablePathsTest {
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", String.join(File.pathSeparator, entries), Child.class.getName()));
     for (String[] c : cases) {
-      command.addAll(List.of(c[0], c[1], c[2]));
+      command.addAll(List.of(c[0], c[1], c[2], c[3]));
     }
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -183,11 +202,11 @@ class UnreadablePathsTest {
     Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwxr-xr-x"));
   }
 
-  /** The child JVM: source, weights ("-") and output of each case as arguments, a line each. */
+  /** The child JVM: source, weights, output and state of each case as arguments, a line each. */
   public static final class Child {
     public static void main(String[] args) {
-      for (int i = 0; i + 2 < args.length; i += 3) {
-        System.out.println("message: " + message(args[i], args[i + 1], args[i + 2]));
+      for (int i = 0; i + 3 < args.length; i += 4) {
+        System.out.println("message: " + message(args[i], args[i + 1], args[i + 2], args[i + 3]));
       }
     }
   }

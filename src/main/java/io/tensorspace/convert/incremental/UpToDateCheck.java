@@ -79,7 +79,11 @@ public final class UpToDateCheck {
    */
   public Recording begin(ConversionRequest request) throws ConversionException, IOException {
     checkInputs(request);
-    Files.deleteIfExists(file(request));
+    try {
+      Files.deleteIfExists(file(request));
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw unwritable(e);
+    }
     List<Path> inputs = InputFiles.of(request);
     return new Recording(request, inputs, Fingerprint.stamp(inputs));
   }
@@ -108,7 +112,7 @@ public final class UpToDateCheck {
      * the checksum might then be of bytes the conversion never read, so nothing is recorded and
      * the next build converts again.
      */
-    public void finish() throws IOException {
+    public void finish() throws ConversionException, IOException {
       String hash = Fingerprint.content(inputs, copied);
       if (!Fingerprint.stamp(inputs).equals(stamp)) {
         return;
@@ -164,13 +168,27 @@ public final class UpToDateCheck {
     return properties;
   }
 
-  private void store(ConversionRequest request, Properties values) throws IOException {
-    Files.createDirectories(stateDirectory);
-    Path file = file(request);
-    Path temporary = Files.createTempFile(stateDirectory, "state", ".tmp");
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      values.store(out, null);
+  private void store(ConversionRequest request, Properties values)
+      throws ConversionException, IOException {
+    try {
+      Files.createDirectories(stateDirectory);
+      Path file = file(request);
+      Path temporary = Files.createTempFile(stateDirectory, "state", ".tmp");
+      try (OutputStream out = Files.newOutputStream(temporary)) {
+        values.store(out, null);
+      }
+      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw unwritable(e);
     }
-    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The state folder (or a file in it) cannot be written: the user's to fix, not a crash. */
+  private ConversionException unwritable(java.nio.file.AccessDeniedException e) {
+    return new ConversionException("Cannot write " + stateDirectory.toAbsolutePath().normalize()
+        + ": permission denied. It keeps the record of each model's last conversion; let the"
+        + " user running Maven write it (e.g. chmod u+w " + stateDirectory + "), or set"
+        + " <stateDirectory> to another folder.", e);
   }
 }

@@ -75,7 +75,7 @@ public final class KerasH5Writer {
         String holder = holders.get(name.substring(0, name.indexOf('/')));
         names.computeIfAbsent(holder, l -> new ArrayList<>()).add(name + ":0");
         put(groups.computeIfAbsent(holder, weights::putGroup), name + ":0",
-            read(in, spec.path("shape")));
+            floats(in, spec.path("shape")));
       }
       names.forEach((layer, list) ->
           groups.get(layer).putAttribute("weight_names", list.toArray(new String[0])));
@@ -117,7 +117,8 @@ public final class KerasH5Writer {
     put(next, path.substring(slash + 1), data);
   }
 
-  private static Object read(DataInputStream in, JsonNode shape) throws IOException {
+  /** The next tensor of a tfjs weights file: a float array of {@code shape}, row-major. */
+  public static Object floats(DataInputStream in, JsonNode shape) throws IOException {
     int[] dims = new int[shape.size()];
     for (int i = 0; i < dims.length; i++) {
       dims[i] = shape.get(i).asInt();

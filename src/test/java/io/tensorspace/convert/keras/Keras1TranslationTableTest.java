@@ -16,6 +16,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.KerasH5Writer;
 import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
@@ -23,9 +24,6 @@ import io.tensorspace.testing.TfjsResult;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Array;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -276,35 +274,13 @@ class Keras1TranslationTableTest {
         for (int i = 0; i < specs.size(); i++) {
           String stored = name + "_" + suffixes.get(i) + ":0";
           names.add(stored);
-          group.putDataset(stored, floats(in, specs.get(i).path("shape")));
+          group.putDataset(stored, KerasH5Writer.floats(in, specs.get(i).path("shape")));
         }
         group.putAttribute("weight_names", names.toArray(new String[0]));
         weights.putAttribute("layer_names", new String[] {name});
       }
     }
     return file;
-  }
-
-  private static Object floats(DataInputStream in, JsonNode shape) throws IOException {
-    int[] dims = new int[shape.size()];
-    for (int i = 0; i < dims.length; i++) {
-      dims[i] = shape.get(i).asInt();
-    }
-    Object array = Array.newInstance(float.class, dims);
-    fill(array, in);
-    return array;
-  }
-
-  private static void fill(Object array, DataInputStream in) throws IOException {
-    if (array instanceof float[] row) {
-      byte[] bytes = new byte[row.length * 4];
-      in.readFully(bytes);
-      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(row);
-      return;
-    }
-    for (int i = 0; i < Array.getLength(array); i++) {
-      fill(Array.get(array, i), in);
-    }
   }
 
   /** Keras 2.2.4's serialized initializers for the table's {@code $name} values. */

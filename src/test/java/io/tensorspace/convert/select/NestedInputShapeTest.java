@@ -9,16 +9,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.testing.ModelFamily;
 import io.tensorspace.testing.NodeScripts;
-import io.tensorspace.testing.KerasH5Writer;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
 import io.tensorspace.testing.TfjsResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,29 +41,15 @@ class NestedInputShapeTest {
   void everyMemberConvertsFromModelJsonAndHdf5AndMatchesInBothTfjs() throws Exception {
     JsonNode index = JSON.readTree(MODELS.resolve("nested-index.json").toFile());
     assertTrue(index.size() >= 30, "too few members: " + index.size());
-    List<TfjsJob> jobs = new ArrayList<>();
+    ModelFamily family = new ModelFamily(OUT);
     for (JsonNode member : index) {
-      String id = member.path("id").asText();
       List<String> layers = new ArrayList<>();
       member.path("layers").forEach(l -> layers.add(l.asText()));
-      Path dir = MODELS.resolve(id);
-      Path h5 = KerasH5Writer.fromTfjs(dir, dir.resolve("model.h5"));
-      for (Path source : List.of(dir.resolve("model.json"), h5)) {
-        String target = id + (source.equals(h5) ? "-h5" : "-json");
-        ConversionResult result = new Converter().convert(new ConversionRequest(source, null,
-            OUT.resolve(target), List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
-        assertEquals(layers, result.outputs(), target);
-        jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
-            dir.resolve("reference.json"), layers));
-      }
+      String id = member.path("id").asText();
+      family.convert(MODELS.resolve(id), id,
+          (target, outputs) -> assertEquals(layers, outputs, target));
     }
-    Map<String, Double> worst = new TreeMap<>();
-    for (TfjsResult result : TfjsClient.check(jobs)) {
-      result.assertOk();
-      worst.merge(result.tfjsVersion(), result.maxAbsDiff(), Math::max);
-    }
-    System.out.println("nested input shapes: " + index.size() + " members x {model.json, h5}, "
-        + jobs.size() + " tfjs checks, worst |diff| per tfjs " + worst);
+    family.assertAllMatch("nested input shapes", index.size());
   }
 
   /**

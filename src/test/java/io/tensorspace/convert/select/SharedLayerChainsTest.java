@@ -10,20 +10,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
-import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
-import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.KerasH5Writer;
-import io.tensorspace.testing.TfjsClient;
-import io.tensorspace.testing.TfjsJob;
-import io.tensorspace.testing.TfjsResult;
+import io.tensorspace.testing.ModelFamily;
+import io.tensorspace.testing.NodeScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,29 +45,15 @@ class SharedLayerChainsTest {
   void everyCallOfEveryChainConvertsAndMatchesInBothTfjs() throws Exception {
     JsonNode index = JSON.readTree(MODELS.resolve("shared-index.json").toFile());
     assertTrue(index.size() >= 36, "too few members: " + index.size());
-    List<TfjsJob> jobs = new ArrayList<>();
+    ModelFamily family = new ModelFamily(OUT);
     for (JsonNode member : index) {
-      String id = member.path("id").asText();
       Set<String> expected = new TreeSet<>();
       member.path("outputs").forEach(o -> expected.add(o.asText()));
-      Path dir = MODELS.resolve(id);
-      Path h5 = KerasH5Writer.fromTfjs(dir, dir.resolve("model.h5"));
-      for (Path source : List.of(dir.resolve("model.json"), h5)) {
-        String target = id + (source.equals(h5) ? "-h5" : "-json");
-        ConversionResult result = new Converter().convert(new ConversionRequest(source, null,
-            OUT.resolve(target), List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
-        assertEquals(expected, new TreeSet<>(result.outputs()), target);
-        jobs.addAll(TfjsJob.layersInEveryVersion(target, OUT.resolve(target).resolve("model.json"),
-            dir.resolve("reference.json"), result.outputs()));
-      }
+      String id = member.path("id").asText();
+      family.convert(MODELS.resolve(id), id,
+          (target, outputs) -> assertEquals(expected, new TreeSet<>(outputs), target));
     }
-    Map<String, Double> worst = new TreeMap<>();
-    for (TfjsResult result : TfjsClient.check(jobs)) {
-      result.assertOk();
-      worst.merge(result.tfjsVersion(), result.maxAbsDiff(), Math::max);
-    }
-    System.out.println("shared layer chains: " + index.size() + " members x {model.json, h5}, "
-        + jobs.size() + " tfjs checks, worst |diff| per tfjs " + worst);
+    family.assertAllMatch("shared layer chains", index.size());
   }
 
   /**

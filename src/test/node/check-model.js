@@ -322,6 +322,9 @@ function compare(tensor, expected, atol, data) {
   const entry = { shape: tensor.shape.slice(), expectedShape: null, maxAbsDiff: null, mismatches: null, ok: false };
   entry.expectedShape = expected.shape;
   const shapeOk = sameShape(entry.shape, expected.shape);
+  if (!Array.isArray(expected.data) && Array.isArray(expected.sample_indices)) {
+    return compareSample(entry, shapeOk, expected, atol, data);
+  }
   if (data.length !== expected.data.length) {
     return { entry, problem: `shape ${fmt(entry.shape)} vs expected ${fmt(expected.shape)}` };
   }
@@ -344,6 +347,27 @@ function compare(tensor, expected, atol, data) {
     problem = `${bad} of ${data.length} values off, max |diff| ${nonFinite ? `non-finite (${nonFinite} NaN/Inf)` : maxAbs}`;
   }
   return { entry, problem };
+}
+
+/**
+ * A reference that kept only a sample of a large tensor ("sample_indices": positions in the model's tensor,
+ * "sample": the values there): those positions are compared.
+ */
+function compareSample(entry, shapeOk, expected, atol, data) {
+  entry.sampled = expected.sample_indices.length;
+  if (!shapeOk) return { entry, problem: `shape ${fmt(entry.shape)} vs expected ${fmt(expected.shape)}` };
+  let maxAbs = 0;
+  let bad = 0;
+  expected.sample_indices.forEach((index, k) => {
+    const e = expected.sample[k];
+    const d = Math.abs(data[index] - e);
+    if (Number.isFinite(d) && d > maxAbs) maxAbs = d;
+    if (!(d <= atol + RTOL * Math.abs(e))) bad++;
+  });
+  entry.maxAbsDiff = maxAbs;
+  entry.mismatches = bad;
+  entry.ok = bad === 0;
+  return { entry, problem: bad ? `${bad} of ${expected.sample.length} sampled values off, max |diff| ${maxAbs}` : null };
 }
 
 function sameShape(a, b) {

@@ -2,6 +2,7 @@ package io.tensorspace.convert;
 
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.ProgressTracking;
+import io.tensorspace.convert.onnx.OnnxConverter;
 import io.tensorspace.convert.select.LayerSelection;
 import io.tensorspace.convert.select.NestedModels;
 import io.tensorspace.convert.summary.ModelSummary;
@@ -55,6 +56,9 @@ public final class Converter {
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
     ModelSources.ModelSource model = ModelSources.locate(request.source(), request.weights());
+    if (model.format() == InputFormat.ONNX) {
+      return new OnnxConverter().convert(request.withSource(model.file(), model.weights()), copied);
+    }
     if (model.format().isGraph()) {
       return graphConverter(request.graph())
           .convert(request.withSource(model.file(), model.weights()), copied);
@@ -97,6 +101,9 @@ public final class Converter {
       throws ConversionException, IOException {
     try {
       ModelSources.ModelSource found = ModelSources.locate(source, weights);
+      if (found.format() == InputFormat.ONNX) {
+        return new OnnxConverter().summarize(found.file());
+      }
       if (found.format().isGraph()) {
         return graphConverter(graph).summarize(found.file());
       }

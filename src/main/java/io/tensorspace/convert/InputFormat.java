@@ -21,7 +21,8 @@ public enum InputFormat {
   TFJS_GRAPH("TensorFlow.js graph model",
       "a TensorFlow.js graph model (model.json with its weight files)", true),
   TFJS_0_GRAPH("TensorFlow.js 0.x graph model", "a TensorFlow.js 0.x graph model"
-      + " (tensorflowjs_model.pb with weights_manifest.json)", true);
+      + " (tensorflowjs_model.pb with weights_manifest.json)", true),
+  ONNX("ONNX model", "an ONNX model (.onnx, e.g. from torch.onnx.export)", true);
 
   private final String shortName;
   private final String description;

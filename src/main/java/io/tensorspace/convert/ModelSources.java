@@ -3,6 +3,7 @@ package io.tensorspace.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.keras.KerasH5Reader;
+import io.tensorspace.convert.onnx.OnnxReader;
 import io.tensorspace.convert.tensorflow.GraphConverter;
 import io.tensorspace.convert.tfjs.layers.TfjsLayersReader;
 import java.io.IOException;
@@ -105,6 +106,10 @@ public final class ModelSources {
 
   /** Which format the file is, by content, or null if none. */
   private static InputFormat formatOf(Path file) throws IOException {
+    // before the TensorFlow check: a ModelProto starts with a varint field 1 like a SavedModel
+    if (OnnxReader.isOnnx(file)) {
+      return InputFormat.ONNX;
+    }
     InputFormat graph = GraphConverter.format(file);
     if (graph != null) {
       return graph;
@@ -186,7 +191,7 @@ public final class ModelSources {
       case SAVED_MODEL, FROZEN_GRAPH, TFJS_0_GRAPH -> name.endsWith(".pb")
           ? new Member(file, format, Role.MODEL, format.shortName())
           : new Member(file, null, Role.OTHER, "no model");
-      case KERAS3_ARCHIVE, TFJS_LAYERS, TFJS_GRAPH ->
+      case KERAS3_ARCHIVE, TFJS_LAYERS, TFJS_GRAPH, ONNX ->
           new Member(file, format, Role.MODEL, format.shortName());
     };
   }

@@ -1,5 +1,6 @@
 package io.tensorspace.convert.model;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import org.tensorflow.proto.SignatureDef;
  * @param signature the inputs and outputs to record (tensor names of {@code graph}), or null
  * @param outputNodes the selected node names, in the user's order
  * @param resources what must stay open until the weights are written
+ * @param metadata entries added to model.json's userDefinedMetadata (e.g. the ONNX name map), or
+ *     null
  */
 public record GraphModel(
     Path source,
@@ -27,11 +30,18 @@ public record GraphModel(
     List<Weight> weights,
     SignatureDef signature,
     List<String> outputNodes,
-    AutoCloseable resources) implements Closeable {
+    AutoCloseable resources,
+    ObjectNode metadata) implements Closeable {
 
   public GraphModel {
     weights = List.copyOf(weights);
     outputNodes = List.copyOf(outputNodes);
+  }
+
+  /** A graph without extra metadata. */
+  public GraphModel(Path source, String generatedBy, GraphDef graph, List<Weight> weights,
+      SignatureDef signature, List<String> outputNodes, AutoCloseable resources) {
+    this(source, generatedBy, graph, weights, signature, outputNodes, resources, null);
   }
 
   @Override

@@ -89,7 +89,28 @@ public final class GraphConverter {
       throw new ConversionException(request.source() + " is a TensorFlow graph that holds its own"
           + " weights; remove <weights> (" + request.weights() + ").");
     }
-    Prepared prepared = prepare(request.source(), request.outputLayers(), request.excludeLayers());
+    return write(request, copied,
+        prepare(request.source(), request.outputLayers(), request.excludeLayers()));
+  }
+
+  /**
+   * Converts a graph another format's translator built (ONNX): prunes it to what its outputs
+   * need, checks every op against tfjs's op list, writes the graph-model and TensorSpace files.
+   */
+  public ConversionResult convert(ConversionRequest request, CopiedRegions copied, BuiltGraph built)
+      throws ConversionException, IOException {
+    TfGraph graph = new TfGraph(built.source(), built.generatedBy());
+    built.nodes().forEach(graph::put);
+    graph.frozen.putAll(built.weights());
+    Prepared prepared = finish(graph, built.outputs(), List.of());
+    GraphModel m = prepared.model();
+    return write(request, copied, new Prepared(new GraphModel(m.source(), m.generatedBy(),
+        m.graph(), m.weights(), m.signature(), m.outputNodes(), m.resources(), built.metadata()),
+        prepared.description()));
+  }
+
+  private ConversionResult write(ConversionRequest request, CopiedRegions copied,
+      Prepared prepared) throws ConversionException, IOException {
     try (GraphModel model = prepared.model()) {
       AtomicLong bytes = new AtomicLong();
       GraphModelWriter writer = new GraphModelWriter(request.shardSizeBytes(), request.quantize(),

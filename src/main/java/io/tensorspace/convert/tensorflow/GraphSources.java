@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.InputFormat;
+import io.tensorspace.convert.onnx.OnnxReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -38,6 +39,9 @@ final class GraphSources {
     }
     if (startsLikeJson(head)) {
       return isTfjsGraph(source) ? Kind.TFJS_GRAPH : null;
+    }
+    if (head[0] == 0x08 && OnnxReader.isOnnx(source)) {
+      return null;
     }
     if (source.getFileName().toString().equals(SAVED_MODEL_PB) || head[0] == 0x08) {
       // SavedModel: field 1 (schema version, varint) or field 2 (meta graphs) first

@@ -96,6 +96,9 @@ public final class GraphModelWriter {
     }
     ArrayNode outputs = metadata.putArray("outputNodes");
     model.outputNodes().forEach(outputs::add);
+    if (model.metadata() != null) {
+      metadata.setAll(model.metadata().deepCopy());
+    }
     ArrayNode manifest = root.putArray("weightsManifest");
     ObjectNode group = manifest.addObject();
     ArrayNode paths = group.putArray("paths");

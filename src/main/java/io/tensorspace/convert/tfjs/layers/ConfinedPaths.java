@@ -25,35 +25,51 @@ public final class ConfinedPaths {
    * @throws ConversionException if the entry leaves that folder or names no regular file
    */
   public static Path resolve(Path modelJson, String entry) throws ConversionException {
+    return resolve(modelJson, entry, "weight path",
+        "Weight files must sit in the model.json's folder (or below it)");
+  }
+
+  /**
+   * The file {@code entry} names, relative to {@code owner}'s folder, which it must not leave.
+   *
+   * @param what what the entry is, for messages ("weight path")
+   * @param rule the sentence telling where such files must be
+   */
+  public static Path resolve(Path owner, String entry, String what, String rule)
+      throws ConversionException {
+    Path modelJson = owner;
     Path folder = modelJson.toAbsolutePath().normalize().getParent();
     String refusal = refusal(entry);
     if (refusal != null) {
-      throw refused(modelJson, entry, refusal);
+      throw refused(modelJson, entry, refusal, what, rule);
     }
     Path resolved;
     try {
       resolved = folder.resolve(entry).normalize();
     } catch (InvalidPathException e) {
-      throw refused(modelJson, entry, "it is not a valid file path");
+      throw refused(modelJson, entry, "it is not a valid file path", what, rule);
     }
     if (!resolved.startsWith(folder) || resolved.equals(folder)) {
-      throw refused(modelJson, entry, "it leads outside the model's folder");
+      throw refused(modelJson, entry, "it leads outside the model's folder", what, rule);
     }
     if (!Files.exists(resolved)) {
       throw new ConversionException(
-          modelJson + " lists the weight file '" + entry + "', which does not exist (" + resolved
-              + "). Copy all weight files next to model.json.");
+          modelJson + " lists the " + (what.equals("weight path") ? "weight file" : what) + " '"
+              + entry + "', which does not exist (" + resolved + "). "
+              + (what.equals("weight path") ? "Copy all weight files next to model.json" : rule)
+              + ".");
     }
     try {
       Path real = resolved.toRealPath();
       if (!real.startsWith(folder.toRealPath())) {
-        throw refused(modelJson, entry, "it is a symbolic link to " + real + ", outside the model's folder");
+        throw refused(modelJson, entry, "it is a symbolic link to " + real
+            + ", outside the model's folder", what, rule);
       }
     } catch (IOException e) {
       throw new ConversionException(modelJson + ": cannot read weight file '" + entry + "': " + e, e);
     }
     if (!Files.isRegularFile(resolved)) {
-      throw refused(modelJson, entry, "it is not a regular file");
+      throw refused(modelJson, entry, "it is not a regular file", what, rule);
     }
     return resolved;
   }
@@ -81,9 +97,10 @@ public final class ConfinedPaths {
     return null;
   }
 
-  private static ConversionException refused(Path modelJson, String entry, String why) {
+  private static ConversionException refused(Path owner, String entry, String why, String what,
+      String rule) {
+    String where = what.equals("weight path") ? " in weightsManifest" : "";
     return new ConversionException(
-        modelJson + ": refusing weight path '" + entry + "' in weightsManifest: " + why
-            + ". Weight files must sit in the model.json's folder (or below it).");
+        owner + ": refusing " + what + " '" + entry + "'" + where + ": " + why + ". " + rule + ".");
   }
 }

@@ -1,0 +1,170 @@
+package io.tensorspace.convert.onnx;
+
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.onnx.ops.OpTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.tensorflow.proto.AttrValue;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Translates an ONNX graph into TensorFlow nodes, node by node in file order, with the handler
+ * {@link OpTable} registers for each op. A node that cannot be translated does not stop the
+ * translation: its outputs, and everything computed from them, remember why, so a selection of
+ * earlier outputs still converts.
+ */
+final class OnnxTranslator {
+  private final OnnxModel model;
+  private final Map<String, long[]> inputShapes;
+  private final TfGraphBuilder graph = new TfGraphBuilder();
+  private final Map<String, Value> values = new HashMap<>();
+  /** Why an ONNX tensor cannot be computed: the refusal of the node it depends on. */
+  private final Map<String, ConversionException> blocked = new HashMap<>();
+  /** TensorFlow nodes already standing for an ONNX output. */
+  private final java.util.Set<String> owned = new java.util.HashSet<>();
+
+  OnnxTranslator(OnnxModel model, Map<String, long[]> inputShapes) {
+    this.model = model;
+    this.inputShapes = Map.copyOf(inputShapes);
+  }
+
+  OnnxTranslation translate() throws ConversionException {
+    long opset = model.opset();
+    if (opset == 0) {
+      throw new ConversionException(model.file() + " imports no ONNX operator set (IR version "
+          + model.irVersion() + (model.producer().isEmpty() ? "" : ", " + model.producer())
+          + "), so the meaning of its ops is undefined; ONNX Runtime refuses it too. Export the"
+          + " model again with a newer exporter (torch.onnx.export with opset_version 7 or later).");
+    }
+    OnnxModel.Graph g = model.graph();
+    List<String> inputs = new ArrayList<>();
+    for (OnnxModel.ValueInfo info : g.inputs()) {
+      if (!g.initializers().containsKey(info.name())) {
+        values.put(info.name(), placeholder(info));
+        inputs.add(info.name());
+      }
+    }
+    g.initializers().forEach((name, tensor) -> values.put(name, Value.constant(tensor)));
+    OnnxTranslation translation = new OnnxTranslation(model, graph, inputs);
+    inputs.forEach(name -> translation.addInput(name, values.get(name)));
+    for (OnnxModel.Node node : g.nodes()) {
+      translation.addNode(node, translate(node, opset));
+    }
+    translation.blocked.putAll(blocked);
+    return translation;
+  }
+
+  /** The node's output values, or null when it is blocked. */
+  private Value[] translate(OnnxModel.Node node, long opset) throws ConversionException {
+    List<Value> in = new ArrayList<>();
+    for (String name : node.inputs()) {
+      if (name.isEmpty()) {
+        in.add(null);
+        continue;
+      }
+      if (blocked.containsKey(name)) {
+        block(node, blocked.get(name));
+        return null;
+      }
+      Value v = values.get(name);
+      if (v == null) {
+        throw new ConversionException(model.file() + ": node '" + node.label() + "' ("
+            + node.opType() + ") reads '" + name + "', which no earlier node, input or"
+            + " initializer defines. The model is damaged; export it again.");
+      }
+      in.add(v);
+    }
+    OpContext ctx = new OpContext(model.file(), node, opset, in, graph);
+    OpHandler handler = node.domain().isEmpty() || node.domain().equals("ai.onnx")
+        ? OpTable.handler(node.opType()) : null;
+    try {
+      if (handler == null) {
+        throw ctx.unsupported("uses op '" + node.opType() + "'"
+            + (node.domain().isEmpty() ? "" : " of domain '" + node.domain() + "'"));
+      }
+      handler.translate(ctx);
+    } catch (ConversionException e) {
+      block(node, e);
+      return null;
+    }
+    Value[] out = ctx.outputs();
+    for (int i = 0; i < out.length; i++) {
+      String name = node.outputs().get(i);
+      if (out[i] == null) {
+        // an extra output (MaxPool indices, Dropout mask): only what reads it is blocked
+        if (!name.isEmpty()) {
+          blocked.put(name, ctx.unsupported("has output " + i + " ('" + name
+              + "'), which this converter does not compute"));
+        }
+        continue;
+      }
+      out[i] = own(ctx, node.outputs().get(i), out[i]);
+      values.put(node.outputs().get(i), out[i]);
+    }
+    return out;
+  }
+
+  /** Gives an output a node of its own name when the handler passed another tensor through. */
+  private Value own(OpContext ctx, String output, Value v) {
+    if (v.tf() == null || !v.tf().contains(":") && ctx.emitted(v.tf()) && owned.add(v.tf())) {
+      return v;
+    }
+    String id = graph.node(output, "Identity", List.of(v.tf()), Attrs.of());
+    owned.add(id);
+    return v.layout() == Layout.FLAT_CHANNELS_LAST
+        ? Value.flattened(id, v.shape(), v.unflattened())
+        : Value.computed(id, v.shape(), v.layout(), v.elemType());
+  }
+
+  private void block(OnnxModel.Node node, ConversionException why) {
+    for (String out : node.outputs()) {
+      if (!out.isEmpty()) {
+        blocked.put(out, why);
+      }
+    }
+  }
+
+  /** A Placeholder for a graph input, images channels-last, dynamic dimensions pinned. */
+  private Value placeholder(OnnxModel.ValueInfo info) throws ConversionException {
+    long[] dims = inputShapes.containsKey(info.name()) ? inputShapes.get(info.name()) : info.dims();
+    if (dims == null) {
+      throw new ConversionException(model.file() + ": input '" + info.name() + "' has no shape in"
+          + " the model; give it with the inputShape setting.");
+    }
+    dims = dims.clone();
+    for (int k = 0; k < dims.length; k++) {
+      if (dims[k] > 0) {
+        continue;
+      }
+      if (k == 0) {
+        dims[k] = 1; // a dynamic batch: TensorSpace shows one sample
+        continue;
+      }
+      String param = info.dimParams() == null ? null : info.dimParams().get(k);
+      throw new ConversionException(model.file() + ": input '" + info.name() + "' has the"
+          + " dynamic dimension " + k + (param == null ? "" : " ('" + param + "')")
+          + " (shape " + describe(info) + "); the converter needs a fixed shape. Give it with"
+          + " the inputShape setting.");
+    }
+    boolean image = dims.length == 4;
+    Layout layout = image ? Layout.CHANNELS_LAST : Layout.ONNX;
+    long[] tfShape = image ? Layout.permute(dims, Layout.toChannelsLast(4)) : dims;
+    boolean isFloat = ElemType.isFloat(info.elemType()) || info.elemType() == 0;
+    String name = graph.node(info.name(), "Placeholder", List.of(), Attrs.of()
+        .type("dtype", isFloat ? DataType.DT_FLOAT : DataType.DT_INT32)
+        .put("shape", AttrValue.newBuilder().setShape(TfGraphBuilder.shape(tfShape)).build()));
+    return Value.computed(name, dims, layout, isFloat ? ElemType.FLOAT : ElemType.INT32);
+  }
+
+  private static String describe(OnnxModel.ValueInfo info) {
+    long[] d = info.dims();
+    List<String> parts = new ArrayList<>();
+    for (int k = 0; k < d.length; k++) {
+      String p = info.dimParams().get(k);
+      parts.add(d[k] > 0 ? Long.toString(d[k]) : p != null ? p : "?");
+    }
+    return "[" + String.join(", ", parts) + "]";
+  }
+}

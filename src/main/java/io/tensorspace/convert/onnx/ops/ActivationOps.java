@@ -1,0 +1,65 @@
+package io.tensorspace.convert.onnx.ops;
+
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.onnx.Attrs;
+import io.tensorspace.convert.onnx.OpContext;
+import io.tensorspace.convert.onnx.Value;
+import java.util.List;
+
+/** Element-wise activations: they keep their input's layout. */
+final class ActivationOps {
+  private ActivationOps() {}
+
+  static void relu(OpContext ctx) throws ConversionException {
+    unary(ctx, "Relu", Attrs.of());
+  }
+
+  static void sigmoid(OpContext ctx) throws ConversionException {
+    unary(ctx, "Sigmoid", Attrs.of());
+  }
+
+  static void tanh(OpContext ctx) throws ConversionException {
+    unary(ctx, "Tanh", Attrs.of());
+  }
+
+  static void leakyRelu(OpContext ctx) throws ConversionException {
+    unary(ctx, "LeakyRelu", Attrs.of().f("alpha", ctx.attrFloat("alpha", 0.01f)));
+  }
+
+  /**
+   * PRelu: the slope broadcasts numpy-style from opset 7; before, a 1-D slope of the channel
+   * count is per channel (PyTorch 0.3's multi-parameter PReLU).
+   */
+  static void prelu(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    Value slope = ctx.input(1);
+    if (ctx.opset() < 7 && slope.rank() == 1 && x.rank() >= 3 && slope.dim(0) == x.dim(1)
+        && slope.dim(0) != 1) {
+      long[] dims = new long[x.rank() - 1];
+      java.util.Arrays.fill(dims, 1);
+      dims[0] = slope.dim(0);
+      slope = ShapeOps.reshaped(ctx, slope, dims, "per_channel");
+    }
+    Broadcast.Operands ops = Broadcast.prepare(ctx, List.of(x, slope));
+    if (!java.util.Arrays.equals(ops.shape(), x.shape())) {
+      throw ctx.refuse("its slope " + slope + " does not broadcast to its input " + x);
+    }
+    String t = ctx.emit(null, "Prelu", ops.tensors(), Attrs.of());
+    ctx.output(0, Broadcast.result(ctx, ops, t));
+  }
+
+  /** An op of one input and the same shape and layout. */
+  static void unary(OpContext ctx, String op, Attrs attrs) throws ConversionException {
+    Value x = ctx.input(0);
+    String in = ctx.tensor(x);
+    String t = ctx.emit(null, op, List.of(in), attrs);
+    ctx.output(0, same(ctx, x, t));
+  }
+
+  /** A value like {@code x} (shape, layout) computed by {@code tf}. */
+  static Value same(OpContext ctx, Value x, String tf) {
+    return x.layout() == io.tensorspace.convert.onnx.Layout.FLAT_CHANNELS_LAST
+        ? Value.flattened(tf, x.shape(), x.unflattened())
+        : Value.computed(tf, x.shape(), x.layout(), x.elemType());
+  }
+}

@@ -1,0 +1,52 @@
+package io.tensorspace.convert.onnx.ops;
+
+import io.tensorspace.convert.onnx.OpHandler;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one table of translated ONNX ops (default domain), keyed by op type. To add an op family,
+ * write a class of static handlers beside these and add one line per op here.
+ */
+public final class OpTable {
+  private static final Map<String, OpHandler> HANDLERS = Map.ofEntries(
+      Map.entry("Conv", ConvOps::conv),
+      Map.entry("Relu", ActivationOps::relu),
+      Map.entry("LeakyRelu", ActivationOps::leakyRelu),
+      Map.entry("Sigmoid", ActivationOps::sigmoid),
+      Map.entry("Tanh", ActivationOps::tanh),
+      Map.entry("PRelu", ActivationOps::prelu),
+      Map.entry("Softmax", SoftmaxOps::softmax),
+      Map.entry("LogSoftmax", SoftmaxOps::logSoftmax),
+      Map.entry("MaxPool", PoolOps::maxPool),
+      Map.entry("AveragePool", PoolOps::averagePool),
+      Map.entry("GlobalAveragePool", PoolOps::globalAveragePool),
+      Map.entry("GlobalMaxPool", PoolOps::globalMaxPool),
+      Map.entry("Gemm", GemmOps::gemm),
+      Map.entry("MatMul", GemmOps::matMul),
+      Map.entry("BatchNormalization", NormalizationOps::batchNormalization),
+      Map.entry("Add", ElementwiseOps::add),
+      Map.entry("Sub", ElementwiseOps::sub),
+      Map.entry("Mul", ElementwiseOps::mul),
+      Map.entry("Div", ElementwiseOps::div),
+      Map.entry("Flatten", ShapeOps::flatten),
+      Map.entry("Reshape", ShapeOps::reshape),
+      Map.entry("Constant", ShapeOps::constant),
+      Map.entry("Identity", ShapeOps::identity),
+      Map.entry("Dropout", ShapeOps::identity),
+      Map.entry("Concat", ShapeOps::concat),
+      Map.entry("Split", ShapeOps::split));
+
+  private OpTable() {}
+
+  /** The handler of an op type, or null when it is not translated. */
+  public static OpHandler handler(String opType) {
+    return HANDLERS.get(opType);
+  }
+
+  /** Every translated op type, sorted (for the README table and tests). */
+  public static Set<String> opTypes() {
+    return new TreeSet<>(HANDLERS.keySet());
+  }
+}

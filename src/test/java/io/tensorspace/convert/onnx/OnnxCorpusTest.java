@@ -1,0 +1,184 @@
+package io.tensorspace.convert.onnx;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.InputFormat;
+import io.tensorspace.convert.ModelSources;
+import io.tensorspace.testing.OnnxCorpus;
+import io.tensorspace.testing.TfjsClient;
+import io.tensorspace.testing.TfjsJob;
+import io.tensorspace.testing.TfjsResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every case of the ONNX corpus converted with all its reference outputs selected and run in real
+ * TensorFlow.js 1.7.4 and 4.22.0: every output must match ONNX Runtime's activation (brought to
+ * the model's layout) within the case's tolerance. A case whose {@code expect-error.json} says so
+ * must be refused, and a case in {@link #NOT_YET_SUPPORTED} must be refused naming its op — it
+ * never counts as passed.
+ */
+class OnnxCorpusTest {
+  /**
+   * THE list of corpus cases whose ops are not translated yet, with the op the refusal names.
+   * Remove a case from here when its op family lands; the test then requires it to match.
+   */
+  static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries(
+      Map.entry("caffe2-light-inception-v1", "ConstantOfShape"),
+      Map.entry("caffe2-light-shufflenet", "ConstantOfShape"),
+      Map.entry("caffe2-light-squeezenet", "ConstantOfShape"),
+      Map.entry("pt-nnsplit-bilstm", "Cast"),
+      Map.entry("pt-silero-vad-16k-op15", "Shape"),
+      Map.entry("pt-superres-opset10", "Transpose"),
+      Map.entry("pt-ultraface-rfb-320", "Transpose"),
+      Map.entry("pt-yunet-s-320", "Resize"),
+      Map.entry("pt03-convtranspose2d", "ConvTranspose"),
+      Map.entry("pt03-embedding", "Gather"),
+      Map.entry("pt03-pixelshuffle", "Transpose"),
+      Map.entry("pt03-reflectionpad2d", "Pad"),
+      Map.entry("pt19-deconv-group", "ConvTranspose"),
+      Map.entry("pt21-layernorm", "LayerNormalization"),
+      Map.entry("pt22-resize-bilinear", "Resize"),
+      Map.entry("pt23-instancenorm2d", "InstanceNormalization"),
+      Map.entry("pt28-lstm", "Shape"),
+      Map.entry("synthetic-gru-burnonnx", "GRU")));
+
+  @TempDir
+  static Path tmp;
+
+  /** One case's conversion: the tfjs nodes to run for the ONNX names, or the refusal. */
+  record Conversion(OnnxCorpus.Case c, List<String> nodes, List<String> names, Path output,
+      Path reference, Exception error) {}
+
+  private static final List<Conversion> CONVERSIONS = new ArrayList<>();
+  private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
+
+  static List<OnnxCorpus.Case> cases() {
+    List<OnnxCorpus.Case> cases = new ArrayList<>(OnnxCorpus.cases());
+    String only = System.getProperty("onnx.cases");
+    if (only != null && !only.isBlank()) {
+      Set<String> wanted = Set.of(only.split(","));
+      cases.removeIf(c -> !wanted.contains(c.id()));
+    }
+    return cases;
+  }
+
+  @BeforeAll
+  static void convertAndRun() throws Exception {
+    System.out.println("[onnx] not yet supported (" + NOT_YET_SUPPORTED.size() + "): "
+        + NOT_YET_SUPPORTED);
+    List<TfjsJob> jobs = new ArrayList<>();
+    for (OnnxCorpus.Case c : cases()) {
+      Conversion conversion = convert(c, tmp.resolve(c.id()));
+      CONVERSIONS.add(conversion);
+      if (conversion.error() == null) {
+        for (String v : TfjsJob.VERSIONS) {
+          jobs.add(new TfjsJob(c.id() + "@" + v, v, conversion.output(), "model.json",
+              TfjsJob.GRAPH, conversion.reference(), conversion.nodes(), conversion.names()));
+        }
+      }
+    }
+    for (TfjsResult r : TfjsClient.check(jobs)) {
+      RESULTS.put(r.id(), r);
+      System.out.println("[onnx] " + r.id() + " ok=" + r.ok() + " outputs=" + r.outputs().size()
+          + " maxAbsDiff=" + r.maxAbsDiff() + (r.ok() ? "" : " " + r.describe()));
+    }
+  }
+
+  /** Converts with every reference output selected; writes the reference in the model's layout. */
+  static Conversion convert(OnnxCorpus.Case c, Path output) throws Exception {
+    if (c.expectsError()) {
+      return attempt(c, output, List.of());
+    }
+    List<String> names = c.referenceOutputs();
+    Conversion attempt = attempt(c, output, names);
+    if (attempt.error() != null) {
+      return attempt;
+    }
+    JsonNode onnx = OnnxCorpus.read(output.resolve("model.json"))
+        .path("userDefinedMetadata").path(OnnxConverter.METADATA_KEY);
+    List<String> nodes = new ArrayList<>();
+    for (String name : names) {
+      JsonNode entry = onnx.path("outputs").path(name);
+      assertFalse(entry.isMissingNode(), c.id() + ": model.json maps no node for " + name);
+      nodes.add(entry.path("node").asText());
+    }
+    Path reference = OnnxCorpus.referenceFor(c, onnx, tmp.resolve("references")
+        .resolve(c.id() + ".json"));
+    return new Conversion(c, nodes, names, output, reference, null);
+  }
+
+  private static Conversion attempt(OnnxCorpus.Case c, Path output, List<String> names)
+      throws Exception {
+    assertEquals(InputFormat.ONNX, ModelSources.locate(c.model(), null).format(), c.id());
+    try {
+      new OnnxConverter(inputShapes(c)).convert(new ConversionRequest(c.model(), null, output,
+          names, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE), CopiedRegions.NONE);
+      return new Conversion(c, List.of(), names, output, null, null);
+    } catch (ConversionException e) {
+      return new Conversion(c, List.of(), names, output, null, e);
+    }
+  }
+
+  /** The input shapes the reference was computed with (its dynamic dimensions pinned). */
+  private static Map<String, long[]> inputShapes(OnnxCorpus.Case c) {
+    Map<String, long[]> shapes = new LinkedHashMap<>();
+    if (!c.expectsError()) {
+      for (JsonNode in : OnnxCorpus.read(c.reference()).path("inputs")) {
+        long[] shape = new long[in.path("shape").size()];
+        for (int k = 0; k < shape.length; k++) {
+          shape[k] = in.path("shape").get(k).asLong();
+        }
+        shapes.put(in.path("name").asText(), shape);
+      }
+    }
+    return shapes;
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyCaseMatchesInBothTfjsVersionsOrIsRefusedClearly() {
+    return CONVERSIONS.stream().map(conv -> DynamicTest.dynamicTest(conv.c().id(), () -> {
+      OnnxCorpus.Case c = conv.c();
+      String op = NOT_YET_SUPPORTED.get(c.id());
+      if (c.expectsError() || op != null) {
+        assertNotNull(conv.error(), c.id() + " converted, but must be refused"
+            + (op == null ? "" : " until op " + op + " is translated; remove it from"
+            + " NOT_YET_SUPPORTED if it now converts"));
+        String message = conv.error().getMessage();
+        assertTrue(message.contains(c.model().getFileName().toString()), message);
+        assertTrue(message.contains(op == null ? "operator set" : "'" + op + "'"), message);
+        assertFalse(Files.exists(conv.output().resolve("model.json")), "wrote nothing");
+        System.out.println("[onnx] " + c.id() + " refused: " + message);
+        return;
+      }
+      if (conv.error() != null) {
+        fail(c.id() + " did not convert: " + conv.error().getMessage(), conv.error());
+      }
+      for (String v : TfjsJob.VERSIONS) {
+        TfjsResult r = RESULTS.get(c.id() + "@" + v);
+        assertNotNull(r, "no tfjs result for " + c.id() + "@" + v);
+        r.assertOk();
+        assertEquals(conv.nodes().size(), r.outputs().size(), r.describe());
+      }
+    }));
+  }
+}

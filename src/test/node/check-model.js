@@ -325,6 +325,9 @@ function compare(tensor, expected, atol, data) {
   if (!Array.isArray(expected.data) && Array.isArray(expected.sample_indices)) {
     return compareSample(entry, shapeOk, expected, atol, data);
   }
+  if (!Array.isArray(expected.data) && expected.stats) {
+    return compareStats(entry, shapeOk, expected, atol, data);
+  }
   if (data.length !== expected.data.length) {
     return { entry, problem: `shape ${fmt(entry.shape)} vs expected ${fmt(expected.shape)}` };
   }
@@ -368,6 +371,33 @@ function compareSample(entry, shapeOk, expected, atol, data) {
   entry.mismatches = bad;
   entry.ok = bad === 0;
   return { entry, problem: bad ? `${bad} of ${expected.sample.length} sampled values off, max |diff| ${maxAbs}` : null };
+}
+
+/** A reference that kept only statistics ("stats": min, max, mean) of a tensor: those are compared. */
+function compareStats(entry, shapeOk, expected, atol, data) {
+  entry.statsOnly = true;
+  if (!shapeOk) return { entry, problem: `shape ${fmt(entry.shape)} vs expected ${fmt(expected.shape)}` };
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let k = 0; k < data.length; k++) {
+    min = Math.min(min, data[k]);
+    max = Math.max(max, data[k]);
+    sum += data[k];
+  }
+  const actual = { min, max, mean: data.length ? sum / data.length : 0 };
+  let maxAbs = 0;
+  const off = [];
+  for (const key of ['min', 'max', 'mean']) {
+    const e = Number(expected.stats[key]);
+    const d = Math.abs(actual[key] - e);
+    if (d > maxAbs) maxAbs = d;
+    if (!(d <= atol + RTOL * Math.abs(e))) off.push(`${key} ${actual[key]} vs ${e}`);
+  }
+  entry.maxAbsDiff = maxAbs;
+  entry.mismatches = off.length;
+  entry.ok = off.length === 0;
+  return { entry, problem: off.length ? `statistics off: ${off.join(', ')}` : null };
 }
 
 function sameShape(a, b) {

@@ -91,15 +91,27 @@ public final class OnnxCorpus {
   /**
    * The case's reference rewritten for a converted model: inputs and outputs in the layouts of
    * {@code onnxMap} (model.json's userDefinedMetadata.onnx), data files inlined, a strided sample
-   * as explicit positions ({@code sample_indices}, {@code sample}) of the model's tensor.
+   * as explicit positions ({@code sample_indices}, {@code sample}) of the model's tensor, only
+   * the inputs the model kept.
    */
-  public static Path referenceFor(Case c, JsonNode onnxMap, Path target) throws IOException {
+  public static Path referenceFor(Case c, Path modelJson, Path target) throws IOException {
+    JsonNode model = read(modelJson);
+    JsonNode onnxMap = model.path("userDefinedMetadata").path("onnx");
+    List<String> placeholders = new ArrayList<>();
+    model.path("modelTopology").path("node").forEach(n -> {
+      if (n.path("op").asText().equals("Placeholder")) {
+        placeholders.add(n.path("name").asText());
+      }
+    });
     JsonNode ref = read(c.reference());
     ObjectNode out = ((ObjectNode) ref).deepCopy();
     ArrayNode inputs = out.putArray("inputs");
     for (JsonNode in : ref.path("inputs")) {
       JsonNode info = onnxMap.path("inputs").path(in.path("name").asText());
-      inputs.add(relayout(c, in, info));
+      // the inputs the selected outputs need (a graph-model keeps no other)
+      if (placeholders.contains(info.path("node").asText())) {
+        inputs.add(relayout(c, in, info));
+      }
     }
     ArrayNode outputs = out.putArray("outputs");
     for (JsonNode o : ref.path("outputs")) {
@@ -121,6 +133,12 @@ public final class OnnxCorpus {
         ? longs(info.path("flattenedFrom")) : null);
     o.set("shape", JSON.valueToTree(modelShape(shape, layout)));
     double[] data = data(c, entry);
+    if (data != null && entry.path("dtype").asText().equals("int64")) {
+      // tfjs has no int64: the converter stores int32, "to the end" markers (INT64_MAX) clamped
+      for (int i = 0; i < data.length; i++) {
+        data[i] = Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, data[i]));
+      }
+    }
     if (data != null) {
       ArrayNode values = o.putArray("data");
       for (int i = 0; i < data.length; i++) {

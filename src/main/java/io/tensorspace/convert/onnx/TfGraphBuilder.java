@@ -51,12 +51,13 @@ final class TfGraphBuilder {
     return name;
   }
 
-  /** A small int32 Const held in the node (shapes, axes, permutations). */
+  /** A small int32 Const held in the node (shapes, axes, permutations), values clamped. */
   String ints(String wanted, long[] shape, long[] values) {
     String name = names.unique(wanted);
     ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     for (long v : values) {
-      b.putInt(Math.toIntExact(v));
+      // tfjs has no int64: "to the end" markers (INT64_MAX) become the int32 extreme
+      b.putInt((int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v)));
     }
     nodes.add(constNode(name, DataType.DT_INT32, shape, ByteString.copyFrom(b.array())));
     return name;

@@ -122,7 +122,8 @@ public final class GraphConverter {
               bytes.set(writer.write(model, directory, copied));
               // the TensorSpace companion files, for the same selected nodes in the same order
               TensorSpaceFiles.write(prepared.description(), directory,
-                  request.outputDirectory().getFileName().toString(), request.tensorSpace());
+                  request.outputDirectory().getFileName().toString(), request.tensorSpace(),
+                  model.metadata());
             });
       } catch (IOException e) {
         // a checkpoint found damaged while its weights stream out is the user's input, not I/O

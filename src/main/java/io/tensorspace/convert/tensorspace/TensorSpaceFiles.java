@@ -35,10 +35,25 @@ public final class TensorSpaceFiles {
   public static TensorSpaceDescription write(
       NetworkDescription net, Path directory, String defaultName, TensorSpaceOptions options)
       throws IOException, ConversionException {
+    return write(net, directory, defaultName, options, null);
+  }
+
+  /**
+   * As {@link #write(NetworkDescription, Path, String, TensorSpaceOptions)}, with {@code extra}
+   * top-level entries in tensorspace.json (e.g. the ONNX name map), or null.
+   */
+  public static TensorSpaceDescription write(NetworkDescription net, Path directory,
+      String defaultName, TensorSpaceOptions options,
+      com.fasterxml.jackson.databind.node.ObjectNode extra)
+      throws IOException, ConversionException {
     String name = options.name() == null || options.name().isBlank() ? defaultName : options.name();
     TensorSpaceDescription description = TspLayerMapping.describe(net, name, options);
+    com.fasterxml.jackson.databind.node.ObjectNode json = description.toJson();
+    if (extra != null) {
+      json.setAll(extra.deepCopy());
+    }
     Files.writeString(directory.resolve(JSON_FILE),
-        JSON.writeValueAsString(description.toJson()) + "\n", StandardCharsets.UTF_8);
+        JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
     new TensorSpaceScriptWriter().write(description, directory);
     if (options.preview()) {
       new PreviewPageWriter().write(description, options.previewLibraries(), directory);

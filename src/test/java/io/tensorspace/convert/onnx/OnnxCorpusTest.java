@@ -70,6 +70,8 @@ class OnnxCorpusTest {
       Path reference, Exception error) {}
 
   private static final List<Conversion> CONVERSIONS = new ArrayList<>();
+  /** The translatable outputs of the not-yet-supported cases. */
+  private static final List<Conversion> PARTS = new ArrayList<>();
   private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
 
   static List<OnnxCorpus.Case> cases() {
@@ -88,13 +90,15 @@ class OnnxCorpusTest {
         + NOT_YET_SUPPORTED);
     List<TfjsJob> jobs = new ArrayList<>();
     for (OnnxCorpus.Case c : cases()) {
-      Conversion conversion = convert(c, tmp.resolve(c.id()));
+      Conversion conversion = convert(c, tmp.resolve(c.id()), c.expectsError() ? List.of()
+          : c.referenceOutputs());
       CONVERSIONS.add(conversion);
-      if (conversion.error() == null) {
-        for (String v : TfjsJob.VERSIONS) {
-          jobs.add(new TfjsJob(c.id() + "@" + v, v, conversion.output(), "model.json",
-              TfjsJob.GRAPH, conversion.reference(), conversion.nodes(), conversion.names()));
-        }
+      addJobs(jobs, c.id(), conversion);
+      if (NOT_YET_SUPPORTED.containsKey(c.id())) {
+        // the way out the refusal names: the outputs before the untranslated op still convert
+        Conversion part = convert(c, tmp.resolve(c.id() + "-translatable"), translatable(c));
+        PARTS.add(part);
+        addJobs(jobs, c.id() + "#translatable", part);
       }
     }
     for (TfjsResult r : TfjsClient.check(jobs)) {
@@ -104,12 +108,28 @@ class OnnxCorpusTest {
     }
   }
 
-  /** Converts with every reference output selected; writes the reference in the model's layout. */
-  static Conversion convert(OnnxCorpus.Case c, Path output) throws Exception {
-    if (c.expectsError()) {
-      return attempt(c, output, List.of());
+  private static void addJobs(List<TfjsJob> jobs, String id, Conversion conversion) {
+    if (conversion.error() == null && !conversion.nodes().isEmpty()) {
+      for (String v : TfjsJob.VERSIONS) {
+        jobs.add(new TfjsJob(id + "@" + v, v, conversion.output(), "model.json",
+            TfjsJob.GRAPH, conversion.reference(), conversion.nodes(), conversion.names()));
+      }
     }
-    List<String> names = c.referenceOutputs();
+  }
+
+  /** The reference outputs that do not depend on an untranslated node. */
+  private static List<String> translatable(OnnxCorpus.Case c) throws Exception {
+    OnnxTranslation t = new OnnxTranslator(new OnnxReader().read(c.model()), inputShapes(c))
+        .translate();
+    return c.referenceOutputs().stream().filter(n -> !t.blocked.containsKey(n)).toList();
+  }
+
+  /** Converts with {@code names} selected; writes the reference in the model's layout. */
+  static Conversion convert(OnnxCorpus.Case c, Path output, List<String> names)
+      throws Exception {
+    if (c.expectsError() || names.isEmpty()) {
+      return attempt(c, output, names);
+    }
     Conversion attempt = attempt(c, output, names);
     if (attempt.error() != null) {
       return attempt;
@@ -122,8 +142,8 @@ class OnnxCorpusTest {
       assertFalse(entry.isMissingNode(), c.id() + ": model.json maps no node for " + name);
       nodes.add(entry.path("node").asText());
     }
-    Path reference = OnnxCorpus.referenceFor(c, onnx, tmp.resolve("references")
-        .resolve(c.id() + ".json"));
+    Path reference = OnnxCorpus.referenceFor(c, output.resolve("model.json"),
+        tmp.resolve("references").resolve(output.getFileName() + ".json"));
     return new Conversion(c, nodes, names, output, reference, null);
   }
 
@@ -176,6 +196,27 @@ class OnnxCorpusTest {
       for (String v : TfjsJob.VERSIONS) {
         TfjsResult r = RESULTS.get(c.id() + "@" + v);
         assertNotNull(r, "no tfjs result for " + c.id() + "@" + v);
+        r.assertOk();
+        assertEquals(conv.nodes().size(), r.outputs().size(), r.describe());
+      }
+    }));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> outputsBeforeAnUntranslatedOpMatchInBothTfjsVersions() {
+    return PARTS.stream().map(conv -> DynamicTest.dynamicTest(conv.c().id(), () -> {
+      String id = conv.c().id() + "#translatable";
+      System.out.println("[onnx] " + id + ": " + conv.names().size() + " of "
+          + conv.c().referenceOutputs().size() + " reference outputs translatable");
+      if (conv.names().isEmpty()) {
+        return;
+      }
+      if (conv.error() != null) {
+        fail(id + " did not convert: " + conv.error().getMessage(), conv.error());
+      }
+      for (String v : TfjsJob.VERSIONS) {
+        TfjsResult r = RESULTS.get(id + "@" + v);
+        assertNotNull(r, "no tfjs result for " + id + "@" + v);
         r.assertOk();
         assertEquals(conv.nodes().size(), r.outputs().size(), r.describe());
       }

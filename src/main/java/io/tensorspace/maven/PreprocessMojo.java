@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -122,6 +123,17 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
   @Parameter(property = "tensorspace.force", defaultValue = "false")
   boolean force;
 
+  /**
+   * How many models are converted (or found up to date) at once; default as many as the machine
+   * has cores, {@code 1} one after the other. The log and a failure are the same either way: each
+   * model's lines in POM order, and the first model in POM order that fails fails the build
+   * (after every other model was converted, so their errors are logged too).
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.threads")
+  Integer threads;
+
   @Override
   public void execute() throws MojoExecutionException, MojoFailureException {
     if (skip) {
@@ -130,10 +142,23 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
     Map<Model, ConversionRequest> requests = conversionRequests();
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
-    for (Map.Entry<Model, ConversionRequest> entry : requests.entrySet()) {
-      convert(upToDate, entry.getKey(), entry.getValue());
-    }
+    List<InPomOrder.Task> tasks = new ArrayList<>();
+    requests.forEach((model, request) ->
+        tasks.add(log -> convert(upToDate, model, request, log)));
+    InPomOrder.run(getLog(), threads(), tasks);
     addResource(resolve(outputDirectory));
+  }
+
+  /** The {@code threads} setting, or the number of cores. */
+  int threads() throws MojoFailureException {
+    if (threads == null) {
+      return Runtime.getRuntime().availableProcessors();
+    }
+    if (threads < 1) {
+      throw new MojoFailureException("<threads> / -Dtensorspace.threads must be 1 (one model"
+          + " after the other) or more, but is " + threads + ".");
+    }
+    return threads;
   }
 
   /**
@@ -197,7 +222,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     return own == null ? goal : own;
   }
 
-  private void convert(UpToDateCheck upToDate, Model model, ConversionRequest request)
+  private void convert(UpToDateCheck upToDate, Model model, ConversionRequest request, Log log)
       throws MojoExecutionException, MojoFailureException {
     String name = model.getName();
     Path target = request.outputDirectory();
@@ -207,24 +232,24 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     });
     long start = System.nanoTime();
     if (!force && run(model, () -> upToDate.isUpToDate(request))) {
-      getLog().info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
+      log.info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
           name, (System.nanoTime() - start) / 1_000_000, target));
       return;
     }
     ConversionResult result = run(model, () -> {
       UpToDateCheck.Recording recording = upToDate.begin(request);
       Converter converter = new Converter(
-          new ProgressLog(getLog(), name, System::nanoTime), recording);
+          new ProgressLog(log, name, System::nanoTime), recording);
       ConversionResult converted = converter.convert(request);
       recording.finish();
       return converted;
     });
-    getLog().info(String.format(
+    log.info(String.format(
         "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
         name, request.source(), result.outputs().size(), result.weightBytes(),
         (System.nanoTime() - start) / 1_000_000, target));
     result.warnings().forEach(warning ->
-        getLog().warn("TensorSpace model '" + name + "': " + warning));
+        log.warn("TensorSpace model '" + name + "': " + warning));
   }
 
   private Quantize quantize(Model model) throws MojoFailureException {

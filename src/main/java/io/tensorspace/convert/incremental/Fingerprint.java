@@ -23,17 +23,16 @@ import java.util.zip.CRC32C;
 /**
  * What the up-to-date check compares. The cheap parts (file stamps, settings, a state file's key)
  * are plain text, so a no-op build computes no checksum; contents are checksummed only to record a
- * conversion and when a file's size or time changed.
+ * conversion and when a file's stamp changed.
  */
 final class Fingerprint {
   private Fingerprint() {}
 
-  /** Cheap: names, sizes and modification times only. */
+  /** Cheap: names and {@link FileStamp}s only. */
   static String stamp(List<Path> files) throws IOException {
     StringBuilder stamp = new StringBuilder();
     for (Path file : files) {
-      stamp.append(file).append('\t').append(Files.size(file)).append('\t')
-          .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+      stamp.append(file).append('\t').append(FileStamp.of(file).text()).append('\n');
     }
     return stamp.toString();
   }

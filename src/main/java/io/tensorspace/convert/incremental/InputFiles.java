@@ -24,7 +24,26 @@ final class InputFiles {
 
   private InputFiles() {}
 
+  /** Every file the conversion reads, sorted. */
   static List<Path> of(ConversionRequest request) throws IOException {
+    TreeSet<Path> files = new TreeSet<>(found(request));
+    Path source = request.source().toAbsolutePath().normalize();
+    if (!Files.isDirectory(source)) {
+      files.addAll(manifestFiles(source));
+      Path oldTfjsManifest = source.resolveSibling("weights_manifest.json");
+      if (Files.isRegularFile(oldTfjsManifest)) {
+        files.addAll(manifestFiles(oldTfjsManifest));
+      }
+    }
+    return new ArrayList<>(files);
+  }
+
+  /**
+   * The inputs found without reading any file: all but the weight files a manifest names. Those
+   * are the same as long as the manifest is, so with an unchanged manifest the files recorded
+   * for it still hold.
+   */
+  static List<Path> found(ConversionRequest request) throws IOException {
     TreeSet<Path> files = new TreeSet<>();
     Path source = request.source().toAbsolutePath().normalize();
     if (Files.isDirectory(source)) {
@@ -33,7 +52,6 @@ final class InputFiles {
       }
     } else {
       files.add(source);
-      files.addAll(manifestFiles(source));
       Path checkpoint = source.resolveSibling("variables");
       if (Files.isRegularFile(checkpoint.resolve("variables.index"))) {
         try (Stream<Path> walk = Files.walk(checkpoint)) {
@@ -43,7 +61,6 @@ final class InputFiles {
       Path oldTfjsManifest = source.resolveSibling("weights_manifest.json");
       if (Files.isRegularFile(oldTfjsManifest)) {
         files.add(oldTfjsManifest);
-        files.addAll(manifestFiles(oldTfjsManifest));
       }
     }
     if (request.weights() != null) {
@@ -84,7 +101,10 @@ final class InputFiles {
     return files;
   }
 
-  /** Made on first use: loading Jackson costs ~30 ms a no-op build of an HDF5 model can skip. */
+  /**
+   * Made on first use: loading Jackson costs ~100 ms, which a no-op build skips (it finds the
+   * files a manifest names in its record).
+   */
   private static final class Json {
     static final ObjectMapper MAPPER = new ObjectMapper();
   }

@@ -2,30 +2,37 @@ package io.tensorspace.convert.incremental;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
-import io.tensorspace.convert.ModelSources;
-import io.tensorspace.convert.write.OutputGuard;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.ModelSources;
+import io.tensorspace.convert.write.OutputGuard;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.security.CodeSource;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
  * Remembers, per output folder, what a conversion was made from, so an unchanged model is not
- * converted again. Inputs are hashed only when their size or modification time changed, which
- * keeps a no-op build of a large model cheap; the output folder's file list and sizes are checked
- * too, so a deleted or edited output is rebuilt.
+ * converted again. As in make and git, a build with nothing changed only compares file stamps
+ * ({@link FileStamp}: size, times, inode) with the record and reads no file; an input whose stamp
+ * changed, or was too fresh to prove anything when recorded, has its content compared instead, so
+ * touching a file costs one checksum, not a conversion. The output folder's files must keep their
+ * stamps: the plugin wrote them, so any change there converts again.
  */
 public final class UpToDateCheck {
+  /** How long a conversion waits at most for the clock to pass its outputs' last write. */
+  private static final long SETTLE_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
   private final Path stateDirectory;
 
   /** @param stateDirectory where the records live, e.g. {@code target/tensorspace-state} */
@@ -34,8 +41,8 @@ public final class UpToDateCheck {
   }
 
   /**
-   * Names, sizes and modification times of every file the conversion reads: cheap enough to poll
-   * for a change (the view goal does), without reading any content.
+   * Names and stamps of every file the conversion reads: cheap enough to poll for a change (the
+   * view goal does), without reading any content.
    */
   public static String inputStamp(ConversionRequest request) throws IOException {
     return Fingerprint.stamp(InputFiles.of(request));
@@ -44,32 +51,52 @@ public final class UpToDateCheck {
   /** True when the last recorded conversion for this output is still valid. */
   public boolean isUpToDate(ConversionRequest request) throws ConversionException, IOException {
     checkInputs(request);
-    Properties stored = load(request);
-    if (stored == null) {
+    StateRecord stored = StateRecord.load(file(request));
+    if (stored == null || !settings(request).equals(stored.settings())
+        || !stored.outputs().equals(outputs(request.outputDirectory()))) {
       return false;
     }
-    if (!settings(request).equals(stored.getProperty("settings"))
-        || !outputs(request.outputDirectory()).equals(stored.getProperty("outputs"))) {
+    return stampsHold(request, stored) || sameContent(request, stored);
+  }
+
+  /**
+   * Whether every input has its recorded stamp, settled when recorded, and no file appeared
+   * beside them: then nothing changed, and no input is opened to know it.
+   */
+  private static boolean stampsHold(ConversionRequest request, StateRecord stored)
+      throws IOException {
+    if (!stored.inputs().keySet().containsAll(InputFiles.found(request))) {
       return false;
     }
+    for (Map.Entry<Path, FileStamp> input : stored.inputs().entrySet()) {
+      FileStamp now = stampOrNull(input.getKey());
+      if (!input.getValue().equals(now) || !now.settledBefore(stored.time())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Compares the inputs' content with the record (a fresh checkout, a copy, a touch); if it is
+   * the same, records the new stamps so that the next build compares stamps only.
+   */
+  private boolean sameContent(ConversionRequest request, StateRecord stored)
+      throws ConversionException, IOException {
+    long time = now();
     List<Path> inputs = InputFiles.of(request);
-    String stamp = Fingerprint.stamp(inputs);
-    if (stamp.equals(stored.getProperty("stamp"))) {
-      return true;
-    }
-    // touched but maybe not changed (a fresh checkout, a copy): compare contents
+    Map<Path, FileStamp> stamps = stamps(inputs);
     String content;
     try {
       content = Fingerprint.content(inputs);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       return false; // converting again reports the file that cannot be read
     }
-    if (content.equals(stored.getProperty("content"))) {
-      stored.setProperty("stamp", stamp);
-      store(request, stored);
-      return true;
+    if (!content.equals(stored.content()) || !stamps.equals(stamps(inputs))) {
+      return false;
     }
-    return false;
+    store(request, stored.restamped(time, stamps));
+    return true;
   }
 
   /**
@@ -81,24 +108,28 @@ public final class UpToDateCheck {
     checkInputs(request);
     try {
       Files.deleteIfExists(file(request));
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       throw unwritable(e);
     }
+    long time = now();
     List<Path> inputs = InputFiles.of(request);
-    return new Recording(request, inputs, Fingerprint.stamp(inputs));
+    return new Recording(request, time, inputs, stamps(inputs));
   }
 
   /** A conversion under way; if it succeeds, {@link #finish} records it. */
   public final class Recording implements CopiedRegions {
     private final ConversionRequest request;
+    private final long time;
     private final List<Path> inputs;
-    private final String stamp;
+    private final Map<Path, FileStamp> stamps;
     private final Queue<Fingerprint.CopiedRegion> copied = new ConcurrentLinkedQueue<>();
 
-    private Recording(ConversionRequest request, List<Path> inputs, String stamp) {
+    private Recording(ConversionRequest request, long time, List<Path> inputs,
+        Map<Path, FileStamp> stamps) {
       this.request = request;
+      this.time = time;
       this.inputs = inputs;
-      this.stamp = stamp;
+      this.stamps = stamps;
     }
 
     @Override
@@ -114,15 +145,44 @@ public final class UpToDateCheck {
      */
     public void finish() throws ConversionException, IOException {
       String hash = Fingerprint.content(inputs, copied);
-      if (!Fingerprint.stamp(inputs).equals(stamp)) {
+      if (!stamps(inputs).equals(stamps)) {
         return;
       }
-      Properties values = new Properties();
-      values.setProperty("settings", settings(request));
-      values.setProperty("stamp", stamp);
-      values.setProperty("content", hash);
-      values.setProperty("outputs", outputs(request.outputDirectory()));
-      store(request, values);
+      Map<String, FileStamp> outputs = settledOutputs(request.outputDirectory());
+      if (outputs != null) {
+        store(request, new StateRecord(settings(request), time, stamps, hash, outputs));
+      }
+    }
+  }
+
+  /**
+   * The output folder's stamps, taken once the file system's clock has passed the last write
+   * into it by a tick, so that any later edit changes a stamp (a few ms after a conversion, most
+   * of them spent by then; up to two seconds on a file system keeping whole seconds). Null if the
+   * clock does not get there: nothing is recorded then, and the next build converts again.
+   */
+  private Map<String, FileStamp> settledOutputs(Path directory)
+      throws ConversionException, IOException {
+    long deadline = System.nanoTime() + SETTLE_LIMIT_NANOS;
+    while (true) {
+      long time = now();
+      Map<String, FileStamp> outputs = outputs(directory);
+      long wait = 0;
+      for (FileStamp stamp : outputs.values()) {
+        wait = Math.max(wait, stamp.settled() - time + 1);
+      }
+      if (wait == 0) {
+        return outputs;
+      }
+      if (System.nanoTime() > deadline) {
+        return null;
+      }
+      try {
+        Thread.sleep(TimeUnit.NANOSECONDS.toMillis(wait) + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
     }
   }
 
@@ -133,20 +193,73 @@ public final class UpToDateCheck {
   }
 
   private static String settings(ConversionRequest request) {
-    return ConverterVersion.get() + "\n" + Fingerprint.describe(request);
+    return ConverterVersion.get() + " " + Build.STAMP + "\n" + Fingerprint.describe(request);
   }
 
-  private static String outputs(Path directory) throws IOException {
-    if (!Files.isDirectory(directory)) {
-      return "none";
-    }
-    TreeMap<String, Long> files = new TreeMap<>();
-    try (Stream<Path> list = Files.list(directory)) {
-      for (Path file : (Iterable<Path>) list::iterator) {
-        files.put(file.getFileName().toString(), Files.size(file));
+  /** The plugin's jar, so that a rebuilt snapshot converts again; nothing when run from classes. */
+  private static final class Build {
+    static final String STAMP = stamp();
+
+    private static String stamp() {
+      try {
+        CodeSource source = UpToDateCheck.class.getProtectionDomain().getCodeSource();
+        Path jar = source == null ? null : Path.of(source.getLocation().toURI());
+        if (jar == null || !Files.isRegularFile(jar)) {
+          return "";
+        }
+        FileStamp stamp = FileStamp.of(jar);
+        return stamp.size() + " " + stamp.modified();
+      } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+        return "";
       }
     }
-    return files.toString();
+  }
+
+  private static Map<Path, FileStamp> stamps(List<Path> files) throws IOException {
+    Map<Path, FileStamp> stamps = new LinkedHashMap<>();
+    for (Path file : files) {
+      stamps.put(file, FileStamp.of(file));
+    }
+    return stamps;
+  }
+
+  private static FileStamp stampOrNull(Path file) throws IOException {
+    try {
+      return FileStamp.of(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static Map<String, FileStamp> outputs(Path directory) throws IOException {
+    Map<String, FileStamp> files = new TreeMap<>();
+    if (!Files.isDirectory(directory)) {
+      return files;
+    }
+    try (Stream<Path> list = Files.list(directory)) {
+      for (Path file : (Iterable<Path>) list::iterator) {
+        files.put(file.getFileName().toString(), FileStamp.of(file));
+      }
+    }
+    return files;
+  }
+
+  /**
+   * The file system's time now, as it stamps files (which can lag the system clock by a tick or
+   * differ from it on a network drive): that of a file made for the purpose.
+   */
+  private long now() throws ConversionException, IOException {
+    try {
+      Files.createDirectories(stateDirectory);
+      Path probe = Files.createTempFile(stateDirectory, "clock", ".tmp");
+      try {
+        return FileStamp.of(probe).latest();
+      } finally {
+        Files.deleteIfExists(probe);
+      }
+    } catch (AccessDeniedException e) {
+      throw unwritable(e);
+    }
   }
 
   private Path file(ConversionRequest request) {
@@ -154,38 +267,18 @@ public final class UpToDateCheck {
     return stateDirectory.resolve(Fingerprint.key(folder) + ".properties");
   }
 
-  private Properties load(ConversionRequest request) throws IOException {
-    Path file = file(request);
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    Properties properties = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      properties.load(in);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    return properties;
-  }
-
-  private void store(ConversionRequest request, Properties values)
+  private void store(ConversionRequest request, StateRecord record)
       throws ConversionException, IOException {
     try {
       Files.createDirectories(stateDirectory);
-      Path file = file(request);
-      Path temporary = Files.createTempFile(stateDirectory, "state", ".tmp");
-      try (OutputStream out = Files.newOutputStream(temporary)) {
-        values.store(out, null);
-      }
-      Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (java.nio.file.AccessDeniedException e) {
+      record.store(file(request));
+    } catch (AccessDeniedException e) {
       throw unwritable(e);
     }
   }
 
   /** The state folder (or a file in it) cannot be written: the user's to fix, not a crash. */
-  private ConversionException unwritable(java.nio.file.AccessDeniedException e) {
+  private ConversionException unwritable(AccessDeniedException e) {
     return new ConversionException("Cannot write " + stateDirectory.toAbsolutePath().normalize()
         + ": permission denied. It keeps the record of each model's last conversion; let the"
         + " user running Maven write it (e.g. chmod u+w " + stateDirectory + "), or set"

@@ -157,4 +157,44 @@ class UpToDateCheckTest {
     touch(temp.resolve("model").resolve(model.weights()));
     assertFalse(check.isUpToDate(request));
   }
+
+  private Path recordFile() throws IOException {
+    try (var files = Files.list(temp.resolve("state"))) {
+      return files.filter(f -> f.toString().endsWith(".properties")).findFirst().orElseThrow();
+    }
+  }
+
+  /** The conversion's record with its time and checksum replaced. */
+  private void rewriteRecord(long time, String content) throws IOException {
+    StateRecord record = StateRecord.load(recordFile());
+    new StateRecord(record.settings(), time, record.inputs(), content, record.outputs())
+        .store(recordFile());
+  }
+
+  @Test
+  void settledStampsAreTrustedWithoutReadingTheModel() throws Exception {
+    rewriteRecord(Long.MAX_VALUE / 2, "not the checksum");
+    assertTrue(check.isUpToDate(request(List.of())), "the content was compared");
+  }
+
+  @Test
+  void stampsTooFreshToProveAnythingAreComparedByContentThenRecordedAgain() throws Exception {
+    long lastChange = FileStamp.of(model).latest(); // as if recording began in that clock tick
+    rewriteRecord(lastChange, "not the checksum");
+    assertFalse(check.isUpToDate(request(List.of())), "a fresh stamp was trusted");
+    rewriteRecord(lastChange, Fingerprint.content(List.of(model.toAbsolutePath().normalize())));
+    assertTrue(check.isUpToDate(request(List.of())));
+    assertTrue(StateRecord.load(recordFile()).time() > lastChange, "the stamps were not renewed");
+  }
+
+  @Test
+  void aStampIsSettledATickAfterTheLastChange() {
+    long second = 1_000_000_000L;
+    FileStamp fine = new FileStamp(1, 5 * second + 1, 5 * second + 7, "1:2");
+    assertFalse(fine.settledBefore(5 * second + 7 + 10_000_000L));
+    assertTrue(fine.settledBefore(5 * second + 8 + 10_000_000L));
+    FileStamp wholeSeconds = new FileStamp(1, 5 * second, -1, "-");
+    assertFalse(wholeSeconds.settledBefore(7 * second));
+    assertTrue(wholeSeconds.settledBefore(7 * second + 1));
+  }
 }

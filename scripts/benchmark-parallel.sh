@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Several models in one execution: what converting them one after the other and at once adds to a
+# Maven build, and what an unchanged build adds (issue 14).
+# usage: scripts/benchmark-parallel.sh     (RUNS=5 rounds; THREADS= the parallel run's setting,
+#                                           default none: the plugin's default, the core count)
+#
+# One consumer POM converts four models in generate-resources: InceptionV3, ResNet50 and MobileNet
+# as TensorFlow.js layers models (make-deep-models.js: corpus golden/*-topology-only, weights
+# initialised by tfjs 4.22, float32) and LeNet as the corpus Keras HDF5 file. The plugin is
+# installed into a local repository of its own (target/benchmark-parallel/repo, the rest read from
+# ~/.m2). Each round runs, each in a fresh Maven JVM (./mvnw -o):
+#   skip        -Dtensorspace.skip                              (Maven with the plugin doing nothing)
+#   sequential  -Dtensorspace.force -Dtensorspace.threads=1     (converts one model after the other)
+#   parallel    -Dtensorspace.force [-Dtensorspace.threads=$THREADS]
+#   noop        nothing changed since the last conversion
+# Figures are medians over the rounds of the differences to the same round's skip (paired, so load
+# that hits one round hits both): *_added = build - skip. speedup = sequential_added /
+# parallel_added. RSS is the Maven JVM's peak (/usr/bin/time %M). noop per model is the time each
+# model's up-to-date check logs. load is the 1-minute load average before and after the rounds.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+runs=${RUNS:-5}
+work=$root/target/benchmark-parallel
+models=${TENSORSPACE_MODELS:-$root/../shared/models}
+repo=(-Dmaven.repo.local="$work/repo" -Dmaven.repo.local.tail="$HOME/.m2/repository")
+mkdir -p "$work"
+log=$work/log.txt
+: > "$log"
+
+[ -d src/test/node/node_modules ] || npm ci --prefix src/test/node --no-audit --no-fund >>"$log"
+echo "building the plugin (./mvnw -o install -DskipTests)" >&2
+./mvnw -o -q -B install -DskipTests -Dinvoker.skip=true -DskipMavenCompat "${repo[@]}" >>"$log"
+version=$(sed -n '0,/<version>/s|.*<version>\(.*\)</version>.*|\1|p' pom.xml)
+
+in=$work/models
+[ -f "$in/mobilenet/model.json" ] || node src/test/node/make-deep-models.js "$models" "$in" >>"$log"
+lenet=$models/keras2-h5/tensorspace-keras-mnist/mnist.h5
+
+dir=$work/project
+mkdir -p "$dir"
+cat > "$dir/pom.xml" <<EOF
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>bench</groupId><artifactId>parallel</artifactId><version>1</version><packaging>pom</packaging>
+  <build><plugins><plugin>
+    <groupId>io.tensorspace</groupId><artifactId>tensorspace-maven-plugin</artifactId>
+    <version>$version</version>
+    <executions><execution><goals><goal>preprocess</goal></goals><configuration>
+      <outputDirectory>\${project.build.directory}/models</outputDirectory>
+      <models>
+        <model><name>inceptionv3</name><source>$in/inceptionv3/model.json</source></model>
+        <model><name>resnet50</name><source>$in/resnet50/model.json</source></model>
+        <model><name>mobilenet</name><source>$in/mobilenet/model.json</source></model>
+        <model><name>lenet</name><source>$lenet</source></model>
+      </models>
+    </configuration></execution></executions>
+  </plugin></plugins></build>
+</project>
+EOF
+cat "$in"/*/* "$lenet" >/dev/null # the same warm page cache for every round
+
+now() { date +%s%N; }
+load() { cut -d' ' -f1 /proc/loadavg; }
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+mvn_once() { # flags... -> "wall_ms rss_KiB"; the build's output is appended to $work/last.txt
+  local t0 t1 out
+  t0=$(now)
+  out=$(cd "$dir" && /usr/bin/time -f 'PEAK_RSS %M' "$root/mvnw" -o -B -Dstyle.color=never \
+    "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed" >&2; return 1; }
+  t1=$(now)
+  echo "$out" >>"$log"
+  echo "$out" > "$work/last.txt"
+  echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2)"
+}
+
+parallel_flags=(-Dtensorspace.force)
+[ -z "${THREADS:-}" ] || parallel_flags+=(-Dtensorspace.threads="$THREADS")
+rows=$work/rows.txt noops=$work/noops.txt
+: > "$rows"
+: > "$noops"
+mvn_once -Dtensorspace.force >/dev/null # converted once, so the first no-op finds a record
+load_before=$(load)
+for round in $(seq "$runs"); do
+  skip=$(mvn_once -Dtensorspace.skip)
+  sequential=$(mvn_once -Dtensorspace.force -Dtensorspace.threads=1)
+  parallel=$(mvn_once "${parallel_flags[@]}")
+  noop=$(mvn_once)
+  grep -q "is up to date" "$work/last.txt" || { echo "the no-op build converted" >&2; exit 1; }
+  grep -o -E "model '[^']*' is up to date \([0-9]+ ms\)" "$work/last.txt" \
+    | sed -E "s/model '([^']*)' is up to date \(([0-9]+) ms\)/\1 \2/" >> "$noops"
+  # skip_ms skip_rss sequential_ms sequential_rss parallel_ms parallel_rss noop_ms noop_rss
+  echo "$skip $sequential $parallel $noop" >> "$rows"
+  echo "  round $round: $(tail -1 "$rows")" >&2
+done
+load_after=$(load)
+
+col() { awk -v c="$1" -v s="${2:-0}" '{ print $c - (s ? $s : 0) }' "$rows" | median; }
+sequential_added=$(col 3 1)
+parallel_added=$(col 5 1)
+printf '%-34s %s\n' "machine" "$(nproc) cores; load average $load_before before, $load_after after"
+printf '%-34s %s\n' "models" "inceptionv3, resnet50, mobilenet (tfjs layers, float32), lenet (Keras HDF5)"
+printf '%-34s %s\n' "rounds" "$runs (medians of the paired differences)"
+printf '%-34s %s ms\n' "skip build" "$(col 1)"
+printf '%-34s %s ms\n' "sequential_added (threads=1)" "$sequential_added"
+printf '%-34s %s ms\n' "parallel_added (threads=${THREADS:-default $(nproc)})" "$parallel_added"
+printf '%-34s %s\n' "speedup" "$(awk -v a="$sequential_added" -v b="$parallel_added" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
+printf '%-34s %s ms (target <= 50 for the POM)\n' "noop_added (4 models)" "$(col 7 1)"
+printf '%-34s %s / %s / %s / %s MiB\n' "peak RSS skip/seq/par/noop" \
+  $(( $(col 2) / 1024 )) $(( $(col 4) / 1024 )) $(( $(col 6) / 1024 )) $(( $(col 8) / 1024 ))
+for model in inceptionv3 resnet50 mobilenet lenet; do
+  printf '%-34s %s ms\n' "noop check logged: $model" "$(awk -v m="$model" '$1 == m { print $2 }' "$noops" | median)"
+done

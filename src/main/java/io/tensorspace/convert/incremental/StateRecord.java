@@ -1,0 +1,98 @@
+package io.tensorspace.convert.incremental;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * What a conversion was made from and what it wrote, as stored in the state folder.
+ *
+ * @param settings the converter's version and build and every setting of the request
+ * @param time the file system's time when the stamps of {@code inputs} began to be taken (before
+ *     their content was read); a stamp proves nothing about a change made in the same clock tick
+ * @param inputs every input file with its stamp, in the order of {@code content}
+ * @param content the checksum of the inputs' names, sizes and bytes
+ * @param outputs every file of the output folder with its stamp, each settled before it was taken
+ */
+record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, String content,
+    Map<String, FileStamp> outputs) {
+
+  /** The record in {@code file}, or null when there is none or it cannot be understood. */
+  static StateRecord load(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    Properties values = new Properties();
+    try (InputStream in = Files.newInputStream(file)) {
+      values.load(in);
+      Map<String, FileStamp> inputs = stamps(values.getProperty("inputs"));
+      Map<String, FileStamp> outputs = stamps(values.getProperty("outputs"));
+      if (inputs == null || outputs == null || values.getProperty("settings") == null
+          || values.getProperty("content") == null) {
+        return null;
+      }
+      Map<Path, FileStamp> inputPaths = new LinkedHashMap<>();
+      inputs.forEach((name, stamp) -> inputPaths.put(Path.of(name), stamp));
+      return new StateRecord(values.getProperty("settings"),
+          Long.parseLong(values.getProperty("time")), inputPaths, values.getProperty("content"),
+          outputs);
+    } catch (IllegalArgumentException e) { // a damaged file, an old record's other keys
+      return null;
+    }
+  }
+
+  /** Writes the record into {@code file} at once: a reader sees the old one or this one. */
+  void store(Path file) throws IOException {
+    Properties values = new Properties();
+    values.setProperty("settings", settings);
+    values.setProperty("time", Long.toString(time));
+    StringBuilder inputLines = new StringBuilder();
+    inputs.forEach((path, stamp) -> line(inputLines, path.toString(), stamp));
+    values.setProperty("inputs", inputLines.toString());
+    values.setProperty("content", content);
+    StringBuilder outputLines = new StringBuilder();
+    outputs.forEach((name, stamp) -> line(outputLines, name, stamp));
+    values.setProperty("outputs", outputLines.toString());
+    Path temporary = Files.createTempFile(file.getParent(), "state", ".tmp");
+    try (OutputStream out = Files.newOutputStream(temporary)) {
+      values.store(out, null);
+    }
+    Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** The same record with its inputs stamped again at {@code time}. */
+  StateRecord restamped(long time, Map<Path, FileStamp> inputs) {
+    return new StateRecord(settings, time, inputs, content, outputs);
+  }
+
+  private static void line(StringBuilder lines, String name, FileStamp stamp) {
+    lines.append(stamp.text()).append('\t').append(name).append('\n');
+  }
+
+  /** Name -> stamp from lines of "stamp TAB name", or null if one is not such a line. */
+  private static Map<String, FileStamp> stamps(String text) {
+    if (text == null) {
+      return null;
+    }
+    Map<String, FileStamp> stamps = new LinkedHashMap<>();
+    for (String line : text.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      int tab = line.indexOf('\t');
+      FileStamp stamp = tab < 0 ? null : FileStamp.parse(line.substring(0, tab));
+      if (stamp == null) {
+        return null;
+      }
+      stamps.put(line.substring(tab + 1), stamp);
+    }
+    return stamps;
+  }
+}

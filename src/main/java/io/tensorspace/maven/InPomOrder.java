@@ -1,0 +1,191 @@
+package io.tensorspace.maven;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+
+/**
+ * Runs one task per model, several at once, yet logs and fails as if they ran one after the other
+ * in POM order: a model's log lines wait until every model before it has finished (the first
+ * unfinished one logs as it goes, so a long conversion still shows progress), and the first model
+ * in POM order that failed decides the build's failure; later failures are logged where their
+ * model's lines are. Every task runs to its end, none is interrupted, so none leaves its output
+ * half-written, and the log is the same with one thread or several.
+ */
+final class InPomOrder {
+  /** One model's work, logging to its own log. */
+  @FunctionalInterface
+  interface Task {
+    void run(Log log) throws MojoExecutionException, MojoFailureException;
+  }
+
+  private final Log log;
+  private final List<Slot> slots = new ArrayList<>();
+  /** The first slot not finished yet: its lines go straight to the log. */
+  private int head;
+  private Slot firstFailure;
+
+  private InPomOrder(Log log, int tasks) {
+    this.log = log;
+    for (int i = 0; i < tasks; i++) {
+      slots.add(new Slot(i));
+    }
+  }
+
+  /** Runs the tasks on up to {@code threads} threads (1: one after the other, on this one). */
+  static void run(Log log, int threads, List<Task> tasks)
+      throws MojoExecutionException, MojoFailureException {
+    InPomOrder order = new InPomOrder(log, tasks.size());
+    int workers = Math.min(threads, tasks.size());
+    if (workers <= 1) {
+      for (int i = 0; i < tasks.size(); i++) {
+        order.slots.get(i).run(tasks.get(i));
+      }
+    } else {
+      ExecutorService pool = Executors.newFixedThreadPool(workers, threadsLike(Thread.currentThread()));
+      try {
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+          Slot slot = order.slots.get(i);
+          Task task = tasks.get(i);
+          running.add(pool.submit(() -> slot.run(task)));
+        }
+        awaitAll(running);
+      } finally {
+        pool.shutdown();
+      }
+    }
+    order.rethrowFirstFailure();
+  }
+
+  /** Waits for every task, even when this thread is interrupted meanwhile. */
+  private static void awaitAll(List<Future<?>> running) {
+    boolean interrupted = false;
+    for (Future<?> task : running) {
+      while (true) {
+        try {
+          task.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          break; // Slot.run keeps every failure; this cannot happen
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Workers with the mojo thread's class loader (the plugin's), as daemons named after it. */
+  private static ThreadFactory threadsLike(Thread mojo) {
+    ClassLoader loader = mojo.getContextClassLoader();
+    AtomicInteger count = new AtomicInteger();
+    return work -> {
+      Thread thread = new Thread(work, "tensorspace-" + count.incrementAndGet());
+      thread.setContextClassLoader(loader);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  private void rethrowFirstFailure() throws MojoExecutionException, MojoFailureException {
+    Throwable failure = firstFailure == null ? null : firstFailure.failure;
+    if (failure instanceof MojoFailureException e) {
+      throw e;
+    }
+    if (failure instanceof MojoExecutionException e) {
+      throw e;
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+  }
+
+  private synchronized void write(Slot slot, Consumer<Log> line) {
+    if (slot.index == head) {
+      line.accept(log);
+    } else {
+      slot.held.add(line);
+    }
+  }
+
+  /** The slot's task ended: every finished slot from the head on gives up its lines, in order. */
+  private synchronized void finished(Slot slot) {
+    slot.done = true;
+    while (head < slots.size() && slots.get(head).done) {
+      Slot done = slots.get(head);
+      if (done.failure != null && firstFailure == null) {
+        firstFailure = done;
+      } else if (done.failure != null) {
+        log.error("Also failed: " + done.failure.getMessage());
+      }
+      head++;
+      if (head < slots.size()) {
+        slots.get(head).held.forEach(line -> line.accept(log));
+        slots.get(head).held.clear();
+      }
+    }
+  }
+
+  /** One model's place in the order: its held-back lines and how its task ended. */
+  private final class Slot {
+    final int index;
+    final List<Consumer<Log>> held = new ArrayList<>();
+    boolean done;
+    Throwable failure;
+
+    Slot(int index) {
+      this.index = index;
+    }
+
+    void run(Task task) {
+      try {
+        task.run(new SlotLog(this));
+      } catch (MojoExecutionException | MojoFailureException | RuntimeException | Error e) {
+        failure = e;
+      } finally {
+        finished(this);
+      }
+    }
+  }
+
+  /** A model's log: each line goes to the build log now or when its turn comes. */
+  private final class SlotLog implements Log {
+    private final Slot slot;
+
+    SlotLog(Slot slot) {
+      this.slot = slot;
+    }
+
+    @Override public boolean isDebugEnabled() { return log.isDebugEnabled(); }
+    @Override public void debug(CharSequence content) { write(slot, l -> l.debug(content)); }
+    @Override public void debug(CharSequence content, Throwable e) { write(slot, l -> l.debug(content, e)); }
+    @Override public void debug(Throwable e) { write(slot, l -> l.debug(e)); }
+    @Override public boolean isInfoEnabled() { return log.isInfoEnabled(); }
+    @Override public void info(CharSequence content) { write(slot, l -> l.info(content)); }
+    @Override public void info(CharSequence content, Throwable e) { write(slot, l -> l.info(content, e)); }
+    @Override public void info(Throwable e) { write(slot, l -> l.info(e)); }
+    @Override public boolean isWarnEnabled() { return log.isWarnEnabled(); }
+    @Override public void warn(CharSequence content) { write(slot, l -> l.warn(content)); }
+    @Override public void warn(CharSequence content, Throwable e) { write(slot, l -> l.warn(content, e)); }
+    @Override public void warn(Throwable e) { write(slot, l -> l.warn(e)); }
+    @Override public boolean isErrorEnabled() { return log.isErrorEnabled(); }
+    @Override public void error(CharSequence content) { write(slot, l -> l.error(content)); }
+    @Override public void error(CharSequence content, Throwable e) { write(slot, l -> l.error(content, e)); }
+    @Override public void error(Throwable e) { write(slot, l -> l.error(e)); }
+  }
+}

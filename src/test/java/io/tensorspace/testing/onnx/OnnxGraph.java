@@ -66,6 +66,11 @@ public final class OnnxGraph {
     output(name, FLOAT);
   }
 
+  /** A float graph output with its shape, as exporters write it. */
+  public void outputShaped(String name, long... dims) {
+    graph.addOutput(valueInfo(name, FLOAT, dims));
+  }
+
   public void output(String name, int elemType) {
     graph.addOutput(ValueInfoProto.newBuilder().setName(name)
         .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
@@ -182,7 +187,7 @@ public final class OnnxGraph {
     return opset <= 14 ? 7 : 8;
   }
 
-  static ValueInfoProto valueInfo(String name, int elemType, long... dims) {
+  public static ValueInfoProto valueInfo(String name, int elemType, long... dims) {
     TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
     for (long d : dims) {
       shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));

@@ -35,7 +35,7 @@ final class Hostile {
   /** Generous for a CI machine; a real refusal takes milliseconds. */
   static final Duration BOUND = Duration.ofSeconds(60);
 
-  enum Kind { LAYERS, GRAPH }
+  enum Kind { LAYERS, GRAPH, ONNX }
 
   private Hostile() {}
 
@@ -129,10 +129,23 @@ final class Hostile {
     }
   }
 
+  /** Bytes the last bounded conversion allocated (on its own thread, garbage included). */
+  private static volatile long lastAllocated;
+
+  static long lastAllocatedBytes() {
+    return lastAllocated;
+  }
+
   private static Throwable bounded(Kind kind, Path source, Path weights, Path out) {
     Map<String, String> before = snapshot(out);
-    Throwable t = assertTimeoutPreemptively(BOUND, () -> run(kind, source, weights, out),
-        () -> "conversion of " + source + " did not end within " + BOUND);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    Throwable t = assertTimeoutPreemptively(BOUND, () -> {
+      long start = threads.getCurrentThreadAllocatedBytes();
+      Throwable result = run(kind, source, weights, out);
+      lastAllocated = threads.getCurrentThreadAllocatedBytes() - start;
+      return result;
+    }, () -> "conversion of " + source + " did not end within " + BOUND);
     if (t != null) {
       assertEquals(before, snapshot(out), "the output folder changed although the conversion failed");
     }

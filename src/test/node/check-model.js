@@ -270,6 +270,8 @@ async function runJob(tf, job, baseUrl, fetchFunc) {
     }
 
     const atol = Math.max(10 * (Number(reference.tolerance) || 0), 1e-5);
+    // "relative": true (activations ~1e14, e.g. the ONNX caffe2 "light" models): |a-e| / max(1, |e|) is compared
+    relativeDiffs = reference.relative === true;
     const problems = [];
     for (let i = 0; i < actual.length; i++) {
       const name = refNames[i];
@@ -318,6 +320,14 @@ function compareDropped(tensor, name, dropped) {
   return { entry, problem: entry.ok ? null : `shape ${fmt(entry.shape)} vs expected ${fmt(entry.expectedShape)}` };
 }
 
+let relativeDiffs = false;
+
+/** The difference compared: absolute, or scaled by max(1, |expected|) for a "relative" reference. */
+function diff(actual, expected) {
+  const d = Math.abs(actual - expected);
+  return relativeDiffs ? d / Math.max(1, Math.abs(expected)) : d;
+}
+
 function compare(tensor, expected, atol, data) {
   const entry = { shape: tensor.shape.slice(), expectedShape: null, maxAbsDiff: null, mismatches: null, ok: false };
   entry.expectedShape = expected.shape;
@@ -336,7 +346,7 @@ function compare(tensor, expected, atol, data) {
   let nonFinite = 0;
   for (let k = 0; k < data.length; k++) {
     const e = expected.data[k];
-    const d = Math.abs(data[k] - e);
+    const d = diff(data[k], e);
     if (!Number.isFinite(d)) nonFinite++;
     else if (d > maxAbs) maxAbs = d;
     if (!(d <= atol + RTOL * Math.abs(e))) bad++;  // NaN counts as a mismatch
@@ -363,7 +373,7 @@ function compareSample(entry, shapeOk, expected, atol, data) {
   let bad = 0;
   expected.sample_indices.forEach((index, k) => {
     const e = expected.sample[k];
-    const d = Math.abs(data[index] - e);
+    const d = diff(data[index], e);
     if (Number.isFinite(d) && d > maxAbs) maxAbs = d;
     if (!(d <= atol + RTOL * Math.abs(e))) bad++;
   });
@@ -390,7 +400,7 @@ function compareStats(entry, shapeOk, expected, atol, data) {
   const off = [];
   for (const key of ['min', 'max', 'mean']) {
     const e = Number(expected.stats[key]);
-    const d = Math.abs(actual[key] - e);
+    const d = diff(actual[key], e);
     if (d > maxAbs) maxAbs = d;
     if (!(d <= atol + RTOL * Math.abs(e))) off.push(`${key} ${actual[key]} vs ${e}`);
   }

@@ -41,6 +41,15 @@ public final class OnnxTensor {
     return new OnnxTensor(name, dims, dataType, file, offset, length, null);
   }
 
+  /**
+   * {@code count} elements all equal to {@code value} (its bytes in the element type), written
+   * when needed (ConstantOfShape: caffe2 "light" models make every weight this way).
+   */
+  public static OnnxTensor filled(String name, long[] dims, int dataType, byte[] value) {
+    return new OnnxTensor(name, dims, dataType, null, 0,
+        ElemType.count(dims) * value.length, value.clone());
+  }
+
   /** Data held in memory (typed fields, or values computed while folding constants). */
   public static OnnxTensor inMemory(String name, long[] dims, int dataType, byte[] bytes) {
     return new OnnxTensor(name, dims, dataType, null, 0, bytes.length, bytes.clone());
@@ -49,6 +58,11 @@ public final class OnnxTensor {
   /** The same bytes seen with other dimensions of the same element count. */
   public OnnxTensor reshaped(long[] newDims) {
     return new OnnxTensor(name, newDims, dataType, file, offset, length, inline);
+  }
+
+  /** The same values under another name. */
+  public OnnxTensor renamed(String newName) {
+    return new OnnxTensor(newName, dims, dataType, file, offset, length, inline);
   }
 
   public String name() {
@@ -73,7 +87,16 @@ public final class OnnxTensor {
 
   /** Writes the raw little-endian bytes, straight from the file region where they are stored. */
   public void writeTo(OutputStream out) throws IOException {
-    if (inline != null) {
+    if (inline != null && inline.length != length) {
+      // a filled tensor: the element's bytes repeated
+      byte[] block = new byte[(int) Math.min(length, 1 << 16) / inline.length * inline.length];
+      for (int i = 0; i < block.length; i++) {
+        block[i] = inline[i % inline.length];
+      }
+      for (long left = length; left > 0; left -= block.length) {
+        out.write(block, 0, (int) Math.min(block.length, left));
+      }
+    } else if (inline != null) {
       out.write(inline);
     } else {
       RegionSink.copy(file, offset, length, out);

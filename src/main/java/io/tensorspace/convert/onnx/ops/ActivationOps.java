@@ -22,6 +22,41 @@ final class ActivationOps {
     unary(ctx, "Tanh", Attrs.of());
   }
 
+  static void exp(OpContext ctx) throws ConversionException {
+    unary(ctx, "Exp", Attrs.of());
+  }
+
+  static void log(OpContext ctx) throws ConversionException {
+    unary(ctx, "Log", Attrs.of());
+  }
+
+  static void sqrt(OpContext ctx) throws ConversionException {
+    unary(ctx, "Sqrt", Attrs.of());
+  }
+
+  static void neg(OpContext ctx) throws ConversionException {
+    unary(ctx, "Neg", Attrs.of());
+  }
+
+  static void abs(OpContext ctx) throws ConversionException {
+    unary(ctx, "Abs", Attrs.of());
+  }
+
+  static void reciprocal(OpContext ctx) throws ConversionException {
+    unary(ctx, "Reciprocal", Attrs.of());
+  }
+
+  static void softplus(OpContext ctx) throws ConversionException {
+    unary(ctx, "Softplus", Attrs.of());
+  }
+
+  static void elu(OpContext ctx) throws ConversionException {
+    if (ctx.attrFloat("alpha", 1f) != 1f) {
+      throw ctx.unsupported("has alpha " + ctx.attrFloat("alpha", 1f) + " (TensorFlow's Elu has 1)");
+    }
+    unary(ctx, "Elu", Attrs.of());
+  }
+
   static void leakyRelu(OpContext ctx) throws ConversionException {
     unary(ctx, "LeakyRelu", Attrs.of().f("alpha", ctx.attrFloat("alpha", 0.01f)));
   }

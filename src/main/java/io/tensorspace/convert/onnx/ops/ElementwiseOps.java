@@ -30,6 +30,50 @@ final class ElementwiseOps {
     binary(ctx, "RealDiv", (a, b) -> a / b);
   }
 
+  static void pow(OpContext ctx) throws ConversionException {
+    binary(ctx, "Pow", Math::pow);
+  }
+
+  /** Sum, Max, Min of any number of inputs: a chain of the binary op. */
+  static void sum(OpContext ctx) throws ConversionException {
+    variadic(ctx, "AddV2", Double::sum);
+  }
+
+  static void max(OpContext ctx) throws ConversionException {
+    variadic(ctx, "Maximum", Math::max);
+  }
+
+  static void min(OpContext ctx) throws ConversionException {
+    variadic(ctx, "Minimum", Math::min);
+  }
+
+  private static void variadic(OpContext ctx, String op, DoubleBinaryOperator fold)
+      throws ConversionException {
+    List<Value> in = new java.util.ArrayList<>();
+    for (int i = 0; i < ctx.inputCount(); i++) {
+      in.add(ctx.input(i));
+    }
+    if (in.size() == 1) {
+      ctx.output(0, in.get(0));
+      return;
+    }
+    if (in.stream().allMatch(Value::isConstant)) {
+      Value acc = in.get(0);
+      for (int i = 1; i < in.size(); i++) {
+        acc = Folding.binary(ctx, acc, in.get(i), fold);
+      }
+      ctx.output(0, acc);
+      return;
+    }
+    Broadcast.Operands ops = Broadcast.prepare(ctx, in);
+    String t = ops.tensors().get(0);
+    for (int i = 1; i < in.size(); i++) {
+      t = ctx.emit(i == in.size() - 1 ? null : "partial_" + i, op,
+          List.of(t, ops.tensors().get(i)), Attrs.of());
+    }
+    ctx.output(0, Broadcast.result(ctx, ops, t));
+  }
+
   private static void binary(OpContext ctx, String op, DoubleBinaryOperator fold)
       throws ConversionException {
     Value a = ctx.input(0);

@@ -34,9 +34,29 @@ public final class OpTable {
       Map.entry("Reshape", ShapeOps::reshape),
       Map.entry("Constant", ShapeOps::constant),
       Map.entry("Identity", ShapeOps::identity),
-      Map.entry("Dropout", ShapeOps::identity),
+      Map.entry("Dropout", ShapeOps::dropout),
       Map.entry("Concat", ShapeOps::concat),
-      Map.entry("Split", ShapeOps::split));
+      Map.entry("Split", ShapeOps::split),
+      Map.entry("Shape", ConstantOps::shape),
+      Map.entry("ConstantOfShape", ConstantOps::constantOfShape),
+      Map.entry("Cast", ConstantOps::cast),
+      Map.entry("Gather", ConstantOps::gather),
+      Map.entry("Unsqueeze", ConstantOps::unsqueeze),
+      Map.entry("Squeeze", ConstantOps::squeeze),
+      Map.entry("Slice", ConstantOps::slice),
+      Map.entry("Expand", ConstantOps::expand),
+      Map.entry("Pow", ElementwiseOps::pow),
+      Map.entry("Sum", ElementwiseOps::sum),
+      Map.entry("Max", ElementwiseOps::max),
+      Map.entry("Min", ElementwiseOps::min),
+      Map.entry("Exp", ActivationOps::exp),
+      Map.entry("Log", ActivationOps::log),
+      Map.entry("Sqrt", ActivationOps::sqrt),
+      Map.entry("Neg", ActivationOps::neg),
+      Map.entry("Abs", ActivationOps::abs),
+      Map.entry("Reciprocal", ActivationOps::reciprocal),
+      Map.entry("Softplus", ActivationOps::softplus),
+      Map.entry("Elu", ActivationOps::elu));
 
   private OpTable() {}
 

@@ -142,9 +142,28 @@ final class ShapeOps {
     }
   }
 
-  /** Identity, and Dropout at inference (its mask output is not computed). */
   static void identity(OpContext ctx) throws ConversionException {
     ctx.output(0, ctx.input(0));
+  }
+
+  /**
+   * Dropout at inference passes its input; its mask, where a node names it, is what ONNX Runtime
+   * gives at inference: zeros of the input's type before opset 10 (the mask was not filled),
+   * all true after.
+   */
+  static void dropout(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    ctx.output(0, x);
+    if (ctx.outputCount() > 1 && !ctx.node().outputs().get(1).isEmpty()) {
+      boolean legacy = ctx.opset() < 10;
+      int type = legacy ? x.elemType() : ElemType.BOOL;
+      byte[] element = new byte[ElemType.size(type)];
+      if (!legacy) {
+        element[0] = 1;
+      }
+      ctx.output(1, Value.constant(OnnxTensor.filled(ctx.node().outputs().get(1), x.shape(),
+          type, element)));
+    }
   }
 
   static void concat(OpContext ctx) throws ConversionException {
@@ -156,6 +175,19 @@ final class ShapeOps {
     }
     int rank = in.get(0).rank();
     int axis = ctx.axis(ctx.attrInt("axis", 1), rank);
+    if (in.stream().allMatch(Value::isConstant) && rank == 1) {
+      // shape vectors (Shape -> Gather -> Concat -> Reshape)
+      List<Double> all = new ArrayList<>();
+      for (Value v : in) {
+        for (double d : Folding.values(v.constant())) {
+          all.add(d);
+        }
+      }
+      double[] values = all.stream().mapToDouble(Double::doubleValue).toArray();
+      ctx.output(0, Value.constant(Folding.tensor(ctx.node().outputs().get(0),
+          new long[] {values.length}, in.get(0).elemType(), values)));
+      return;
+    }
     long[] shape = in.get(0).shape();
     shape[axis] = 0;
     for (Value v : in) {

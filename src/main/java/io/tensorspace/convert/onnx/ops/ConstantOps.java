@@ -1,0 +1,286 @@
+package io.tensorspace.convert.onnx.ops;
+
+import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.onnx.Attrs;
+import io.tensorspace.convert.onnx.ElemType;
+import io.tensorspace.convert.onnx.Layout;
+import io.tensorspace.convert.onnx.OnnxAttribute;
+import io.tensorspace.convert.onnx.OnnxTensor;
+import io.tensorspace.convert.onnx.OpContext;
+import io.tensorspace.convert.onnx.Value;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.proto.DataType;
+
+/**
+ * Shape arithmetic, folded for the fixed input shape: Shape, ConstantOfShape, Cast, Gather,
+ * Unsqueeze, Squeeze, Slice and Expand compute constants when their inputs are constants (the
+ * Shape -> Gather -> Concat -> Reshape chains of PyTorch exports). On computed tensors Cast,
+ * Gather, Unsqueeze, Squeeze and Slice become TensorFlow ops in the ONNX layout.
+ */
+final class ConstantOps {
+  private ConstantOps() {}
+
+  static void shape(OpContext ctx) throws ConversionException {
+    long[] shape = ctx.input(0).shape();
+    int rank = shape.length;
+    int start = (int) clampAxis(ctx.attrInt("start", 0), rank);
+    int end = (int) clampAxis(ctx.attrInt("end", rank), rank);
+    long[] part = Arrays.copyOfRange(shape, start, Math.max(start, end));
+    ctx.output(0, Value.constant(Folding.ints(name(ctx), new long[] {part.length}, part)));
+  }
+
+  static void constantOfShape(OpContext ctx) throws ConversionException {
+    long[] dims = longs(ctx, 0, "shape");
+    OnnxAttribute value = ctx.attr("value");
+    OnnxTensor v = value != null && value.t() != null ? value.t() : null;
+    int type = v == null ? ElemType.FLOAT : v.dataType();
+    byte[] element;
+    try {
+      element = v == null ? new byte[4] : v.bytes().array();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    if (element.length != ElemType.size(type)) {
+      throw ctx.refuse("its value is not one element");
+    }
+    ctx.output(0, Value.constant(OnnxTensor.filled(name(ctx), dims, type, element)));
+  }
+
+  static void cast(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    int to = (int) ctx.attrInt("to", ElemType.FLOAT);
+    if (x.isConstant()) {
+      double[] v = Folding.values(x.constant());
+      for (int i = 0; i < v.length && to == ElemType.BOOL; i++) {
+        v[i] = v[i] != 0 ? 1 : 0;
+      }
+      ctx.output(0, Value.constant(Folding.tensor(name(ctx), x.shape(), to, v)));
+      return;
+    }
+    boolean toFloat = ElemType.isFloat(to);
+    if (toFloat == ElemType.isFloat(x.elemType())) {
+      ctx.output(0, x); // float to float, int to int: tfjs holds one float and one int type
+      return;
+    }
+    String t = ctx.emit(null, "Cast", List.of(x.tf()), Attrs.of()
+        .type("SrcT", toFloat ? DataType.DT_INT32 : DataType.DT_FLOAT)
+        .type("DstT", toFloat ? DataType.DT_FLOAT : DataType.DT_INT32).b("Truncate", false));
+    ctx.output(0, x.layout() == Layout.FLAT_CHANNELS_LAST
+        ? Value.flattened(t, x.shape(), x.unflattened())
+        : Value.computed(t, x.shape(), x.layout(), toFloat ? ElemType.FLOAT : ElemType.INT32));
+  }
+
+  static void gather(OpContext ctx) throws ConversionException {
+    Value data = ctx.input(0);
+    Value indices = ctx.input(1);
+    int axis = ctx.axis(ctx.attrInt("axis", 0), data.rank());
+    long[] shape = new long[data.rank() - 1 + indices.rank()];
+    int k = 0;
+    for (int d = 0; d < axis; d++) {
+      shape[k++] = data.dim(d);
+    }
+    for (long d : indices.shape()) {
+      shape[k++] = d;
+    }
+    for (int d = axis + 1; d < data.rank(); d++) {
+      shape[k++] = data.dim(d);
+    }
+    if (data.isConstant() && indices.isConstant() && data.count() <= 1 << 20) {
+      ctx.output(0, Value.constant(gathered(ctx, data, indices, axis, shape)));
+      return;
+    }
+    Value plain = ctx.onnxLayout(data);
+    String t = ctx.emit(null, "GatherV2", List.of(ctx.tensor(plain), ctx.tensor(indices),
+        ctx.intTensor("axis", new long[0], new long[] {axis})), Attrs.of()
+        .type("Tparams", ElemType.isFloat(data.elemType()) ? DataType.DT_FLOAT : DataType.DT_INT32)
+        .type("Tindices", DataType.DT_INT32).type("Taxis", DataType.DT_INT32).i("batch_dims", 0));
+    ctx.output(0, Value.computed(t, shape, Layout.ONNX, data.elemType()));
+  }
+
+  private static OnnxTensor gathered(OpContext ctx, Value data, Value indices, int axis,
+      long[] shape) throws ConversionException {
+    double[] v = Folding.values(data.constant());
+    double[] idx = Folding.values(indices.constant());
+    long outer = 1;
+    for (int d = 0; d < axis; d++) {
+      outer *= data.dim(d);
+    }
+    long inner = data.count() / Math.max(1, outer * data.dim(axis));
+    double[] out = new double[(int) (outer * idx.length * inner)];
+    int o = 0;
+    for (long a = 0; a < outer; a++) {
+      for (double i : idx) {
+        long at = (long) i < 0 ? (long) i + data.dim(axis) : (long) i;
+        if (at < 0 || at >= data.dim(axis)) {
+          throw ctx.refuse("its index " + (long) i + " is out of range for " + data.dim(axis));
+        }
+        for (long b = 0; b < inner; b++) {
+          out[o++] = v[(int) ((a * data.dim(axis) + at) * inner + b)];
+        }
+      }
+    }
+    return Folding.tensor(name(ctx), shape, data.elemType(), out);
+  }
+
+  static void unsqueeze(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    long[] axes = ctx.opset() < 13 ? ctx.attrInts("axes", new long[0]) : longs(ctx, 1, "axes");
+    int rank = x.rank() + axes.length;
+    boolean[] added = new boolean[rank];
+    for (long a : axes) {
+      added[ctx.axis(a, rank)] = true;
+    }
+    long[] shape = new long[rank];
+    for (int d = 0, k = 0; d < rank; d++) {
+      shape[d] = added[d] ? 1 : x.dim(k++);
+    }
+    ctx.output(0, reshaped(ctx, x, shape));
+  }
+
+  static void squeeze(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    long[] axes = ctx.opset() < 13 ? ctx.attrInts("axes", null)
+        : ctx.has(1) ? longs(ctx, 1, "axes") : null;
+    boolean[] removed = new boolean[x.rank()];
+    for (int d = 0; d < x.rank(); d++) {
+      removed[d] = axes == null && x.dim(d) == 1;
+    }
+    if (axes != null) {
+      for (long a : axes) {
+        removed[ctx.axis(a, x.rank())] = true;
+      }
+    }
+    long[] shape = new long[x.rank()];
+    int k = 0;
+    for (int d = 0; d < x.rank(); d++) {
+      if (!removed[d]) {
+        shape[k++] = x.dim(d);
+      } else if (x.dim(d) != 1) {
+        throw ctx.refuse("it squeezes axis " + d + " of size " + x.dim(d));
+      }
+    }
+    ctx.output(0, reshaped(ctx, x, Arrays.copyOf(shape, k)));
+  }
+
+  /** A same-count reshape: folded for constants, else a Reshape in the ONNX layout. */
+  private static Value reshaped(OpContext ctx, Value x, long[] shape)
+      throws ConversionException {
+    if (x.isConstant()) {
+      return Value.constant(x.constant().reshaped(shape).renamed(name(ctx)));
+    }
+    Value plain = ctx.onnxLayout(x);
+    String t = ctx.emit(null, "Reshape", List.of(plain.tf(), ctx.ints("shape", shape)),
+        Attrs.of());
+    return Value.computed(t, shape, Layout.ONNX, x.elemType());
+  }
+
+  /** Slice (opset 10 on: starts, ends, axes, steps as inputs; before: attributes). */
+  static void slice(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    int rank = x.rank();
+    long[] starts;
+    long[] ends;
+    long[] axes;
+    long[] steps;
+    if (ctx.opset() < 10) {
+      starts = ctx.attrInts("starts", new long[0]);
+      ends = ctx.attrInts("ends", new long[0]);
+      axes = ctx.attrInts("axes", null);
+      steps = null;
+    } else {
+      starts = longs(ctx, 1, "starts");
+      ends = longs(ctx, 2, "ends");
+      axes = ctx.has(3) ? longs(ctx, 3, "axes") : null;
+      steps = ctx.has(4) ? longs(ctx, 4, "steps") : null;
+    }
+    long[] begin = new long[rank];
+    long[] size = x.shape();
+    long[] stride = new long[rank];
+    Arrays.fill(stride, 1);
+    for (int i = 0; i < starts.length; i++) {
+      int a = ctx.axis(axes == null ? i : axes[i], rank);
+      long dim = x.dim(a);
+      long step = steps == null ? 1 : steps[i];
+      if (step <= 0) {
+        throw ctx.unsupported("slices backwards (step " + step + ")");
+      }
+      long s = Math.max(0, Math.min(dim, starts[i] < 0 ? starts[i] + dim : starts[i]));
+      long e = Math.max(0, Math.min(dim, ends[i] < 0 ? ends[i] + dim : ends[i]));
+      begin[a] = s;
+      stride[a] = step;
+      size[a] = Math.max(0, (e - s + step - 1) / step);
+    }
+    if (x.isConstant() && x.count() <= 1 << 20) {
+      ctx.output(0, Value.constant(sliced(ctx, x, begin, stride, size)));
+      return;
+    }
+    Value plain = ctx.onnxLayout(x);
+    long[] end = new long[rank];
+    for (int d = 0; d < rank; d++) {
+      end[d] = begin[d] + (size[d] - 1) * stride[d] + 1;
+    }
+    String t = ctx.emit(null, "StridedSlice", List.of(ctx.tensor(plain), ctx.ints("begin", begin),
+        ctx.ints("end", end), ctx.ints("strides", stride)), Attrs.of().i("begin_mask", 0)
+        .i("end_mask", 0).i("ellipsis_mask", 0).i("new_axis_mask", 0).i("shrink_axis_mask", 0)
+        .type("Index", DataType.DT_INT32));
+    ctx.output(0, Value.computed(t, size, Layout.ONNX, x.elemType()));
+  }
+
+  private static OnnxTensor sliced(OpContext ctx, Value x, long[] begin, long[] stride,
+      long[] size) {
+    double[] v = Folding.values(x.constant());
+    long[] strides = Weights.strides(x.shape());
+    double[] out = new double[(int) ElemType.count(size)];
+    int[] index = new int[size.length];
+    for (int o = 0; o < out.length; o++) {
+      long src = 0;
+      for (int d = 0; d < size.length; d++) {
+        src += (begin[d] + index[d] * stride[d]) * strides[d];
+      }
+      out[o] = v[(int) src];
+      for (int d = size.length - 1; d >= 0; d--) {
+        if (++index[d] < size[d]) {
+          break;
+        }
+        index[d] = 0;
+      }
+    }
+    return Folding.tensor(name(ctx), size, x.elemType(), out);
+  }
+
+  /** Expand of a constant: broadcast to the given shape. */
+  static void expand(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    long[] target = longs(ctx, 1, "shape");
+    if (!x.isConstant()) {
+      throw ctx.unsupported("expands a tensor computed in the graph");
+    }
+    Value shape = Value.constant(Folding.tensor("shape", target, ElemType.FLOAT,
+        new double[(int) ElemType.count(target)]));
+    ctx.output(0, Folding.binary(ctx, x, shape, (a, b) -> a));
+  }
+
+  /** The values of constant input {@code i} as longs. */
+  static long[] longs(OpContext ctx, int i, String what) throws ConversionException {
+    Value v = ctx.input(i);
+    if (!v.isConstant()) {
+      throw ctx.unsupported("takes its " + what + " from a tensor computed in the graph (it"
+          + " does not fold for the fixed input shape)");
+    }
+    try {
+      return v.constant().longs();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String name(OpContext ctx) {
+    return ctx.node().outputs().get(0);
+  }
+
+  private static long clampAxis(long axis, int rank) {
+    long a = axis < 0 ? axis + rank : axis;
+    return Math.max(0, Math.min(rank, a));
+  }
+}

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * on converted models and returns per-job results. One Node process per tfjs version, all started together.
  *
  * <p>System properties: {@code tensorspace.node} (Node executable, default {@code node}),
- * {@code tensorspace.tfjs.timeoutSeconds} (per process, default 600). The npm packages must be installed with
+ * {@code tensorspace.tfjs.timeoutSeconds} (per process, default 600),
+ * {@code tensorspace.tfjs.jobTimeoutSeconds} (per model, default check-model.js's 120). The npm packages must be installed with
  * {@code npm ci --prefix src/test/node}; a missing install is an error, never a skip.
  */
 public final class TfjsClient {
@@ -87,6 +88,11 @@ public final class TfjsClient {
                         .directory(baseDir().toFile())
                         .redirectErrorStream(true)
                         .redirectOutput(runDir.resolve("node-tfjs" + v + ".log").toFile());
+                String jobTimeout = System.getProperty("tensorspace.tfjs.jobTimeoutSeconds");
+                if (jobTimeout != null) {
+                    pb.environment().put("TFJS_CHECK_JOB_TIMEOUT_MS",
+                            Long.toString(Long.parseLong(jobTimeout) * 1000));
+                }
                 try {
                     processes.put(v, pb.start());
                 } catch (IOException e) {

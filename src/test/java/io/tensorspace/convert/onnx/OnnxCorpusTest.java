@@ -99,7 +99,26 @@ class OnnxCorpusTest {
         addJobs(jobs, c.id() + "#translatable", part);
       }
     }
-    for (TfjsResult r : TfjsClient.check(jobs)) {
+    // the 224x224 super-resolution and face-detector convolutions take minutes in tfjs 1.7.4's
+    // pure-JS CPU backend on a busy 2-core machine
+    Map<String, String> limits = Map.of("tensorspace.tfjs.jobTimeoutSeconds", "480",
+        "tensorspace.tfjs.timeoutSeconds", "2400");
+    Map<String, String> before = new LinkedHashMap<>();
+    limits.forEach((key, value) -> {
+      before.put(key, System.getProperty(key));
+      System.setProperty(key, System.getProperty(key, value));
+    });
+    List<TfjsResult> results;
+    try {
+      results = TfjsClient.check(jobs);
+    } finally {
+      before.forEach((key, value) -> {
+        if (value == null) {
+          System.clearProperty(key);
+        }
+      });
+    }
+    for (TfjsResult r : results) {
       RESULTS.put(r.id(), r);
       System.out.println("[onnx] " + r.id() + " ok=" + r.ok() + " outputs=" + r.outputs().size()
           + " maxAbsDiff=" + r.maxAbsDiff() + (r.ok() ? "" : " " + r.describe()));

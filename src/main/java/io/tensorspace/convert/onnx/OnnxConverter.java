@@ -59,7 +59,14 @@ public final class OnnxConverter {
   /** Every node output with its op, NCHW shape, node name and TensorFlow node. */
   public Summary summarize(Path source) throws ConversionException, IOException {
     OnnxModel model = new OnnxReader().read(source);
-    OnnxTranslation translation = new OnnxTranslator(model, inputShapes).translate();
+    OnnxTranslation translation;
+    try {
+      translation = new OnnxTranslator(model, inputShapes).translate();
+    } catch (ConversionException e) {
+      // no fixed input shape (or no opset): the nodes are still listed, without shapes
+      return new OnnxSummary(source + " (" + generatedBy(model) + "; " + e.getMessage() + ")",
+          untranslated(model));
+    }
     Set<String> suggested;
     try {
       suggested = Set.copyOf(translation.defaults());
@@ -68,6 +75,18 @@ public final class OnnxConverter {
     }
     return new OnnxSummary(source.toString() + " (" + generatedBy(model) + ")",
         translation.rows(suggested));
+  }
+
+  private static List<String[]> untranslated(OnnxModel model) {
+    List<String[]> rows = new ArrayList<>();
+    for (OnnxModel.Node node : model.graph().nodes()) {
+      for (String out : node.outputs()) {
+        if (!out.isEmpty()) {
+          rows.add(new String[] {"", out, node.name(), node.opType(), "?", "not translated"});
+        }
+      }
+    }
+    return rows;
   }
 
   private static List<String> select(OnnxTranslation translation, List<String> requested,

@@ -11,6 +11,8 @@ import com.google.protobuf.UnknownFieldSet;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.InputFormat;
+import io.tensorspace.convert.ModelSources;
 import io.tensorspace.testing.OnnxCorpus;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -179,6 +181,20 @@ class OnnxReaderTest {
       node.addField(5, UnknownFieldSet.Field.newBuilder().addLengthDelimited(attribute).build());
     }
     return node.build().toByteString();
+  }
+
+  @Test
+  void aFolderHoldingOneOnnxModelIsFoundByContent() throws Exception {
+    for (OnnxCorpus.Case c : OnnxCorpus.cases()) {
+      // a copy under a neutral name: the content decides, not the extension
+      Path folder = Files.createDirectories(tmp.resolve("folder-" + c.id()));
+      Files.copy(c.model(), folder.resolve("exported.bin"));
+      Files.writeString(folder.resolve("notes.txt"), "labels");
+      ModelSources.ModelSource found = ModelSources.locate(folder, null);
+      assertEquals(InputFormat.ONNX, found.format(), c.id());
+      assertEquals(folder.resolve("exported.bin"), found.file());
+      assertEquals(InputFormat.ONNX, ModelSources.locate(c.model(), null).format(), c.id());
+    }
   }
 
   @Test

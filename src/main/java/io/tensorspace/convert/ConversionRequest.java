@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import io.tensorspace.convert.artifact.ModelArtifact;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.write.Quantize;
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param splitWeightsByLayer one weight group (own shard files) per layer
  * @param tensorSpace the TensorSpace companion files (name, preview page, per-layer overrides)
  * @param graph which signature and tags of a SavedModel to convert
+ * @param artifact the repository artifact the source comes from, or null for a local source
  */
 public record ConversionRequest(
     Path source,
@@ -34,7 +36,8 @@ public record ConversionRequest(
     List<String> quantizeWeights,
     boolean splitWeightsByLayer,
     TensorSpaceOptions tensorSpace,
-    GraphOptions graph) {
+    GraphOptions graph,
+    ModelArtifact artifact) {
 
   public static final long DEFAULT_SHARD_SIZE = 4L * 1024 * 1024;
 
@@ -47,38 +50,61 @@ public record ConversionRequest(
       List<String> excludeLayers,
       long shardSizeBytes) {
     this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes,
-        Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT, GraphOptions.DEFAULT);
+        Quantize.NONE, List.of(), false, TensorSpaceOptions.DEFAULT, GraphOptions.DEFAULT, null);
+  }
+
+  /** A request for a model given by path (no repository artifact). */
+  public ConversionRequest(
+      Path source,
+      Path weights,
+      Path outputDirectory,
+      List<String> outputLayers,
+      List<String> excludeLayers,
+      long shardSizeBytes,
+      Quantize quantize,
+      List<String> quantizeWeights,
+      boolean splitWeightsByLayer,
+      TensorSpaceOptions tensorSpace,
+      GraphOptions graph) {
+    this(source, weights, outputDirectory, outputLayers, excludeLayers, shardSizeBytes, quantize,
+        quantizeWeights, splitWeightsByLayer, tensorSpace, graph, null);
   }
 
   /** The same request writing into another folder. */
   public ConversionRequest withOutputDirectory(Path directory) {
     return new ConversionRequest(source, weights, directory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph, artifact);
   }
 
   /** The same request with other TensorSpace companion settings. */
   public ConversionRequest withTensorSpace(TensorSpaceOptions options) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, options, graph);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, options, graph, artifact);
   }
 
   /** The same request with other weight-storage options. */
   public ConversionRequest withWeightOptions(
       Quantize quantize, List<String> quantizeWeights, boolean splitWeightsByLayer) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph, artifact);
   }
 
   /** The same request for another signature or tags of a SavedModel. */
   public ConversionRequest withGraphOptions(GraphOptions options) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, options);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, options, artifact);
   }
 
   /** The same request reading another source (the model file found in a source folder). */
   public ConversionRequest withSource(Path source, Path weights) {
     return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
-        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph);
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph, artifact);
+  }
+
+  /** The same request noting the repository artifact its source was taken from. */
+  public ConversionRequest withArtifact(ModelArtifact artifact) {
+    return new ConversionRequest(source, weights, outputDirectory, outputLayers, excludeLayers,
+        shardSizeBytes, quantize, quantizeWeights, splitWeightsByLayer, tensorSpace, graph, artifact);
   }
 
   public ConversionRequest {

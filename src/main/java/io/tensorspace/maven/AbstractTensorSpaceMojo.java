@@ -2,6 +2,9 @@ package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ModelSources;
+import io.tensorspace.convert.artifact.ArtifactStore;
+import io.tensorspace.convert.artifact.Coordinates;
+import io.tensorspace.convert.artifact.ModelArtifact;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import java.io.File;
 import java.io.IOException;
@@ -16,9 +19,11 @@ import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
+import org.eclipse.aether.RepositorySystem;
 
 /** What every goal shares: the models to work on and how failures reach Maven. */
 abstract class AbstractTensorSpaceMojo extends AbstractMojo {
@@ -49,6 +54,26 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   /** A single model given on the command line, converted in addition to {@code <models>}. */
   @Parameter(property = "tensorspace.source")
   protected File source;
+
+  /**
+   * Instead of {@code -Dtensorspace.source}: the command-line model's coordinates in a Maven
+   * repository, {@code groupId:artifactId:version[:type[:classifier]]}.
+   *
+   * @since 0.1.0
+   */
+  @Parameter(property = "tensorspace.artifact")
+  protected String artifact;
+
+  /** Where model artifacts that are archives (zip, tar.gz) are unpacked. */
+  @Parameter(defaultValue = "${project.build.directory}/tensorspace-artifacts")
+  protected File artifactsDirectory;
+
+  /**
+   * Maven's resolver; a field, not a JSR-330 constructor, as every Maven from 3.6.3 injects it
+   * the same way.
+   */
+  @Component
+  private RepositorySystem repositorySystem;
 
   /** Weights file of the command-line model, when its source is a topology JSON. */
   @Parameter(property = "tensorspace.weights")
@@ -87,18 +112,35 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   /** Each model's identity and its paths as written, which every failure message starts with. */
   private final Map<Model, String> origins = new IdentityHashMap<>();
 
+  /** The repository artifact each model given by coordinates comes from. */
+  private final Map<Model, ModelArtifact> artifacts = new IdentityHashMap<>();
+
   /** The {@code <models>} of the POM, each resolved against the project and named. */
-  protected List<Model> configuredModels() throws MojoFailureException {
+  protected List<Model> configuredModels() throws MojoFailureException, MojoExecutionException {
     List<Model> all = new ArrayList<>();
     if (models != null) {
       for (int i = 0; i < models.size(); i++) {
         Model model = models.get(i);
-        if (model == null || model.getSource() == null || model.getSource().getPath().isBlank()) {
-          String named = model == null || model.getName() == null ? ""
-              : " (named '" + model.getName() + "')";
-          throw new MojoFailureException("<models> entry " + (i + 1) + " of " + models.size()
-              + named + " has no <source>. Give each <model> the model file or folder, e.g."
-              + " <source>src/main/models/mnist.h5</source>, or remove the empty entry.");
+        boolean bySource = model != null && model.getSource() != null
+            && !model.getSource().getPath().isBlank();
+        boolean byArtifact = model != null && model.getArtifact() != null
+            && !model.getArtifact().isBlank();
+        String entry = "<models> entry " + (i + 1) + " of " + models.size()
+            + (model == null || model.getName() == null ? "" : " (named '" + model.getName() + "')");
+        if (bySource == byArtifact) {
+          throw new MojoFailureException(entry + (bySource
+              ? " has both <source> and <artifact>, which are alternatives: keep <source> for a"
+                  + " model file or folder, or <artifact> for a model in a Maven repository."
+              : " has no <source> or <artifact>. Give each <model> the model file or folder, e.g."
+                  + " <source>src/main/models/mnist.h5</source>, or its coordinates in a Maven"
+                  + " repository, e.g. <artifact>com.acme.models:lenet:1.2.0:h5</artifact>, or"
+                  + " remove the empty entry."));
+        }
+        if (byArtifact) {
+          all.add(fromArtifact(model, "<artifact>" + model.getArtifact().strip() + "</artifact>",
+              model.getWeights() == null ? null
+                  : "<weights>" + writtenInPom(i, "weights", model.getWeights()) + "</weights>"));
+          continue;
         }
         all.add(complete(model,
             "<source>" + writtenInPom(i, "source", model.getSource()) + "</source>",
@@ -109,36 +151,106 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     return all;
   }
 
-  /** The model given with {@code -Dtensorspace.source}, if any. */
-  protected Optional<Model> commandLineModel() throws MojoFailureException {
+  /** The model given with {@code -Dtensorspace.source} or {@code -Dtensorspace.artifact}, if any. */
+  protected Optional<Model> commandLineModel()
+      throws MojoFailureException, MojoExecutionException {
     String written = userProperty("tensorspace.source");
-    if (source == null && written == null) {
+    boolean bySource = source != null || written != null;
+    String coordinates = artifact != null ? artifact : userProperty("tensorspace.artifact");
+    if (coordinates != null) {
+      if (bySource) {
+        throw new MojoFailureException("-Dtensorspace.source and -Dtensorspace.artifact are both"
+            + " given, but they are alternatives: give the model file or folder, or its"
+            + " coordinates in a Maven repository.");
+      }
+      if (coordinates.isBlank()) {
+        throw new MojoFailureException("-Dtensorspace.artifact is empty. Give the model's"
+            + " coordinates, " + Coordinates.FORM + ", e.g."
+            + " -Dtensorspace.artifact=com.acme.models:lenet:1.2.0:h5.");
+      }
+      Model model = commandLineSettings(new Model());
+      model.setArtifact(coordinates);
+      return Optional.of(fromArtifact(model, "-Dtensorspace.artifact=" + coordinates.strip(), weights == null ? null
+              : "-Dtensorspace.weights=" + writtenOnCommandLine("tensorspace.weights", weights)));
+    }
+    if (!bySource) {
       return Optional.empty();
     }
     if (source == null || source.getPath().isBlank() || written != null && written.isBlank()) {
       throw new MojoFailureException("-Dtensorspace.source is empty. Give the model file or"
           + " folder, e.g. -Dtensorspace.source=src/main/models/mnist.h5.");
     }
-    Model model = new Model();
-    model.setName(name);
+    Model model = commandLineSettings(new Model());
     model.setSource(source);
-    model.setWeights(weights);
-    model.setOutputLayers(outputLayers);
-    model.setExcludeLayers(excludeLayers);
-    model.setSignature(signature);
-    model.setTags(tags);
     return Optional.of(complete(model,
         "-Dtensorspace.source=" + writtenOnCommandLine("tensorspace.source", source),
         weights == null ? null
             : "-Dtensorspace.weights=" + writtenOnCommandLine("tensorspace.weights", weights)));
   }
 
+  /** The command-line model's settings besides its source. */
+  private Model commandLineSettings(Model model) {
+    model.setName(name);
+    model.setWeights(weights);
+    model.setOutputLayers(outputLayers);
+    model.setExcludeLayers(excludeLayers);
+    model.setSignature(signature);
+    model.setTags(tags);
+    return model;
+  }
+
+  /**
+   * Resolves the model's coordinates with Maven's resolver, unpacks an archive, and completes the
+   * model with the file or folder that holds it; named after its artifactId by default.
+   */
+  private Model fromArtifact(Model model, String given, String givenWeights)
+      throws MojoFailureException, MojoExecutionException {
+    Coordinates coordinates;
+    try {
+      coordinates = Coordinates.parse(model.getArtifact());
+    } catch (IllegalArgumentException e) {
+      throw new MojoFailureException("Model (" + given + "): " + e.getMessage(), e);
+    }
+    if (model.getName() == null || model.getName().isBlank()) {
+      model.setName(coordinates.artifactId());
+    }
+    String context = "Model '" + model.getName() + "' (" + given + ")";
+    ArtifactResolver.Resolved resolved;
+    try {
+      resolved = new ArtifactResolver(
+          java.util.Objects.requireNonNull(repositorySystem, "repositorySystem, which Maven injects"),
+          session.getRepositorySession(),
+          project == null ? List.of() : project.getRemoteProjectRepositories())
+          .resolve(coordinates);
+    } catch (MojoFailureException e) {
+      throw new MojoFailureException(context + ": " + e.getMessage(), e);
+    }
+    origins.put(model, context);
+    ModelArtifact prepared = run(model, () -> new ArtifactStore(resolve(artifactsDirectory).toPath())
+        .prepare(coordinates, resolved.version(), resolved.file().toPath()));
+    artifacts.put(model, prepared);
+    model.setSource(prepared.unpacked() != null ? prepared.unpacked().toFile()
+        : prepared.file().toFile());
+    return complete(model, given + ", resolved to " + prepared.file()
+        + (prepared.unpacked() == null ? "" : ", unpacked into " + prepared.unpacked()),
+        givenWeights, givenWeights != null && isRelative(givenWeights));
+  }
+
+  /** The repository artifact the model was taken from, or null for a model given by path. */
+  protected ModelArtifact artifactOf(Model model) {
+    return artifacts.get(model);
+  }
+
+  private Model complete(Model model, String givenSource, String givenWeights) {
+    return complete(model, givenSource, givenWeights,
+        isRelative(givenSource) || givenWeights != null && isRelative(givenWeights));
+  }
+
   /**
    * Resolves the model's paths against the project, names it, and notes how it was given:
    * {@code givenSource} and {@code givenWeights} (null for none) as the user wrote them.
    */
-  private Model complete(Model model, String givenSource, String givenWeights) {
-    boolean relative = isRelative(givenSource) || givenWeights != null && isRelative(givenWeights);
+  private Model complete(Model model, String givenSource, String givenWeights, boolean relative) {
     model.setSource(resolve(model.getSource()));
     if (model.getWeights() != null) {
       model.setWeights(resolve(model.getWeights()));

@@ -18,6 +18,14 @@ public class Model {
   /** The model file, or a folder holding one model, of any format the plugin reads. */
   private File source;
 
+  /**
+   * Instead of {@link #source}: the model's coordinates in a Maven repository,
+   * {@code groupId:artifactId:version[:type[:classifier]]}; a zip or tar.gz is unpacked.
+   *
+   * @since 0.1.0
+   */
+  private String artifact;
+
   /** A weights-only HDF5 file, when {@link #source} is a topology JSON. */
   private File weights;
 
@@ -141,6 +149,14 @@ public class Model {
 
   public void setSource(File source) {
     this.source = source;
+  }
+
+  public String getArtifact() {
+    return artifact;
+  }
+
+  public void setArtifact(String artifact) {
+    this.artifact = artifact;
   }
 
   public File getWeights() {

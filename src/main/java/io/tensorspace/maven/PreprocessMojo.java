@@ -165,14 +165,16 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
    * The conversion each model asks for, in order: the {@code <models>}, then the command-line
    * model. Converts nothing.
    */
-  Map<Model, ConversionRequest> conversionRequests() throws MojoFailureException {
+  Map<Model, ConversionRequest> conversionRequests()
+      throws MojoFailureException, MojoExecutionException {
     File base = resolve(outputDirectory);
     Optional<Model> commandLine = commandLineModel();
     List<Model> all = new ArrayList<>(configuredModels());
     commandLine.ifPresent(all::add);
     if (all.isEmpty()) {
       throw new MojoFailureException(
-          "No model to preprocess: configure <models> in the POM, or pass -Dtensorspace.source=<file or folder>.");
+          "No model to preprocess: configure <models> in the POM, or pass"
+              + " -Dtensorspace.source=<file or folder> or -Dtensorspace.artifact=<coordinates>.");
     }
     // a lone command-line model fills the output directory; listed models get a folder each
     boolean alone = commandLine.isPresent() && all.size() == 1;
@@ -214,7 +216,8 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
             commaList(either(model.getQuantizeWeights(), quantizeWeights)),
             either(model.getSplitWeightsByLayer(), splitWeightsByLayer))
         .withTensorSpace(tensorSpaceOptions(model))
-        .withGraphOptions(graphOptions(model));
+        .withGraphOptions(graphOptions(model))
+        .withArtifact(artifactOf(model));
   }
 
   /** A model's own setting, or the goal's when the model has none. */

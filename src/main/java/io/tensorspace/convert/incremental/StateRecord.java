@@ -1,5 +1,6 @@
 package io.tensorspace.convert.incremental;
 
+import io.tensorspace.convert.artifact.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,8 +48,12 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
     }
   }
 
-  /** Writes the record into {@code file} at once: a reader sees the old one or this one. */
-  void store(Path file) throws IOException {
+  /**
+   * Writes the record into {@code file} at once: a reader sees the old one or this one. A model
+   * from a repository ({@code artifact}, else null) is named too, for tools that key a cache on
+   * it (the settings hold it already, less readably).
+   */
+  void store(Path file, ModelArtifact artifact) throws IOException {
     Properties values = new Properties();
     values.setProperty("settings", settings);
     values.setProperty("time", Long.toString(time));
@@ -59,6 +64,11 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
     StringBuilder outputLines = new StringBuilder();
     outputs.forEach((name, stamp) -> line(outputLines, name, stamp));
     values.setProperty("outputs", outputLines.toString());
+    if (artifact != null) {
+      values.setProperty("artifact.coordinates", artifact.coordinates().toString());
+      values.setProperty("artifact.file", artifact.file().toString());
+      values.setProperty("artifact.sha256", artifact.sha256());
+    }
     Path temporary = Files.createTempFile(file.getParent(), "state", ".tmp");
     try (OutputStream out = Files.newOutputStream(temporary)) {
       values.store(out, null);

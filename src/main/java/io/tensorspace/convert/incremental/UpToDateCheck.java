@@ -271,7 +271,7 @@ public final class UpToDateCheck {
       throws ConversionException, IOException {
     try {
       Files.createDirectories(stateDirectory);
-      record.store(file(request));
+      record.store(file(request), request.artifact());
     } catch (AccessDeniedException e) {
       throw unwritable(e);
     }

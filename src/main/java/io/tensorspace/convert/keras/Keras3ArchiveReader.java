@@ -9,6 +9,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.archive.ArchiveRules;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
@@ -46,13 +47,6 @@ public final class Keras3ArchiveReader {
   /** Limits on what is read into memory or extracted; real configs are far smaller. */
   private static final long MAX_CONFIG_BYTES = 64L << 20;
   private static final long MAX_METADATA_BYTES = 1L << 20;
-  private static final long MAX_WEIGHTS_BYTES = 8L << 30;
-  /**
-   * Trained float weights hardly compress; past a few MiB, an entry that inflates more than this
-   * many times its stored size is a zip bomb, not a model.
-   */
-  private static final long MAX_EXPANSION = 100;
-  private static final long EXPANSION_FREE_BYTES = 16L << 20;
 
   /** Reads the archive; the model's weights stay in a temporary file deleted on close. */
   public LayersModel read(Path archive) throws ConversionException, IOException {
@@ -107,10 +101,7 @@ public final class Keras3ArchiveReader {
     Enumeration<? extends ZipEntry> entries = zip.entries();
     while (entries.hasMoreElements()) {
       String name = entries.nextElement().getName();
-      boolean unsafe = name.startsWith("/") || name.startsWith("\\") || name.contains("\\")
-          || name.matches("^[A-Za-z]:.*") || name.indexOf('\0') >= 0
-          || List.of(name.split("/")).contains("..");
-      if (unsafe) {
+      if (ArchiveRules.escapes(name)) {
         throw new ConversionException(
             archive + " is not a plain Keras 3 archive: it has an entry named '" + name
                 + "' (absolute or with '..'). Refusing to read it.");
@@ -162,9 +153,7 @@ public final class Keras3ArchiveReader {
   private static void extract(Path archive, ZipFile zip, ZipEntry entry, Path target)
       throws ConversionException, IOException {
     long stored = entry.getCompressedSize();
-    long limit = stored > 0
-        ? Math.min(MAX_WEIGHTS_BYTES, Math.max(EXPANSION_FREE_BYTES, stored * MAX_EXPANSION))
-        : MAX_WEIGHTS_BYTES;
+    long limit = ArchiveRules.unpackedLimit(stored);
     if (entry.getSize() > limit) {
       throw bomb(archive, entry.getSize(), stored);
     }
@@ -185,9 +174,8 @@ public final class Keras3ArchiveReader {
 
   private static ConversionException bomb(Path archive, long size, long stored) {
     return new ConversionException(archive + ": '" + WEIGHTS + "' unpacks to " + size
-        + " bytes or more from " + stored + " stored bytes: more than " + (MAX_WEIGHTS_BYTES >> 30)
-        + " GiB, or more than " + MAX_EXPANSION + " times its stored size, which real weights"
-        + " never are. Refusing to extract it; save the model again.");
+        + " bytes or more from " + stored + " stored bytes: " + ArchiveRules.limitsText()
+        + ", which real weights never are. Refusing to extract it; save the model again.");
   }
 
   private LayersModel build(Path archive, ObjectNode normalised, String version, Path weightsFile)

@@ -31,11 +31,19 @@ public final class AtomicDirectory {
 
   /**
    * @param target the folder to (re)place
-   * @param ownFile which file names this plugin writes there
+   * @param ownFile which file names this plugin writes there; null when it owns the whole tree
    */
   public AtomicDirectory(Path target, Predicate<String> ownFile) {
     this.target = target.toAbsolutePath().normalize();
     this.ownFile = ownFile;
+  }
+
+  /**
+   * A folder whose whole tree this plugin owns (e.g. an archive unpacked under {@code target/}):
+   * replaced whatever it holds.
+   */
+  public static AtomicDirectory ownTree(Path target) {
+    return new AtomicDirectory(target, null);
   }
 
   /** Something that fills a folder. */
@@ -116,7 +124,7 @@ public final class AtomicDirectory {
       throw new ConversionException(
           target + " exists and is not a folder; choose another output directory.");
     }
-    if (!Files.isDirectory(target)) {
+    if (!Files.isDirectory(target) || ownFile == null) {
       return;
     }
     try (Stream<Path> entries = Files.list(target)) {

@@ -168,7 +168,7 @@ class UpToDateCheckTest {
   private void rewriteRecord(long time, String content) throws IOException {
     StateRecord record = StateRecord.load(recordFile());
     new StateRecord(record.settings(), time, record.inputs(), content, record.outputs())
-        .store(recordFile());
+        .store(recordFile(), null);
   }
 
   @Test

@@ -80,6 +80,6 @@ final class ArtifactResolver {
       return "no reason given";
     }
     int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).strip();
+    return (newline < 0 ? message : message.substring(0, newline)).strip().replaceAll("\\.$", "");
   }
 }

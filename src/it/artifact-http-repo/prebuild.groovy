@@ -1,0 +1,47 @@
+// Starts nginx serving target/http-repo (a Maven repository layout) on a free loopback port and
+// writes the port for the builds (invoker.userPropertiesFile). verify.groovy stops it; so does the
+// end of this JVM, should a build fail before verify.groovy runs.
+File nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].collect { new File(it) }
+    .find { it.canExecute() }
+if (nginx == null) {
+  throw new IllegalStateException('nginx is not installed (apt-get install nginx-light); the'
+      + ' plugin build skips this IT when /usr/sbin/nginx is missing')
+}
+File target = new File(basedir, 'target')
+File repo = new File(target, 'http-repo')
+File dir = new File(target, 'nginx')
+[repo, new File(dir, 'tmp')].each { it.mkdirs() }
+int port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
+File conf = new File(dir, 'nginx.conf')
+conf.text = """
+pid ${dir}/nginx.pid;
+error_log ${dir}/error.log;
+worker_processes 1;
+events { worker_connections 64; }
+http {
+  access_log ${dir}/access.log;
+  client_body_temp_path ${dir}/tmp/body;
+  proxy_temp_path ${dir}/tmp/proxy;
+  fastcgi_temp_path ${dir}/tmp/fastcgi;
+  uwsgi_temp_path ${dir}/tmp/uwsgi;
+  scgi_temp_path ${dir}/tmp/scgi;
+  default_type application/octet-stream;
+  types { text/xml xml pom; application/zip zip; text/plain sha1 md5 sha256 sha512; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${repo};
+  }
+}
+"""
+Process start = [nginx.path, '-p', dir.path, '-e', "${dir}/error.log", '-c', conf.path].execute()
+start.waitForProcessOutput(System.out, System.err)
+assert start.exitValue() == 0 : "nginx did not start: ${new File(dir, 'error.log').text}"
+File pid = new File(dir, 'nginx.pid')
+Runtime.runtime.addShutdownHook(new Thread({
+  if (pid.isFile()) {
+    ['kill', '-QUIT', pid.text.trim()].execute().waitFor()
+  }
+}))
+new File(target, 'models-repository.properties').text = "models.port=${port}\n"
+println "nginx ${nginx} serves ${repo} on http://127.0.0.1:${port}/"
+return true

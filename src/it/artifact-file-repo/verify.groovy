@@ -1,6 +1,9 @@
 import java.security.MessageDigest
 
 String log = new File(basedir, 'build.log').getText('UTF-8')
+if (binding.hasVariable('expectedMavenVersion')) {
+  assert log.contains("Apache Maven ${expectedMavenVersion}") : "not built by Maven ${expectedMavenVersion}"
+}
 File repo = new File(basedir, 'target/repo/com/acme/models/lenet/1.0.0')
 File consumer = new File(basedir, 'consumer')
 

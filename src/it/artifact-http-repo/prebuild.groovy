@@ -1,5 +1,5 @@
 // Starts nginx serving target/http-repo (a Maven repository layout) on a free loopback port and
-// writes the port for the builds (invoker.userPropertiesFile). verify.groovy stops it; so does the
+// writes settings that declare it as the repository `models`. verify.groovy stops it; so does the
 // end of this JVM, should a build fail before verify.groovy runs.
 File nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].collect { new File(it) }
     .find { it.canExecute() }
@@ -42,6 +42,22 @@ Runtime.runtime.addShutdownHook(new Thread({
     ['kill', '-QUIT', pid.text.trim()].execute().waitFor()
   }
 }))
-new File(target, 'models-repository.properties').text = "models.port=${port}\n"
+new File(target, 'models-settings.xml').text = """<settings>
+  <profiles>
+    <profile>
+      <id>models</id>
+      <repositories>
+        <repository>
+          <id>models</id>
+          <url>http://127.0.0.1:${port}/</url>
+          <releases><checksumPolicy>fail</checksumPolicy></releases>
+          <snapshots><enabled>true</enabled><checksumPolicy>fail</checksumPolicy></snapshots>
+        </repository>
+      </repositories>
+    </profile>
+  </profiles>
+  <activeProfiles><activeProfile>models</activeProfile></activeProfiles>
+</settings>
+"""
 println "nginx ${nginx} serves ${repo} on http://127.0.0.1:${port}/"
 return true

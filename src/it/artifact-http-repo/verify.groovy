@@ -4,7 +4,10 @@ File target = new File(basedir, 'target')
 try {
   String log = new File(basedir, 'build.log').getText('UTF-8')
   File consumer = new File(basedir, 'consumer')
-  String port = new File(target, 'models-repository.properties').text.find(/\d+/)
+  String port = new File(target, 'models-settings.xml').text.find(/127\.0\.0\.1:(\d+)/) { it[1] }
+  if (binding.hasVariable('expectedMavenVersion')) {
+    assert log.contains("Apache Maven ${expectedMavenVersion}") : "not built by Maven ${expectedMavenVersion}"
+  }
 
   // the consumer fetched the SNAPSHOT over HTTP from nginx
   assert log =~ /Downloaded from models: http:\/\/127\.0\.0\.1:${port}\/com\/acme\/http\/lenet\/1\.0-SNAPSHOT\/lenet-1\.0-\d{8}\.\d{6}-1\.zip/

@@ -4,7 +4,7 @@
 File nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].collect { new File(it) }
     .find { it.canExecute() }
 if (nginx == null) {
-  throw new IllegalStateException('nginx is not installed (apt-get install nginx-light); the'
+  throw new IllegalStateException('nginx is not installed (apt-get install nginx); the'
       + ' plugin build skips this IT when /usr/sbin/nginx is missing')
 }
 File target = new File(basedir, 'target')

@@ -290,6 +290,53 @@ class UserMistakesTest {
         "target/generated-resources/tensorspace/models/model.json")));
   }
 
+  /**
+   * {@code <source>} and {@code <artifact>} are alternatives: both, neither, empty or malformed
+   * coordinates are refused before anything is resolved, naming the entry and the fix.
+   */
+  @Test
+  void artifactCoordinatesMistakes() throws Exception {
+    Model both = model("lenet", "src/main/models/mnist.h5", null);
+    both.setArtifact("com.acme.models:lenet:1.0:h5");
+    PreprocessMojo bothInPom = preprocess();
+    pom(bothInPom, List.of(both));
+    assertContains(failure(bothInPom), "<models> entry 1 of 1 (named 'lenet')",
+        "has both <source> and <artifact>, which are alternatives");
+
+    PreprocessMojo neither = preprocess();
+    pom(neither, List.of(model("lenet", null, null)));
+    assertContains(failure(neither), "has no <source> or <artifact>",
+        "<artifact>com.acme.models:lenet:1.2.0:h5</artifact>");
+
+    for (String written : List.of("lenet.h5", "com.acme:lenet", "com.acme:lenet:[1.0,2.0):h5",
+        "com.acme:../lenet:1.0:h5", "com.acme:lenet:1.0:h5:tfjs:x")) {
+      Model malformed = new Model();
+      malformed.setArtifact(written);
+      PreprocessMojo inPom = preprocess();
+      pom(inPom, List.of(malformed));
+      assertContains(failure(inPom), "Model (<artifact>" + written + "</artifact>)",
+          "groupId:artifactId:version[:type[:classifier]]");
+      PreprocessMojo onCommandLine = preprocess();
+      set(onCommandLine, "artifact", written);
+      assertContains(failure(onCommandLine), "Model (-Dtensorspace.artifact=" + written + ")",
+          "groupId:artifactId:version[:type[:classifier]]");
+    }
+
+    PreprocessMojo empty = preprocess();
+    set(empty, "artifact", " ");
+    assertContains(failure(empty), "-Dtensorspace.artifact is empty",
+        "-Dtensorspace.artifact=com.acme.models:lenet:1.2.0:h5");
+
+    PreprocessMojo bothOnCommandLine = preprocess();
+    cli(bothOnCommandLine, "src/main/models/mnist.h5");
+    set(bothOnCommandLine, "artifact", "com.acme.models:lenet:1.0:h5");
+    assertContains(failure(bothOnCommandLine),
+        "-Dtensorspace.source and -Dtensorspace.artifact are both given");
+
+    PreprocessMojo nothing = preprocess();
+    assertContains(failure(nothing), "-Dtensorspace.artifact=<coordinates>");
+  }
+
   @Test
   void emptyModelsEntriesSayWhichEntry() throws Exception {
     List<List<Model>> configurations = new ArrayList<>();

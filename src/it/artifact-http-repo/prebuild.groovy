@@ -11,6 +11,12 @@ File target = new File(basedir, 'target')
 File repo = new File(target, 'http-repo')
 File dir = new File(target, 'nginx')
 [repo, new File(dir, 'tmp')].each { it.mkdirs() }
+// an artifact damaged on the way: its checksum file does not match it (the consumer's repository
+// has checksumPolicy fail, so Maven must refuse it)
+File broken = new File(repo, 'com/acme/http/broken/1.0')
+broken.mkdirs()
+new File(broken, 'broken-1.0.h5').setText('these bytes were damaged on the way', 'UTF-8')
+new File(broken, 'broken-1.0.h5.sha1').text = 'da39a3ee5e6b4b0d3255bfef95601890afd80709'
 int port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
 File conf = new File(dir, 'nginx.conf')
 conf.text = """

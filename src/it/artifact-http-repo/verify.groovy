@@ -37,6 +37,11 @@ try {
       .collect { f -> def p = new Properties(); f.withInputStream { p.load(it) }; p }
       .find { it.getProperty('artifact.coordinates') == 'com.acme.http:lenet:1.0-SNAPSHOT:zip' }
   assert record != null && record.getProperty('artifact.sha256') == sha
+
+  // a damaged download is refused by the checksum policy, and reported as a user's problem
+  assert log.contains('The model artifact com.acme.http:broken:1.0:h5 cannot be resolved')
+  assert log =~ /(?i)checksum validation failed/
+  assert !log.contains('Unexpected failure')
   return true
 } finally {
   File pid = new File(target, 'nginx/nginx.pid')

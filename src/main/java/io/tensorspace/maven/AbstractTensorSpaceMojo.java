@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -170,7 +171,8 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
       }
       Model model = commandLineSettings(new Model());
       model.setArtifact(coordinates);
-      return Optional.of(fromArtifact(model, "-Dtensorspace.artifact=" + coordinates.strip(), weights == null ? null
+      return Optional.of(fromArtifact(model, "-Dtensorspace.artifact=" + coordinates.strip(),
+          weights == null ? null
               : "-Dtensorspace.weights=" + writtenOnCommandLine("tensorspace.weights", weights)));
     }
     if (!bySource) {
@@ -218,7 +220,7 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     ArtifactResolver.Resolved resolved;
     try {
       resolved = new ArtifactResolver(
-          java.util.Objects.requireNonNull(repositorySystem, "repositorySystem, which Maven injects"),
+          Objects.requireNonNull(repositorySystem, "repositorySystem, which Maven injects"),
           session.getRepositorySession(),
           project == null ? List.of() : project.getRemoteProjectRepositories())
           .resolve(coordinates);
@@ -226,8 +228,9 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
       throw new MojoFailureException(context + ": " + e.getMessage(), e);
     }
     origins.put(model, context);
-    ModelArtifact prepared = run(model, () -> new ArtifactStore(resolve(artifactsDirectory).toPath())
-        .prepare(coordinates, resolved.version(), resolved.file().toPath()));
+    ArtifactStore store = new ArtifactStore(resolve(artifactsDirectory).toPath());
+    ModelArtifact prepared = run(model,
+        () -> store.prepare(coordinates, resolved.version(), resolved.file().toPath()));
     artifacts.put(model, prepared);
     model.setSource(prepared.unpacked() != null ? prepared.unpacked().toFile()
         : prepared.file().toFile());

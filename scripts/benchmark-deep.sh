@@ -6,7 +6,8 @@
 # Models are made at benchmark time (never committed): make-deep-models.js gives InceptionV3,
 # ResNet50 and MobileNet (corpus golden/*-topology-only, weights initialised by tfjs 4.22) as tfjs
 # layers models (float32); bench/DeepModelForms writes each also as a Keras 2 HDF5 file (jHDF), with
-# uint8-quantized weights, and as a tfjs graph model (from TF Java's frozen GraphDef of it). LeNet is
+# uint8-quantized weights, and as a tfjs graph model (from TF Java's frozen GraphDef of it); h5py
+# (Debian's python3-h5py) adds the HDF5 file's model_config as Keras does. LeNet is
 # the corpus tfjs model (tensorspace-tfjs-lenet-raw) and its HDF5 form.
 #
 # The plugin is installed into a local repository of its own (target/benchmark-deep/repo, reading
@@ -24,6 +25,8 @@
 # and RSS growth <= 100 MiB; LeNet added <= 150 ms; every no-op added <= 50 ms.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+/usr/bin/python3 -c 'import h5py' 2>/dev/null \
+  || { echo "needs h5py for the Keras HDF5 forms: apt-get install python3-h5py" >&2; exit 1; }
 root=$PWD
 runs=${RUNS:-5}
 work=$root/target/benchmark-deep
@@ -53,6 +56,10 @@ if [ ! -f "$in/mobilenet/graph/model.json" ]; then
   node src/test/node/make-deep-models.js "$models" "$in" >>"$log"
   for m in inceptionv3 resnet50 mobilenet; do
     java -cp "$cp" io.tensorspace.bench.DeepModelForms "$in/$m" "$in/$m" >>"$log" 2>&1
+    # the model_config attribute, as Keras writes it with h5py (dense storage above 64 KiB)
+    /usr/bin/python3 -c 'import sys, h5py
+with h5py.File(sys.argv[1], "a") as f: f.attrs["model_config"] = open(sys.argv[2], "rb").read()' \
+      "$in/$m/model.h5" "$in/$m/model_config.json"
   done
 fi
 

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * Benchmark input only, for scripts/benchmark-deep.sh: the other forms of a tfjs layers model
  * written by make-deep-models.js. {@code <out>/model.h5} is the Keras 2 HDF5 file (jHDF,
- * {@link KerasH5Writer}); {@code <out>/uint8/model.json} the same model with its weights quantized
+ * {@link KerasH5Writer}) but for its {@code model_config}, written to {@code <out>/model_config.json}
+ * for h5py to add as Keras does (jHDF writes no attribute over 64 KiB); {@code <out>/uint8/model.json} the same model with its weights quantized
  * to uint8 as the official converter's {@code --quantize_uint8} does; {@code <out>/graph/model.json}
  * a tfjs graph model, from the frozen GraphDef TF Java builds of it ({@link KerasGraphWriter}). The
  * last two are written by the plugin's converter with the model's own single output, so they hold
@@ -27,7 +28,8 @@ public final class DeepModelForms {
   public static void main(String[] args) throws Exception {
     Path tfjs = Path.of(args[0]).resolve("model.json");
     Path out = Files.createDirectories(Path.of(args[1]));
-    KerasH5Writer.fromTfjs(Path.of(args[0]), out.resolve("model.h5"));
+    KerasH5Writer.fromTfjs(Path.of(args[0]), out.resolve("model.h5"),
+        out.resolve("model_config.json"));
     FrozenGraph graph = KerasGraphWriter.write(tfjs, out.resolve("model.pb"));
     String last = graph.layers().get(graph.layers().size() - 1);
     new Converter().convert(request(tfjs, out.resolve("uint8"), last)

@@ -23,7 +23,7 @@ public final class ModelChecks {
 
   public static void check(LayersModel model) throws ConversionException {
     String file = String.valueOf(model.source());
-    JsonNode config = model.modelConfig().path("config");
+    JsonNode config = model.configView().path("config");
     JsonNode layers = config.path("layers");
     if (!layers.isArray() || layers.isEmpty()) {
       throw new ConversionException(file + ": the model config has no layers.");

@@ -179,12 +179,14 @@ mvn_once "$warm" -Dtensorspace.force >/dev/null
 anchor_once layers "$in/lenet/model.json" "$warm/anchor-out" - >/dev/null
 results=()
 for id in $cases; do
-  results+=("$(measure "$id")")
+  line=$(measure "$id") || line="$id FAILED"   # a failing case is reported, the others still run
+  results+=("$line")
 done
 printf '\n%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s  %s\n' case outputs added_ms plugin_ms \
   anchor_ms ratio noop_add noop_plug rss_skip rss_conv growth verdict
 for line in "${results[@]}"; do
   read -r id outputs added plugin anchor noop_added noop_plugin skip_rss force_rss <<< "$line"
+  [ "$outputs" = FAILED ] && { printf '%-18s FAILED (see %s)\n' "$id" "$log"; continue; }
   ratio=$(awk -v a="$added" -v n="$anchor" 'BEGIN { printf "%.2f", a / n }')
   growth=$((force_rss - skip_rss))
   printf '%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s  %s\n' "$id" "$outputs" "$added" "$plugin" \

@@ -77,13 +77,12 @@ public final class Converter {
           request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
       new AtomicDirectory(request.outputDirectory(),
           name -> LayersModelWriter.writes(name) || TensorSpaceFiles.writes(name))
-          .write(directory -> {
-            bytes.set(writer.write(selected, directory, copied));
-            // the TensorSpace companion files, from the same selected outputs in the same order
-            TensorSpaceFiles.write(NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON),
-                directory, request.outputDirectory().getFileName().toString(),
-                request.tensorSpace());
-          });
+          .write(AtomicDirectory.concurrently(
+              directory -> bytes.set(writer.write(selected, directory, copied)),
+              // the TensorSpace companion files, from the same selected outputs in the same order
+              directory -> TensorSpaceFiles.write(
+                  NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON), directory,
+                  request.outputDirectory().getFileName().toString(), request.tensorSpace())));
       List<String> warnings = new ArrayList<>(writer.warnings());
       warnings.addAll(0, TfjsCompatibility.requirements(selected));
       String minimumTfjs = TfjsCompatibility.minimumTfjsVersion(selected);

@@ -125,7 +125,7 @@ public final class InputFailures {
       }
       guarded.put(layer, list);
     });
-    return model.withConfig(model.modelConfig(), guarded);
+    return model.withWeights(guarded);
   }
 
   private static TensorData guard(Path file, String name, TensorData data) {

@@ -23,7 +23,7 @@ public final class ModelChecks {
 
   public static void check(LayersModel model) throws ConversionException {
     String file = String.valueOf(model.source());
-    JsonNode config = model.modelConfig().path("config");
+    JsonNode config = model.configView().path("config");
     JsonNode layers = config.path("layers");
     if (!layers.isArray() || layers.isEmpty()) {
       throw new ConversionException(file + ": the model config has no layers.");
@@ -114,6 +114,19 @@ public final class ModelChecks {
 
   /** One call of a layer: its {@code index}-th inbound node. */
   private record Call(String layer, int index) {
+    // written out: a record's generated equals and hashCode bootstrap method handles on first
+    // use, which costs a cold Maven JVM more than the whole cycle check of a small model
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof Call call && index == call.index
+          && java.util.Objects.equals(layer, call.layer);
+    }
+
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Objects.hashCode(layer) + index;
+    }
+
     @Override
     public String toString() {
       return "'" + layer + "'" + (index == 0 ? "" : " (call " + index + ")");

@@ -37,6 +37,16 @@ public final class KerasH5Writer {
 
   /** Writes {@code out} from the tfjs model in {@code dir}; returns {@code out}. */
   public static Path fromTfjs(Path dir, Path out) throws IOException {
+    return fromTfjs(dir, out, null);
+  }
+
+  /**
+   * As {@link #fromTfjs(Path, Path)}, but with {@code configOut} given, the {@code model_config}
+   * JSON is written to that file instead of the root attribute, for h5py to add: jHDF writes
+   * attributes in the object header only, where HDF5 caps a message at 64 KiB (InceptionV3's
+   * config is 130 KiB; h5py, as Keras uses it, stores such an attribute densely).
+   */
+  public static Path fromTfjs(Path dir, Path out, Path configOut) throws IOException {
     JsonNode model = JSON.readTree(dir.resolve("model.json").toFile());
     JsonNode topology = model.path("modelTopology");
     JsonNode config = topology.has("model_config") ? topology.get("model_config") : topology;
@@ -61,9 +71,14 @@ public final class KerasH5Writer {
         WritableHdfFile h5 = HdfFile.write(out)) {
       h5.putAttribute("keras_version", "2.2.4");
       h5.putAttribute("backend", "tensorflow");
-      h5.putAttribute("model_config", JSON.writeValueAsString(
+      String modelConfig = JSON.writeValueAsString(
           JSON.createObjectNode().put("class_name", config.path("class_name").asText())
-              .set("config", config.path("config"))));
+              .set("config", config.path("config")));
+      if (configOut == null) {
+        h5.putAttribute("model_config", modelConfig);
+      } else {
+        Files.writeString(configOut, modelConfig);
+      }
       WritableGroup weights = h5.putGroup("model_weights");
       // Keras also lists the layers without weights, each with an empty group and an empty
       // float array as weight_names; jHDF writes neither an empty attribute nor a readable empty

@@ -105,6 +105,19 @@ public final class LayersModel implements Closeable {
     return modelConfig.deepCopy();
   }
 
+  /**
+   * The model config itself, for reading only (a deep model's config is copied in milliseconds,
+   * and most steps only read it); change a {@link #modelConfig()} copy instead.
+   */
+  public JsonNode configView() {
+    return modelConfig;
+  }
+
+  /** The same topology with other weights, e.g. wrapped to report progress. */
+  public LayersModel withWeights(Map<String, List<Weight>> newWeights) {
+    return new LayersModel(source, generatedBy, modelConfig, newWeights, resources, helperLayers);
+  }
+
   /** Every weight, in manifest order. */
   public List<Weight> weights() {
     List<Weight> all = new ArrayList<>();
@@ -191,8 +204,10 @@ public final class LayersModel implements Closeable {
     return List.copyOf(names);
   }
 
-  /** A read-only view of one layer of the config. */
   /**
+   * A read-only view of one layer of the config.
+   *
+   * @param config the layer's config as the model holds it (not a copy): read it only
    * @param inboundLayers the layers whose outputs this one reads, over all its calls
    * @param calls how many times the layer is called in the graph (more than once when shared)
    */
@@ -209,7 +224,7 @@ public final class LayersModel implements Closeable {
       return new Layer(
           layer.path("name").asText(),
           layer.path("class_name").asText(),
-          config.isObject() ? ((ObjectNode) config).deepCopy() : JsonNodeFactory.instance.objectNode(),
+          config.isObject() ? (ObjectNode) config : JsonNodeFactory.instance.objectNode(),
           List.copyOf(inbound),
           layer.path("inbound_nodes").size());
     }

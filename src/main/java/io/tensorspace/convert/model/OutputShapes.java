@@ -52,7 +52,7 @@ public final class OutputShapes {
    * name) replaced, e.g. to resolve the {@code null} image size of a fully convolutional model.
    */
   public static Map<String, List<Long>> infer(LayersModel model, Map<String, List<Long>> inputs) {
-    JsonNode layers = model.modelConfig().path("config").path("layers");
+    JsonNode layers = model.configView().path("config").path("layers");
     Map<String, Outcome[]> results = evaluate(layers, inputs);
     Map<String, List<Long>> shapes = new LinkedHashMap<>();
     results.forEach((name, nodes) -> {

@@ -35,6 +35,6 @@ public final class ProgressTracking {
       }
       tracked.put(layer, list);
     });
-    return model.withConfig(model.modelConfig(), tracked);
+    return model.withWeights(tracked);
   }
 }

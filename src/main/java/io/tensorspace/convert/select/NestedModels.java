@@ -32,6 +32,10 @@ public final class NestedModels {
   }
 
   public LayersModel flatten(LayersModel model) throws ConversionException {
+    if (!(model.configView().path("config") instanceof ObjectNode view)
+        || firstFlattenable(view) == null) {
+      return model; // nothing nested: no copy of the config to make
+    }
     ObjectNode config = model.modelConfig();
     ObjectNode outer = (ObjectNode) config.get("config");
     Map<String, List<Weight>> weights = new LinkedHashMap<>(model.weightsByLayer());

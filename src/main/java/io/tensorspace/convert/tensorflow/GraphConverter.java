@@ -118,13 +118,12 @@ public final class GraphConverter {
       try {
         new AtomicDirectory(request.outputDirectory(),
             name -> GraphModelWriter.writes(name) || TensorSpaceFiles.writes(name))
-            .write(directory -> {
-              bytes.set(writer.write(model, directory, copied));
-              // the TensorSpace companion files, for the same selected nodes in the same order
-              TensorSpaceFiles.write(prepared.description(), directory,
-                  request.outputDirectory().getFileName().toString(), request.tensorSpace(),
-                  model.metadata());
-            });
+            .write(AtomicDirectory.concurrently(
+                directory -> bytes.set(writer.write(model, directory, copied)),
+                // the TensorSpace companion files, for the same selected nodes in the same order
+                directory -> TensorSpaceFiles.write(prepared.description(), directory,
+                    request.outputDirectory().getFileName().toString(), request.tensorSpace(),
+                    model.metadata())));
       } catch (IOException e) {
         // a checkpoint found damaged while its weights stream out is the user's input, not I/O
         if (e.getCause() instanceof ConversionException input) {

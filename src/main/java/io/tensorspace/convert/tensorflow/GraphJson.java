@@ -401,9 +401,24 @@ public final class GraphJson {
   static JsonNode field(JsonNode json, String camel) {
     JsonNode v = json.path(camel);
     if (v.isMissingNode()) {
-      v = json.path(camel.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT));
+      v = json.path(SNAKE_CASE.computeIfAbsent(camel, GraphJson::snakeCase));
     }
     return v;
+  }
+
+  /** The snake_case names of the few camelCase fields, looked up for every node and attribute. */
+  private static final Map<String, String> SNAKE_CASE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static String snakeCase(String camel) {
+    StringBuilder snake = new StringBuilder(camel.length() + 4);
+    for (int i = 0; i < camel.length(); i++) {
+      char c = camel.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        snake.append('_');
+      }
+      snake.append(c);
+    }
+    return snake.toString().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static boolean has(JsonNode json, String camel) {

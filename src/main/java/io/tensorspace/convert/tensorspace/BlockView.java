@@ -39,8 +39,9 @@ final class BlockView {
   static Map<String, String> choose(NetworkDescription net, Map<String, List<String>> wiring,
       String last) {
     Map<String, String> shown = new LinkedHashMap<>();
+    Map<String, NetworkDescription.Node> nodes = net.nodesByName();
     for (Map.Entry<String, List<String>> entry : wiring.entrySet()) {
-      String reason = reason(net, entry.getKey(), entry.getValue(), last, wiring);
+      String reason = reason(net, nodes, entry.getKey(), entry.getValue(), last, wiring);
       if (reason != null) {
         shown.put(entry.getKey(), reason);
       }
@@ -48,9 +49,9 @@ final class BlockView {
     return shown;
   }
 
-  private static String reason(NetworkDescription net, String name, List<String> sources,
-      String last, Map<String, List<String>> wiring) {
-    NetworkDescription.Node node = net.node(name);
+  private static String reason(NetworkDescription net, Map<String, NetworkDescription.Node> nodes,
+      String name, List<String> sources, String last, Map<String, List<String>> wiring) {
+    NetworkDescription.Node node = nodes.get(name);
     String op = node.className();
     if (name.equals(last)) {
       return "the model's last output";
@@ -58,7 +59,7 @@ final class BlockView {
     if (MERGES.contains(op) && sources.size() >= 2) {
       return "a merge of " + String.join(", ", sources);
     }
-    if (endsMerge(net, node, wiring)) {
+    if (endsMerge(nodes, node, wiring)) {
       return "a merge (with its activation)";
     }
     if (GLOBAL_POOLING.contains(op)) {
@@ -67,11 +68,11 @@ final class BlockView {
     if (CLASSIFIER.contains(op)) {
       return "the classifier";
     }
-    if (SEPARABLE.contains(op) || endsDepthwisePair(net, node)) {
+    if (SEPARABLE.contains(op) || endsDepthwisePair(nodes, node)) {
       return "a depthwise-separable convolution";
     }
-    List<Long> from = net.node(sources.get(0)) == null ? inputShape(net, sources.get(0))
-        : net.node(sources.get(0)).shape();
+    List<Long> from = nodes.get(sources.get(0)) == null ? inputShape(net, sources.get(0))
+        : nodes.get(sources.get(0)).shape();
     if (spatialChanges(from, node.shape())) {
       // pooling inside a module (stride 1, as in Inception's branches) keeps the size: not a block
       return (POOLING.contains(op) ? "pooling" : "a stage boundary") + ": spatial size "
@@ -81,7 +82,8 @@ final class BlockView {
   }
 
   /** A 1x1 convolution that reads a depthwise convolution, through shape-keeping layers. */
-  private static boolean endsDepthwisePair(NetworkDescription net, NetworkDescription.Node node) {
+  private static boolean endsDepthwisePair(Map<String, NetworkDescription.Node> nodes,
+      NetworkDescription.Node node) {
     if (!"Conv2D".equals(node.className()) || !node.config().path("kernel_size").isArray()
         || node.config().path("kernel_size").path(0).asInt() != 1
         || node.config().path("kernel_size").path(1).asInt() != 1) {
@@ -89,7 +91,7 @@ final class BlockView {
     }
     NetworkDescription.Node up = node;
     for (int hops = 0; hops < 4 && up != null && up.inbound().size() == 1; hops++) {
-      up = net.node(up.inbound().get(0));
+      up = nodes.get(up.inbound().get(0));
       if (up != null && DEPTHWISE.contains(up.className())) {
         return true;
       }
@@ -102,17 +104,17 @@ final class BlockView {
    * node reads, through single-input ops, an op of 2+ data inputs that merges and that is not an
    * output itself (then the merge is shown, as in layers models).
    */
-  private static boolean endsMerge(NetworkDescription net, NetworkDescription.Node node,
-      Map<String, List<String>> wiring) {
+  private static boolean endsMerge(Map<String, NetworkDescription.Node> nodes,
+      NetworkDescription.Node node, Map<String, List<String>> wiring) {
     NetworkDescription.Node up = node;
     for (int hops = 0; hops < 3 && up != null; hops++) {
       List<String> data = up.inbound().stream()
-          .filter(name -> net.node(name) == null || !"Const".equals(net.node(name).className()))
+          .filter(name -> nodes.get(name) == null || !"Const".equals(nodes.get(name).className()))
           .toList();
       if (up != node && MERGES.contains(up.className()) && data.size() >= 2) {
         return !wiring.containsKey(up.name());
       }
-      up = data.size() == 1 ? net.node(data.get(0)) : null;
+      up = data.size() == 1 ? nodes.get(data.get(0)) : null;
     }
     return false;
   }

@@ -68,14 +68,13 @@ public record NetworkDescription(
     outputsName = outputsName == null ? null : List.copyOf(outputsName);
   }
 
-  /** The node of that name, or null. */
-  public Node node(String name) {
+  /** Every node by its name (built on each call: look up through one map, not the list). */
+  public Map<String, Node> nodesByName() {
+    Map<String, Node> byName = new java.util.HashMap<>();
     for (Node node : nodes) {
-      if (node.name().equals(name)) {
-        return node;
-      }
+      byName.putIfAbsent(node.name(), node);
     }
-    return null;
+    return byName;
   }
 
   /**

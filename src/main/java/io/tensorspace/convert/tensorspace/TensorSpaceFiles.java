@@ -48,13 +48,16 @@ public final class TensorSpaceFiles {
       throws IOException, ConversionException {
     String name = options.name() == null || options.name().isBlank() ? defaultName : options.name();
     TensorSpaceDescription description = TspLayerMapping.describe(net, name, options);
-    com.fasterxml.jackson.databind.node.ObjectNode json = description.toJson();
+    com.fasterxml.jackson.databind.node.ObjectNode tree = description.toJson();
+    String plain = JSON.writeValueAsString(tree);
+    String json = plain;
     if (extra != null) {
-      json.setAll(extra.deepCopy());
+      tree.setAll(extra.deepCopy());
+      json = JSON.writeValueAsString(tree);
     }
-    Files.writeString(directory.resolve(JSON_FILE),
-        JSON.writeValueAsString(json) + "\n", StandardCharsets.UTF_8);
-    new TensorSpaceScriptWriter().write(description, directory);
+    Files.writeString(directory.resolve(JSON_FILE), json + "\n", StandardCharsets.UTF_8);
+    // the script holds the description without the extra entries
+    new TensorSpaceScriptWriter().write(description, plain, directory);
     if (options.preview()) {
       new PreviewPageWriter().write(description, options.previewLibraries(), directory);
     }

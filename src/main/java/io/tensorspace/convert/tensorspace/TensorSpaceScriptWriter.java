@@ -27,6 +27,7 @@ import java.util.Map;
 public final class TensorSpaceScriptWriter {
   public static final String FILE = "tensorspace-model.js";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String TEMPLATE = "tensorspace-model.js.template";
 
   /** Writes the script into {@code directory}. */
@@ -34,9 +35,20 @@ public final class TensorSpaceScriptWriter {
     Files.writeString(directory.resolve(FILE), render(description), StandardCharsets.UTF_8);
   }
 
+  /** Writes the script into {@code directory}, given the description as tensorspace.json holds it. */
+  void write(TensorSpaceDescription description, String prettyJson, Path directory)
+      throws IOException {
+    Files.writeString(directory.resolve(FILE), render(description, prettyJson),
+        StandardCharsets.UTF_8);
+  }
+
   /** The script's text. */
   public String render(TensorSpaceDescription description) {
-    String json = indent(pretty(description.toJson()), "  ").strip();
+    return render(description, pretty(description.toJson()));
+  }
+
+  private String render(TensorSpaceDescription description, String prettyJson) {
+    String json = indent(prettyJson, "  ").strip();
     return template(TEMPLATE)
         .replace("@NAME@", jsString(description.name()))
         .replace("@VERSION@", ConverterVersion.get())
@@ -118,7 +130,7 @@ public final class TensorSpaceScriptWriter {
 
   private static String compact(Object node) {
     try {
-      return new ObjectMapper().writeValueAsString(node);
+      return COMPACT.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -133,7 +145,9 @@ public final class TensorSpaceScriptWriter {
   }
 
   private static String indent(String text, String prefix) {
-    return text.lines().map(l -> prefix + l).reduce((a, b) -> a + "\n" + b).orElse("");
+    StringBuilder indented = new StringBuilder(text.length() * 5 / 4);
+    text.lines().forEach(line -> indented.append(prefix).append(line).append('\n'));
+    return indented.isEmpty() ? "" : indented.substring(0, indented.length() - 1);
   }
 
   /** A JavaScript string literal with quotes. */

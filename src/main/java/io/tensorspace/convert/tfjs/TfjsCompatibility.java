@@ -94,7 +94,7 @@ public final class TfjsCompatibility {
    * 2.4.0). Empty when the model loads in tfjs 1.x. Callers log these as warnings.
    */
   public static List<String> requirements(LayersModel model) {
-    return TfjsVersions.of(model.modelConfig().path("config").path("layers")).stream()
+    return TfjsVersions.of(model.configView().path("config").path("layers")).stream()
         .map(TfjsVersions.Requirement::message)
         .toList();
   }
@@ -107,7 +107,7 @@ public final class TfjsCompatibility {
   public static String minimumTfjsVersion(LayersModel model) {
     String version = TfjsVersions.BASELINE;
     for (TfjsVersions.Requirement requirement :
-        TfjsVersions.of(model.modelConfig().path("config").path("layers"))) {
+        TfjsVersions.of(model.configView().path("config").path("layers"))) {
       version = TfjsVersions.max(version, requirement.version());
     }
     return version;

@@ -52,6 +52,61 @@ public final class AtomicDirectory {
     void fill(Path directory) throws IOException, ConversionException;
   }
 
+  /**
+   * Two fillers that write different files of one folder, run at once: {@code side} on a thread
+   * of its own, {@code main} on the caller's (the weights and the TensorSpace companion files of
+   * a model are independent, and a deep model's description takes as long as its weights). A
+   * failure of {@code main} wins; the side's is thrown as it was thrown.
+   */
+  public static Filler concurrently(Filler main, Filler side) {
+    return directory -> {
+      Throwable[] sideFailure = new Throwable[1];
+      Thread thread = new Thread(() -> {
+        try {
+          side.fill(directory);
+        } catch (Throwable t) {
+          sideFailure[0] = t;
+        }
+      }, "tensorspace-companion");
+      thread.setDaemon(true);
+      thread.start();
+      try {
+        main.fill(directory);
+      } finally {
+        joinUninterruptibly(thread);
+      }
+      rethrow(sideFailure[0]);
+    };
+  }
+
+  private static void joinUninterruptibly(Thread thread) {
+    boolean interrupted = false;
+    while (thread.isAlive()) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void rethrow(Throwable failure) throws IOException, ConversionException {
+    if (failure instanceof IOException e) {
+      throw e;
+    } else if (failure instanceof ConversionException e) {
+      throw e;
+    } else if (failure instanceof RuntimeException e) {
+      throw e;
+    } else if (failure instanceof Error e) {
+      throw e;
+    } else if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+  }
+
   public void write(Filler filler) throws IOException, ConversionException {
     Path parent = target.getParent();
     Files.createDirectories(parent);

@@ -136,7 +136,7 @@ public final class LayersModelWriter {
     ObjectNode topology = root.putObject("modelTopology");
     topology.put("keras_version", model.generatedBy().replaceFirst("^keras v?", ""));
     topology.put("backend", "tensor_flow.js");
-    topology.set("model_config", model.modelConfig());
+    topology.set("model_config", model.configView());
     root.set("weightsManifest", manifest);
     return JSON.writeValueAsBytes(root);
   }

@@ -44,6 +44,31 @@ class AtomicDirectoryTest {
   }
 
   @Test
+  void concurrentFillersWriteBothOrFailAsTheyFailed() throws Exception {
+    Path target = temp.resolve("out");
+    directory(target).write(AtomicDirectory.concurrently(
+        dir -> Files.writeString(dir.resolve("model.json"), "main"),
+        dir -> Files.writeString(dir.resolve("group1-shard1of1.bin"), "side")));
+    assertEquals("main", Files.readString(target.resolve("model.json")));
+    assertEquals("side", Files.readString(target.resolve("group1-shard1of1.bin")));
+    // the side's failure is thrown as it was thrown, and the previous output stays
+    ConversionException side = assertThrows(ConversionException.class, () -> directory(target)
+        .write(AtomicDirectory.concurrently(dir -> model(dir, "new"), dir -> {
+          throw new ConversionException("side failed");
+        })));
+    assertEquals("side failed", side.getMessage());
+    assertEquals("main", Files.readString(target.resolve("model.json")));
+    // the main filler's failure wins over the side's
+    IOException main = assertThrows(IOException.class, () -> directory(target)
+        .write(AtomicDirectory.concurrently(dir -> {
+          throw new IOException("main failed");
+        }, dir -> {
+          throw new IllegalStateException("side failed");
+        })));
+    assertEquals("main failed", main.getMessage());
+  }
+
+  @Test
   void foreignFilesAreNeverReplaced() throws Exception {
     Path target = Files.createDirectories(temp.resolve("out"));
     Files.writeString(target.resolve("notes.txt"), "mine");

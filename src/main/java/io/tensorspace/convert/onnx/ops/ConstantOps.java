@@ -202,29 +202,48 @@ final class ConstantOps {
       int a = ctx.axis(axes == null ? i : axes[i], rank);
       long dim = x.dim(a);
       long step = steps == null ? 1 : steps[i];
-      if (step <= 0) {
-        throw ctx.unsupported("slices backwards (step " + step + ")");
+      if (step == 0) {
+        throw ctx.refuse("its step along axis " + a + " is 0");
       }
-      long s = Math.max(0, Math.min(dim, starts[i] < 0 ? starts[i] + dim : starts[i]));
-      long e = Math.max(0, Math.min(dim, ends[i] < 0 ? ends[i] + dim : ends[i]));
+      long s = bound(starts[i], dim, step);
+      long e = bound(ends[i], dim, step);
       begin[a] = s;
       stride[a] = step;
-      size[a] = Math.max(0, (e - s + step - 1) / step);
+      size[a] = Math.max(0, (e - s + step + (step > 0 ? -1 : 1)) / step);
     }
     if (x.isConstant() && x.count() <= 1 << 20) {
       ctx.output(0, Value.constant(sliced(ctx, x, begin, stride, size)));
       return;
     }
-    Value plain = ctx.onnxLayout(x);
-    long[] end = new long[rank];
-    for (int d = 0; d < rank; d++) {
-      end[d] = begin[d] + (size[d] - 1) * stride[d] + 1;
+    if (ElemType.count(size) == 0) {
+      throw ctx.unsupported("slices " + x + " to the empty shape " + Arrays.toString(size));
     }
-    String t = ctx.emit(null, "StridedSlice", List.of(ctx.tensor(plain), ctx.ints("begin", begin),
-        ctx.ints("end", end), ctx.ints("strides", stride)), Attrs.of().i("begin_mask", 0)
-        .i("end_mask", 0).i("ellipsis_mask", 0).i("new_axis_mask", 0).i("shrink_axis_mask", 0)
-        .type("Index", DataType.DT_INT32));
-    ctx.output(0, Value.computed(t, size, Layout.ONNX, x.elemType()));
+    // the axes of the value's layout; a backward slice down to the first element masks its end
+    Value v = x.layout() == Layout.FLAT_CHANNELS_LAST ? ctx.onnxLayout(x) : x;
+    long[] b = new long[rank];
+    long[] e = new long[rank];
+    long[] st = new long[rank];
+    long endMask = 0;
+    for (int d = 0; d < rank; d++) {
+      int t = v.layout().tfAxis(d, rank);
+      b[t] = begin[d];
+      st[t] = stride[d];
+      e[t] = begin[d] + (size[d] - 1) * stride[d] + (stride[d] > 0 ? 1 : -1);
+      if (e[t] < 0) {
+        endMask |= 1L << t;
+      }
+    }
+    String t = ctx.emit(null, "StridedSlice", List.of(ctx.tensor(v), ctx.ints("begin", b),
+        ctx.ints("end", e), ctx.ints("strides", st)), Attrs.of().i("begin_mask", 0)
+        .i("end_mask", endMask).i("ellipsis_mask", 0).i("new_axis_mask", 0)
+        .i("shrink_axis_mask", 0).type("Index", DataType.DT_INT32));
+    ctx.output(0, Value.computed(t, size, v.layout(), x.elemType()));
+  }
+
+  /** ONNX's start/end clamping: to [0, dim] for a forward step, [-1, dim - 1] for a backward. */
+  private static long bound(long i, long dim, long step) {
+    long v = i < 0 ? i + dim : i;
+    return step > 0 ? Math.max(0, Math.min(dim, v)) : Math.max(-1, Math.min(dim - 1, v));
   }
 
   private static OnnxTensor sliced(OpContext ctx, Value x, long[] begin, long[] stride,
@@ -249,12 +268,16 @@ final class ConstantOps {
     return Folding.tensor(name(ctx), size, x.elemType(), out);
   }
 
-  /** Expand of a constant: broadcast to the given shape. */
+  /**
+   * Expand: a constant is broadcast here; a computed tensor is reshaped to the result's rank and
+   * tiled along the axes it broadcasts (in its layout's order).
+   */
   static void expand(OpContext ctx) throws ConversionException {
     Value x = ctx.input(0);
     long[] target = longs(ctx, 1, "shape");
     if (!x.isConstant()) {
-      throw ctx.unsupported("expands a tensor computed in the graph");
+      tiled(ctx, x, target);
+      return;
     }
     Value shape = Value.constant(Folding.tensor("shape", target, ElemType.FLOAT,
         new double[(int) ElemType.count(target)]));
@@ -282,5 +305,33 @@ final class ConstantOps {
   private static long clampAxis(long axis, int rank) {
     long a = axis < 0 ? axis + rank : axis;
     return Math.max(0, Math.min(rank, a));
+  }
+
+  private static void tiled(OpContext ctx, Value x, long[] target) throws ConversionException {
+    int rank = Math.max(x.rank(), target.length);
+    long[] in = Broadcast.padded(x.shape(), rank);
+    long[] to = Broadcast.padded(target, rank);
+    long[] shape = new long[rank];
+    for (int k = 0; k < rank; k++) {
+      if (in[k] != to[k] && in[k] != 1 && to[k] != 1) {
+        throw ctx.refuse("its input " + x + " does not broadcast to " + Arrays.toString(target));
+      }
+      shape[k] = in[k] == 1 ? to[k] : in[k];
+    }
+    Value v = x.layout() == Layout.FLAT_CHANNELS_LAST ? ctx.onnxLayout(x) : x;
+    if (v.rank() < rank) {
+      v = ShapeOps.reshaped(ctx, v, in, "rank");
+    }
+    long[] multiples = new long[rank];
+    for (int k = 0; k < rank; k++) {
+      multiples[k] = shape[k] / in[k];
+    }
+    if (v.layout() == Layout.CHANNELS_LAST) {
+      multiples = Layout.permute(multiples, Layout.toChannelsLast(rank));
+    }
+    String t = Arrays.stream(multiples).allMatch(m -> m == 1) ? ctx.tensor(v)
+        : ctx.emit(null, "Tile", List.of(ctx.tensor(v), ctx.ints("multiples", multiples)),
+            Attrs.of().type("Tmultiples", DataType.DT_INT32));
+    ctx.output(0, Value.computed(t, shape, v.layout(), v.elemType()));
   }
 }

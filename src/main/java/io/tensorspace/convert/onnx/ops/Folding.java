@@ -84,6 +84,46 @@ final class Folding {
     return OnnxTensor.inMemory(name, shape, isFloat ? ElemType.FLOAT : ElemType.INT64, b.array());
   }
 
+  /** Constants larger than this are not folded (their ops stay in the graph). */
+  static final long LIMIT = 1 << 22;
+
+  /** Whether {@code v} is a constant small enough to fold. */
+  static boolean foldable(Value v) {
+    return v.isConstant() && v.count() <= LIMIT;
+  }
+
+  /** A constant of {@code shape} whose element o is element {@code source[o]} of {@code t}. */
+  static Value picked(OpContext ctx, OnnxTensor t, long[] shape, int[] source) {
+    double[] in = values(t);
+    double[] out = new double[source.length];
+    for (int o = 0; o < out.length; o++) {
+      out[o] = in[source[o]];
+    }
+    return Value.constant(tensor(ctx.node().outputs().get(0), shape, t.dataType(), out));
+  }
+
+  /** For each element of {@code dims} transposed by {@code perm}, its index in the input. */
+  static int[] transposed(long[] dims, int[] perm) {
+    long[] strides = Weights.strides(dims);
+    long[] outDims = io.tensorspace.convert.onnx.Layout.permute(dims, perm);
+    int[] source = new int[Math.toIntExact(ElemType.count(outDims))];
+    int[] index = new int[dims.length];
+    for (int o = 0; o < source.length; o++) {
+      long src = 0;
+      for (int k = 0; k < dims.length; k++) {
+        src += index[k] * strides[perm[k]];
+      }
+      source[o] = (int) src;
+      for (int k = dims.length - 1; k >= 0; k--) {
+        if (++index[k] < outDims[k]) {
+          break;
+        }
+        index[k] = 0;
+      }
+    }
+    return source;
+  }
+
   static OnnxTensor ints(String name, long[] shape, long[] values) {
     double[] d = new double[values.length];
     for (int i = 0; i < d.length; i++) {

@@ -56,7 +56,20 @@ public final class OpTable {
       Map.entry("Abs", ActivationOps::abs),
       Map.entry("Reciprocal", ActivationOps::reciprocal),
       Map.entry("Softplus", ActivationOps::softplus),
-      Map.entry("Elu", ActivationOps::elu));
+      Map.entry("Elu", ActivationOps::elu),
+      Map.entry("Transpose", LayoutOps::transpose),
+      Map.entry("DepthToSpace", LayoutOps::depthToSpace),
+      Map.entry("SpaceToDepth", LayoutOps::spaceToDepth),
+      Map.entry("Clip", ClipOps::clip),
+      Map.entry("ReduceMean", ReduceOps::mean),
+      Map.entry("ReduceMax", ReduceOps::max),
+      Map.entry("ReduceMin", ReduceOps::min),
+      Map.entry("ReduceSum", ReduceOps::sum),
+      Map.entry("ReduceProd", ReduceOps::prod),
+      Map.entry("Pad", PadOps::pad),
+      Map.entry("Resize", ResizeOps::resize),
+      Map.entry("Upsample", ResizeOps::upsample),
+      Map.entry("LRN", LrnOps::lrn));
 
   private OpTable() {}
 

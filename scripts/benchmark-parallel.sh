@@ -2,7 +2,8 @@
 # Several models in one execution: what converting them one after the other and at once adds to a
 # Maven build, and what an unchanged build adds (issue 14).
 # usage: scripts/benchmark-parallel.sh     (RUNS=5 rounds; THREADS= the parallel run's setting,
-#                                           default none: the plugin's default, the core count)
+#                                           default none: the plugin's default, the core count;
+#                                           NOOP_RUNS=2*RUNS more skip/no-op pairs)
 #
 # One consumer POM converts four models in generate-resources: InceptionV3, ResNet50 and MobileNet
 # as TensorFlow.js layers models (make-deep-models.js: corpus golden/*-topology-only, weights
@@ -15,8 +16,11 @@
 #   noop        nothing changed since the last conversion
 # Figures are medians over the rounds of the differences to the same round's skip (paired, so load
 # that hits one round hits both): *_added = build - skip. speedup = sequential_added /
-# parallel_added. RSS is the Maven JVM's peak (/usr/bin/time %M). noop per model is the time each
-# model's up-to-date check logs. load is the 1-minute load average before and after the rounds.
+# parallel_added. cpu is the Maven JVM's user + system CPU time (/usr/bin/time %U + %S), which
+# other processes on a busy machine disturb less than the wall time. RSS is the Maven JVM's peak
+# (/usr/bin/time %M). The no-op figures come from NOOP_RUNS further skip/no-op pairs as well. noop
+# per model is the time each model's up-to-date check logs. load is the 1-minute load average
+# before and after.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -64,51 +68,69 @@ now() { date +%s%N; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-mvn_once() { # flags... -> "wall_ms rss_KiB"; the build's output is appended to $work/last.txt
+mvn_once() { # flags... -> "wall_ms rss_KiB cpu_ms"; the build's output goes to $work/last.txt
   local t0 t1 out
   t0=$(now)
-  out=$(cd "$dir" && /usr/bin/time -f 'PEAK_RSS %M' "$root/mvnw" -o -B -Dstyle.color=never \
+  out=$(cd "$dir" && /usr/bin/time -f 'PEAK_RSS %M CPU %U %S' "$root/mvnw" -o -B -Dstyle.color=never \
     "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed" >&2; return 1; }
   t1=$(now)
   echo "$out" >>"$log"
   echo "$out" > "$work/last.txt"
-  echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2)"
+  echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2)" \
+    "$(echo "$out" | grep -o 'CPU [0-9.]* [0-9.]*' | awk '{ printf "%d", ($2 + $3) * 1000 }')"
 }
 
 parallel_flags=(-Dtensorspace.force)
 [ -z "${THREADS:-}" ] || parallel_flags+=(-Dtensorspace.threads="$THREADS")
-rows=$work/rows.txt noops=$work/noops.txt
+rows=$work/rows.txt noops=$work/noops.txt pairs=$work/pairs.txt
 : > "$rows"
 : > "$noops"
+: > "$pairs"
+noop_once() { # -> "wall_ms rss_KiB cpu_ms" of a no-op build, each model's logged check noted
+  local noop
+  noop=$(mvn_once)
+  grep -q "is up to date" "$work/last.txt" || { echo "the no-op build converted" >&2; return 1; }
+  grep -o -E "model '[^']*' is up to date \([0-9]+ ms\)" "$work/last.txt" \
+    | sed -E "s/model '([^']*)' is up to date \(([0-9]+) ms\)/\1 \2/" >> "$noops"
+  echo "$noop"
+}
 mvn_once -Dtensorspace.force >/dev/null # converted once, so the first no-op finds a record
 load_before=$(load)
 for round in $(seq "$runs"); do
   skip=$(mvn_once -Dtensorspace.skip)
   sequential=$(mvn_once -Dtensorspace.force -Dtensorspace.threads=1)
   parallel=$(mvn_once "${parallel_flags[@]}")
-  noop=$(mvn_once)
-  grep -q "is up to date" "$work/last.txt" || { echo "the no-op build converted" >&2; exit 1; }
-  grep -o -E "model '[^']*' is up to date \([0-9]+ ms\)" "$work/last.txt" \
-    | sed -E "s/model '([^']*)' is up to date \(([0-9]+) ms\)/\1 \2/" >> "$noops"
-  # skip_ms skip_rss sequential_ms sequential_rss parallel_ms parallel_rss noop_ms noop_rss
+  noop=$(noop_once)
+  # skip: wall rss cpu, sequential: wall rss cpu, parallel: wall rss cpu, noop: wall rss cpu
   echo "$skip $sequential $parallel $noop" >> "$rows"
+  echo "$skip $noop" >> "$pairs"
   echo "  round $round: $(tail -1 "$rows")" >&2
+done
+for round in $(seq "${NOOP_RUNS:-$((2 * runs))}"); do
+  echo "$(mvn_once -Dtensorspace.skip) $(noop_once)" >> "$pairs"
+  echo "  no-op pair $round: $(tail -1 "$pairs")" >&2
 done
 load_after=$(load)
 
-col() { awk -v c="$1" -v s="${2:-0}" '{ print $c - (s ? $s : 0) }' "$rows" | median; }
-sequential_added=$(col 3 1)
-parallel_added=$(col 5 1)
-printf '%-34s %s\n' "machine" "$(nproc) cores; load average $load_before before, $load_after after"
-printf '%-34s %s\n' "models" "inceptionv3, resnet50, mobilenet (tfjs layers, float32), lenet (Keras HDF5)"
-printf '%-34s %s\n' "rounds" "$runs (medians of the paired differences)"
-printf '%-34s %s ms\n' "skip build" "$(col 1)"
-printf '%-34s %s ms\n' "sequential_added (threads=1)" "$sequential_added"
-printf '%-34s %s ms\n' "parallel_added (threads=${THREADS:-default $(nproc)})" "$parallel_added"
-printf '%-34s %s\n' "speedup" "$(awk -v a="$sequential_added" -v b="$parallel_added" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
-printf '%-34s %s ms (target <= 50 for the POM)\n' "noop_added (4 models)" "$(col 7 1)"
-printf '%-34s %s / %s / %s / %s MiB\n' "peak RSS skip/seq/par/noop" \
-  $(( $(col 2) / 1024 )) $(( $(col 4) / 1024 )) $(( $(col 6) / 1024 )) $(( $(col 8) / 1024 ))
+col() { # file, column[, minus column] -> median
+  awk -v c="$2" -v s="${3:-0}" '{ print $c - (s ? $s : 0) }' "$1" | median
+}
+sequential_added=$(col "$rows" 4 1)
+parallel_added=$(col "$rows" 7 1)
+printf '%-36s %s\n' "machine" "$(nproc) cores; load average $load_before before, $load_after after"
+printf '%-36s %s\n' "models" "inceptionv3, resnet50, mobilenet (tfjs layers, float32), lenet (Keras HDF5)"
+printf '%-36s %s\n' "rounds" "$runs, and $(wc -l < "$pairs") skip/no-op pairs (medians of paired differences)"
+printf '%-36s %s ms (cpu %s ms)\n' "skip build" "$(col "$rows" 1)" "$(col "$rows" 3)"
+printf '%-36s %s ms (cpu %s ms)\n' "sequential_added (threads=1)" "$sequential_added" "$(col "$rows" 6 3)"
+printf '%-36s %s ms (cpu %s ms)\n' "parallel_added (threads=${THREADS:-$(nproc), the default})" \
+  "$parallel_added" "$(col "$rows" 9 3)"
+printf '%-36s %s\n' "speedup" "$(awk -v a="$sequential_added" -v b="$parallel_added" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
+printf '%-36s %s ms (cpu %s ms; target <= 50 for the POM)\n' "noop_added (4 models)" \
+  "$(col "$pairs" 4 1)" "$(col "$pairs" 6 3)"
+printf '%-36s %s / %s / %s / %s MiB\n' "peak RSS skip/seq/par/noop" \
+  $(( $(col "$rows" 2) / 1024 )) $(( $(col "$rows" 5) / 1024 )) $(( $(col "$rows" 8) / 1024 )) \
+  $(( $(col "$rows" 11) / 1024 ))
 for model in inceptionv3 resnet50 mobilenet lenet; do
-  printf '%-34s %s ms\n' "noop check logged: $model" "$(awk -v m="$model" '$1 == m { print $2 }' "$noops" | median)"
+  printf '%-36s %s ms\n' "noop check logged: $model" \
+    "$(awk -v m="$model" '$1 == m { print $2 }' "$noops" | median)"
 done

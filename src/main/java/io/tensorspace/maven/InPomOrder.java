@@ -2,10 +2,8 @@ package io.tensorspace.maven;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -19,7 +17,8 @@ import org.apache.maven.plugin.logging.Log;
  * unfinished one logs as it goes, so a long conversion still shows progress), and the first model
  * in POM order that failed decides the build's failure; later failures are logged where their
  * model's lines are. Every task runs to its end, none is interrupted, so none leaves its output
- * half-written, and the log is the same with one thread or several.
+ * half-written, and the log is the same with one thread or several. Only the mojo's thread writes
+ * to the build log, as Maven expects (its per-project logging follows the thread).
  */
 final class InPomOrder {
   /** One model's work, logging to its own log. */
@@ -29,8 +28,10 @@ final class InPomOrder {
   }
 
   private final Log log;
+  /** The mojo's thread, the only one that writes to the log. */
+  private final Thread mojo = Thread.currentThread();
   private final List<Slot> slots = new ArrayList<>();
-  /** The first slot not finished yet: its lines go straight to the log. */
+  /** The first slot not finished and written yet: the one whose lines are written now. */
   private int head;
   private Slot firstFailure;
 
@@ -49,17 +50,17 @@ final class InPomOrder {
     if (workers <= 1) {
       for (int i = 0; i < tasks.size(); i++) {
         order.slots.get(i).run(tasks.get(i));
+        order.pump(false);
       }
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(workers, threadsLike(Thread.currentThread()));
       try {
-        List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
           Slot slot = order.slots.get(i);
           Task task = tasks.get(i);
-          running.add(pool.submit(() -> slot.run(task)));
+          pool.execute(() -> slot.run(task));
         }
-        awaitAll(running);
+        order.pump(true);
       } finally {
         pool.shutdown();
       }
@@ -67,19 +68,28 @@ final class InPomOrder {
     order.rethrowFirstFailure();
   }
 
-  /** Waits for every task, even when this thread is interrupted meanwhile. */
-  private static void awaitAll(List<Future<?>> running) {
+  /**
+   * Writes the held lines in order until the first unfinished slot; with {@code workers} running,
+   * until every slot is finished and written, waiting on even when this thread is interrupted
+   * (tasks are not).
+   */
+  private synchronized void pump(boolean workers) {
     boolean interrupted = false;
-    for (Future<?> task : running) {
-      while (true) {
-        try {
-          task.get();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        } catch (ExecutionException e) {
-          break; // Slot.run keeps every failure; this cannot happen
-        }
+    while (head < slots.size()) {
+      Slot slot = slots.get(head);
+      slot.held.forEach(line -> line.accept(log));
+      slot.held.clear();
+      if (slot.done) {
+        retire(slot);
+        continue;
+      }
+      if (!workers) {
+        break;
+      }
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
       }
     }
     if (interrupted) {
@@ -116,29 +126,27 @@ final class InPomOrder {
   }
 
   private synchronized void write(Slot slot, Consumer<Log> line) {
-    if (slot.index == head) {
-      line.accept(log);
-    } else {
-      slot.held.add(line);
+    if (Thread.currentThread() == mojo && slot.index == head) {
+      line.accept(log); // one thread: the model running is the head
+      return;
     }
+    slot.held.add(line);
+    notifyAll();
   }
 
-  /** The slot's task ended: every finished slot from the head on gives up its lines, in order. */
   private synchronized void finished(Slot slot) {
     slot.done = true;
-    while (head < slots.size() && slots.get(head).done) {
-      Slot done = slots.get(head);
-      if (done.failure != null && firstFailure == null) {
-        firstFailure = done;
-      } else if (done.failure != null) {
-        log.error("Also failed: " + done.failure.getMessage());
-      }
-      head++;
-      if (head < slots.size()) {
-        slots.get(head).held.forEach(line -> line.accept(log));
-        slots.get(head).held.clear();
-      }
+    notifyAll();
+  }
+
+  /** The head slot is finished and written: its failure counts, and the next slot is the head. */
+  private void retire(Slot slot) {
+    if (slot.failure != null && firstFailure == null) {
+      firstFailure = slot;
+    } else if (slot.failure != null) {
+      log.error("Also failed: " + slot.failure.getMessage());
     }
+    head++;
   }
 
   /** One model's place in the order: its held-back lines and how its task ended. */

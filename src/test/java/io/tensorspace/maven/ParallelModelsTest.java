@@ -50,12 +50,14 @@ class ParallelModelsTest extends MojoHarness {
           <source>${corpus}/keras3-zip/keras3-reshape-lstm/model.keras</source></model>
       </models>""";
 
-  /** Each line as "LEVEL text", the milliseconds taken left out. */
+  /** Each line as "LEVEL text", the milliseconds taken left out, and who wrote it. */
   private static final class Lines extends SystemStreamLog {
     final List<String> lines = new ArrayList<>();
+    final java.util.Set<Thread> writers = new java.util.HashSet<>();
 
     private synchronized void add(String level, CharSequence text) {
       lines.add(level + " " + text.toString().replaceAll("\\d+ ms", "N ms"));
+      writers.add(Thread.currentThread());
     }
 
     @Override public void info(CharSequence text) { add("INFO", text); }
@@ -72,6 +74,7 @@ class ParallelModelsTest extends MojoHarness {
     mojo.threads = threads;
     mojo.force = true;
     MojoFailureException failure = assertThrows(MojoFailureException.class, mojo::execute);
+    assertEquals(java.util.Set.of(Thread.currentThread()), log.writers, "only the mojo's thread logs");
     return new Run(log.lines, failure.getMessage(), files());
   }
 

@@ -2,13 +2,16 @@ package io.tensorspace.convert.incremental;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.onnx.OnnxReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -16,8 +19,8 @@ import java.util.stream.Stream;
  * The files a conversion reads, so that a change in any of them makes the model out of date: the
  * source (every file of a folder source), the weights file, the weight files a TensorFlow.js
  * model.json names, and what the TensorFlow readers find beside a file source: a SavedModel's
- * checkpoint ({@code variables/}) and a TensorFlow.js 0.x graph's {@code weights_manifest.json}
- * with its shards.
+ * checkpoint ({@code variables/}), a TensorFlow.js 0.x graph's {@code weights_manifest.json}
+ * with its shards, and the external data files of an ONNX model.
  */
 final class InputFiles {
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
@@ -34,6 +37,7 @@ final class InputFiles {
       if (Files.isRegularFile(oldTfjsManifest)) {
         files.addAll(manifestFiles(oldTfjsManifest));
       }
+      files.addAll(onnxDataFiles(source));
     }
     return new ArrayList<>(files);
   }
@@ -99,6 +103,18 @@ final class InputFiles {
       // not a tfjs model.json: the reader will say what is wrong with it
     }
     return files;
+  }
+
+  /** The external data files an ONNX model names; nothing for other files or unreadable ones. */
+  private static Set<Path> onnxDataFiles(Path source) throws IOException {
+    if (!OnnxReader.isOnnx(source)) {
+      return Set.of();
+    }
+    try {
+      return OnnxReader.dataFiles(source);
+    } catch (ConversionException | RuntimeException e) {
+      return Set.of(); // the conversion reports what is wrong with the model
+    }
   }
 
   /**

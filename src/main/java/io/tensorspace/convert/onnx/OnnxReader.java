@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads an ONNX ModelProto from its protobuf wire format (field numbers of the ONNX IR
@@ -42,6 +44,38 @@ public final class OnnxReader {
     } catch (InvalidProtocolBufferException e) {
       throw new ConversionException(source + " is not a readable ONNX model (" + e.getMessage()
           + "); it may be truncated or not an ONNX file. Export it again.", e);
+    }
+  }
+
+  /**
+   * The files besides the model that hold tensor data (external data of initializers and of
+   * tensors in attributes, subgraphs included): a change in them changes the conversion.
+   */
+  public static Set<Path> dataFiles(Path source) throws ConversionException, IOException {
+    Set<Path> files = new TreeSet<>();
+    addDataFiles(new OnnxReader().read(source).graph(), source, files);
+    return files;
+  }
+
+  private static void addDataFiles(OnnxModel.Graph graph, Path model, Set<Path> files) {
+    List<OnnxTensor> tensors = new ArrayList<>(graph.initializers().values());
+    for (OnnxModel.Node node : graph.nodes()) {
+      for (OnnxAttribute attribute : node.attributes().values()) {
+        if (attribute.t() != null) {
+          tensors.add(attribute.t());
+        }
+        tensors.addAll(attribute.tensors());
+        if (attribute.g() != null) {
+          addDataFiles(attribute.g(), model, files);
+        }
+        attribute.graphs().forEach(g -> addDataFiles(g, model, files));
+      }
+    }
+    for (OnnxTensor tensor : tensors) {
+      Path file = tensor.externalFile(model);
+      if (file != null) {
+        files.add(file.toAbsolutePath().normalize());
+      }
     }
   }
 

@@ -65,6 +65,11 @@ public final class OnnxTensor {
     return new OnnxTensor(newName, dims, dataType, file, offset, length, inline);
   }
 
+  /** The file outside the model that holds the data (ONNX external data), or null. */
+  public Path externalFile(Path model) {
+    return file == null || file.equals(model) ? null : file;
+  }
+
   public String name() {
     return name;
   }

@@ -13,10 +13,13 @@ import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.InputFormat;
 import io.tensorspace.convert.ModelSources;
+import io.tensorspace.convert.ProgressListener;
+import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.testing.OnnxCorpus;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,35 +42,62 @@ class OnnxReaderTest {
   void initializersInExternalDataConvertToTheSameWeights() throws Exception {
     for (String id : MODELS) {
       Path model = OnnxCorpus.byId(id).model();
-      byte[] bytes = Files.readAllBytes(model);
-      Path folder = Files.createDirectories(tmp.resolve(id + "-external"));
-      ByteArrayOutputStream data = new ByteArrayOutputStream();
-      List<UnknownFieldSet> tensors = OnnxEdits.initializers(bytes);
-      int moved = 0;
-      for (int i = 0; i < tensors.size(); i++) {
-        ByteString raw = OnnxEdits.raw(tensors.get(i));
-        if (raw == null) {
-          continue;
-        }
-        long offset = data.size();
-        raw.writeTo(data);
-        bytes = OnnxEdits.editInitializer(bytes, i,
-            t -> OnnxEdits.external(t, "data/weights.bin", offset, raw.size()));
-        moved++;
-      }
-      assertTrue(moved > 0, id + " has raw_data initializers");
-      Files.createDirectories(folder.resolve("data"));
-      Files.write(folder.resolve("data/weights.bin"), data.toByteArray());
-      Path edited = folder.resolve("model.onnx");
-      Files.write(edited, bytes);
-
+      Path edited = externalized(id);
       Path a = convert(model, tmp.resolve(id + "-a"));
       Path b = convert(edited, tmp.resolve(id + "-b"));
       assertArrayEquals(Files.readAllBytes(a.resolve("group1-shard1of1.bin")),
           Files.readAllBytes(b.resolve("group1-shard1of1.bin")), id);
-      System.out.println("[onnx-reader] " + id + ": " + moved + " initializers external, same"
-          + " weights");
+      System.out.println("[onnx-reader] " + id + ": initializers external, same weights");
     }
+  }
+
+  /** An edit of the external data file alone (the .onnx unchanged) makes the model out of date. */
+  @Test
+  void editedExternalDataIsOutOfDate() throws Exception {
+    for (String id : MODELS) {
+      Path edited = externalized(id);
+      ConversionRequest request = new ConversionRequest(edited, null, tmp.resolve(id + "-out"),
+          List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE);
+      UpToDateCheck check = new UpToDateCheck(tmp.resolve(id + "-state"));
+      UpToDateCheck.Recording recording = check.begin(request);
+      new Converter(ProgressListener.NONE, recording).convert(request);
+      recording.finish();
+      assertTrue(check.isUpToDate(request), id);
+
+      Path data = edited.resolveSibling("data/weights.bin");
+      FileTime time = Files.getLastModifiedTime(data);
+      byte[] bytes = Files.readAllBytes(data);
+      bytes[bytes.length / 2] ^= 1;
+      Files.write(data, bytes);
+      Files.setLastModifiedTime(data, time);
+      assertFalse(check.isUpToDate(request), id + ": a flipped byte in its external data");
+    }
+  }
+
+  /** A copy of the corpus model in its own folder, every raw initializer in data/weights.bin. */
+  private Path externalized(String id) throws Exception {
+    byte[] bytes = Files.readAllBytes(OnnxCorpus.byId(id).model());
+    Path folder = Files.createDirectories(tmp.resolve(id + "-external"));
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    List<UnknownFieldSet> tensors = OnnxEdits.initializers(bytes);
+    int moved = 0;
+    for (int i = 0; i < tensors.size(); i++) {
+      ByteString raw = OnnxEdits.raw(tensors.get(i));
+      if (raw == null) {
+        continue;
+      }
+      long offset = data.size();
+      raw.writeTo(data);
+      bytes = OnnxEdits.editInitializer(bytes, i,
+          t -> OnnxEdits.external(t, "data/weights.bin", offset, raw.size()));
+      moved++;
+    }
+    assertTrue(moved > 0, id + " has raw_data initializers");
+    Files.createDirectories(folder.resolve("data"));
+    Files.write(folder.resolve("data/weights.bin"), data.toByteArray());
+    Path edited = folder.resolve("model.onnx");
+    Files.write(edited, bytes);
+    return edited;
   }
 
   @Test

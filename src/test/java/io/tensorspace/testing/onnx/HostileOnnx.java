@@ -18,7 +18,7 @@ import java.util.function.UnaryOperator;
 /**
  * Malformed and hostile ONNX files, each an edit of one small valid model (Conv -> Relu on
  * [1,2,5,5], written with the test-scope ONNX classes) or of its bytes: tensors declaring
- * terabytes, data shorter than the dims, negative dims, If subgraphs nested thousands deep,
+ * terabytes, data shorter than the dims, negative dims, If subgraphs nested a thousand deep,
  * protobuf groups nested 100 000 deep, external data escaping the folder (../, absolute, symbolic
  * links, to a real file of the right size outside), truncations, wrong wire types, broken graphs.
  * Controls (the intact model, in-folder external data) must convert, so that the refusals are not

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.tensorspace.convert.ConversionException;
-import io.tensorspace.convert.ConversionRequest;
-import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.testing.OnnxCorpus;
 import io.tensorspace.testing.OnnxFamilies;
 import io.tensorspace.testing.TfjsClient;
@@ -101,12 +98,9 @@ class GeneratedOnnxFamiliesTest {
 
   @TempDir static Path tmp;
 
-  /** One member's conversion: the tfjs nodes for the ONNX names, or the refusal. */
-  record Conversion(OnnxFamilies.Case c, List<String> nodes, List<String> names, Path output,
-      Path reference, Exception error) {}
-
   private static List<OnnxFamilies.Case> cases;
-  private static final List<Conversion> CONVERSIONS = new ArrayList<>();
+  /** Per member (in generation order): its conversion with every node output selected. */
+  private static final Map<OnnxFamilies.Case, OnnxConversion> CONVERSIONS = new LinkedHashMap<>();
   private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
 
   @BeforeAll
@@ -117,14 +111,12 @@ class GeneratedOnnxFamiliesTest {
     System.out.println("[onnx-families] " + cases.size() + " members " + counts);
     List<TfjsJob> jobs = new ArrayList<>();
     for (OnnxFamilies.Case c : cases) {
-      Conversion conversion = convert(c, tmp.resolve(c.member().id()));
-      CONVERSIONS.add(conversion);
-      if (conversion.error() == null) {
-        for (String v : TfjsJob.VERSIONS) {
-          jobs.add(new TfjsJob(c.member().id() + "@" + v, v, conversion.output(), "model.json",
-              TfjsJob.GRAPH, conversion.reference(), conversion.nodes(), conversion.names()));
-        }
-      }
+      OnnxCorpus.Case asCorpusCase = new OnnxCorpus.Case(c.member().id(), c.dir());
+      OnnxConversion conversion = OnnxConversion.convert(asCorpusCase,
+          tmp.resolve(c.member().id()), asCorpusCase.referenceOutputs(),
+          tmp.resolve("references").resolve(c.member().id() + ".json"));
+      CONVERSIONS.put(c, conversion);
+      conversion.addJobs(jobs, c.member().id());
     }
     for (TfjsResult r : TfjsClient.check(jobs)) {
       RESULTS.put(r.id(), r);
@@ -150,8 +142,8 @@ class GeneratedOnnxFamiliesTest {
 
   @TestFactory
   Stream<DynamicTest> everyMemberMatchesInBothTfjsVersionsOrIsRefusedClearly() {
-    return CONVERSIONS.stream().map(conv -> DynamicTest.dynamicTest(conv.c().member().id(), () -> {
-      String id = conv.c().member().id();
+    return CONVERSIONS.values().stream().map(conv -> DynamicTest.dynamicTest(conv.c().id(), () -> {
+      String id = conv.c().id();
       String op = notYetSupported(id);
       if (op != null) {
         assertNotNull(conv.error(), id + " converted, but is listed as not yet supported (" + op
@@ -183,48 +175,14 @@ class GeneratedOnnxFamiliesTest {
     }));
   }
 
-  /** Converts with every reference output selected; writes the reference in the model's layout. */
-  private static Conversion convert(OnnxFamilies.Case c, Path output) throws Exception {
-    OnnxCorpus.Case asCorpusCase = new OnnxCorpus.Case(c.member().id(), c.dir());
-    List<String> names = asCorpusCase.referenceOutputs();
-    try {
-      new OnnxConverter(inputShapes(c)).convert(new ConversionRequest(c.model(), null, output,
-          names, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE), CopiedRegions.NONE);
-    } catch (ConversionException e) {
-      return new Conversion(c, List.of(), names, output, null, e);
-    }
-    JsonNode onnx = OnnxCorpus.read(output.resolve("model.json"))
-        .path("userDefinedMetadata").path(OnnxConverter.METADATA_KEY);
-    List<String> nodes = new ArrayList<>();
-    for (String name : names) {
-      JsonNode entry = onnx.path("outputs").path(name);
-      assertFalse(entry.isMissingNode(), c.member().id() + ": model.json maps no node for " + name);
-      nodes.add(entry.path("node").asText());
-    }
-    Path reference = OnnxCorpus.referenceFor(asCorpusCase, output.resolve("model.json"),
-        tmp.resolve("references").resolve(c.member().id() + ".json"));
-    return new Conversion(c, nodes, names, output, reference, null);
-  }
-
-  private static Map<String, long[]> inputShapes(OnnxFamilies.Case c) {
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    for (JsonNode in : OnnxCorpus.read(c.reference()).path("inputs")) {
-      long[] shape = new long[in.path("shape").size()];
-      for (int k = 0; k < shape.length; k++) {
-        shape[k] = in.path("shape").get(k).asLong();
-      }
-      shapes.put(in.path("name").asText(), shape);
-    }
-    return shapes;
-  }
-
   /** Per family: matched, refused as listed, failing; the worst difference per tfjs version. */
   private static void report() {
     Map<String, int[]> perFamily = new TreeMap<>();
     Map<String, Double> worst = new TreeMap<>();
-    for (Conversion conv : CONVERSIONS) {
-      String id = conv.c().member().id();
-      int[] n = perFamily.computeIfAbsent(conv.c().member().family(), k -> new int[3]);
+    for (Map.Entry<OnnxFamilies.Case, OnnxConversion> e : CONVERSIONS.entrySet()) {
+      OnnxConversion conv = e.getValue();
+      String id = conv.c().id();
+      int[] n = perFamily.computeIfAbsent(e.getKey().member().family(), k -> new int[3]);
       if (conv.error() != null) {
         n[1]++;
         System.out.println("[onnx-families] refused " + id + ": " + conv.error().getMessage()

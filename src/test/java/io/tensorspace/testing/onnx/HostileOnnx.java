@@ -99,6 +99,9 @@ public final class HostileOnnx {
         t.getRawData().substring(0, t.getRawData().size() - 1))));
     v.add(weight("raw-data-longer-than-dims", Expect.REFUSED_OR_CONVERTED,
         t -> t.setRawData(t.getRawData().concat(ByteString.copyFrom(new byte[64])))));
+    v.add(new Variant("bias-raw-data-longer-than-dims", Expect.REFUSED, f -> write(f, withGraph(
+        g -> g.setInitializer(1, g.getInitializer(1).toBuilder().setRawData(g.getInitializer(1)
+            .getRawData().concat(ByteString.copyFrom(new byte[264]))))))));
     v.add(weight("float-data-shorter-than-dims", Expect.REFUSED,
         t -> t.clearRawData().addAllFloatData(List.of(1f, 2f, 3f))));
     v.add(weight("no-data-at-all", Expect.REFUSED, TensorProto.Builder::clearRawData));
@@ -223,6 +226,11 @@ public final class HostileOnnx {
         withNode(0, n -> n.addAttribute(Attr.ints("pads", -9, -9, -9, -9))))));
     v.add(new Variant("conv-weight-rank-2", Expect.REFUSED, f -> write(f, withWeight(
         t -> t.clearDims().addAllDims(List.of(3L, 18L))))));
+    v.add(new Variant("conv-bias-is-the-weight", Expect.REFUSED, f -> write(f,
+        withNode(0, n -> n.setInput(2, n.getInput(1))))));
+    v.add(new Variant("conv-bias-of-wrong-length", Expect.REFUSED, f -> write(f, withGraph(
+        g -> g.setInitializer(1, g.getInitializer(1).toBuilder().setDims(0, 5).setRawData(
+            ByteString.copyFrom(new byte[20])))))));
     v.add(new Variant("conv-missing-weight", Expect.REFUSED, f -> write(f,
         withNode(0, n -> n.clearInput().addInput("input")))));
     v.add(new Variant("duplicate-initializer-names", Expect.REFUSED_OR_CONVERTED, f -> write(f,

@@ -6,12 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.tensorspace.convert.ConversionException;
-import io.tensorspace.convert.ConversionRequest;
-import io.tensorspace.convert.CopiedRegions;
-import io.tensorspace.convert.InputFormat;
-import io.tensorspace.convert.ModelSources;
 import io.tensorspace.testing.OnnxCorpus;
 import io.tensorspace.testing.TfjsClient;
 import io.tensorspace.testing.TfjsJob;
@@ -55,13 +49,9 @@ class OnnxCorpusTest {
   @TempDir
   static Path tmp;
 
-  /** One case's conversion: the tfjs nodes to run for the ONNX names, or the refusal. */
-  record Conversion(OnnxCorpus.Case c, List<String> nodes, List<String> names, Path output,
-      Path reference, Exception error) {}
-
-  private static final List<Conversion> CONVERSIONS = new ArrayList<>();
+  private static final List<OnnxConversion> CONVERSIONS = new ArrayList<>();
   /** The translatable outputs of the not-yet-supported cases. */
-  private static final List<Conversion> PARTS = new ArrayList<>();
+  private static final List<OnnxConversion> PARTS = new ArrayList<>();
   private static final Map<String, TfjsResult> RESULTS = new LinkedHashMap<>();
 
   static List<OnnxCorpus.Case> cases() {
@@ -80,15 +70,16 @@ class OnnxCorpusTest {
         + NOT_YET_SUPPORTED);
     List<TfjsJob> jobs = new ArrayList<>();
     for (OnnxCorpus.Case c : cases()) {
-      Conversion conversion = convert(c, tmp.resolve(c.id()), c.expectsError() ? List.of()
+      OnnxConversion conversion = convert(c, tmp.resolve(c.id()), c.expectsError() ? List.of()
           : c.referenceOutputs());
       CONVERSIONS.add(conversion);
-      addJobs(jobs, c.id(), conversion);
+      conversion.addJobs(jobs, c.id());
       if (NOT_YET_SUPPORTED.containsKey(c.id())) {
         // the way out the refusal names: the outputs before the untranslated op still convert
-        Conversion part = convert(c, tmp.resolve(c.id() + "-translatable"), translatable(c));
+        OnnxConversion part = convert(c, tmp.resolve(c.id() + "-translatable"),
+            translatable(c));
         PARTS.add(part);
-        addJobs(jobs, c.id() + "#translatable", part);
+        part.addJobs(jobs, c.id() + "#translatable");
       }
     }
     // the 224x224 super-resolution and face-detector convolutions take minutes in tfjs 1.7.4's
@@ -117,70 +108,19 @@ class OnnxCorpusTest {
     }
   }
 
-  private static void addJobs(List<TfjsJob> jobs, String id, Conversion conversion) {
-    if (conversion.error() == null && !conversion.nodes().isEmpty()) {
-      for (String v : TfjsJob.VERSIONS) {
-        jobs.add(new TfjsJob(id + "@" + v, v, conversion.output(), "model.json",
-            TfjsJob.GRAPH, conversion.reference(), conversion.nodes(), conversion.names()));
-      }
-    }
-  }
-
   /** The reference outputs that do not depend on an untranslated node. */
   private static List<String> translatable(OnnxCorpus.Case c) throws Exception {
-    OnnxTranslation t = new OnnxTranslator(new OnnxReader().read(c.model()), inputShapes(c))
+    OnnxTranslation t = new OnnxTranslator(new OnnxReader().read(c.model()),
+        OnnxConversion.inputShapes(c))
         .translate();
     return c.referenceOutputs().stream().filter(n -> !t.blocked.containsKey(n)).toList();
   }
 
   /** Converts with {@code names} selected; writes the reference in the model's layout. */
-  static Conversion convert(OnnxCorpus.Case c, Path output, List<String> names)
+  static OnnxConversion convert(OnnxCorpus.Case c, Path output, List<String> names)
       throws Exception {
-    if (c.expectsError() || names.isEmpty()) {
-      return attempt(c, output, names);
-    }
-    Conversion attempt = attempt(c, output, names);
-    if (attempt.error() != null) {
-      return attempt;
-    }
-    JsonNode onnx = OnnxCorpus.read(output.resolve("model.json"))
-        .path("userDefinedMetadata").path(OnnxConverter.METADATA_KEY);
-    List<String> nodes = new ArrayList<>();
-    for (String name : names) {
-      JsonNode entry = onnx.path("outputs").path(name);
-      assertFalse(entry.isMissingNode(), c.id() + ": model.json maps no node for " + name);
-      nodes.add(entry.path("node").asText());
-    }
-    Path reference = OnnxCorpus.referenceFor(c, output.resolve("model.json"),
+    return OnnxConversion.convert(c, output, names,
         tmp.resolve("references").resolve(output.getFileName() + ".json"));
-    return new Conversion(c, nodes, names, output, reference, null);
-  }
-
-  private static Conversion attempt(OnnxCorpus.Case c, Path output, List<String> names)
-      throws Exception {
-    assertEquals(InputFormat.ONNX, ModelSources.locate(c.model(), null).format(), c.id());
-    try {
-      new OnnxConverter(inputShapes(c)).convert(new ConversionRequest(c.model(), null, output,
-          names, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE), CopiedRegions.NONE);
-      return new Conversion(c, List.of(), names, output, null, null);
-    } catch (ConversionException e) {
-      return new Conversion(c, List.of(), names, output, null, e);
-    }
-  }
-
-  /** The input shapes the reference was computed with (its dynamic dimensions pinned). */
-  private static Map<String, long[]> inputShapes(OnnxCorpus.Case c) {
-    Map<String, long[]> shapes = new LinkedHashMap<>();
-    if (!c.expectsError()) {
-      for (JsonNode in : OnnxCorpus.read(c.reference()).path("inputs")) {
-        long[] shape = new long[in.path("shape").size()];
-        for (int k = 0; k < shape.length; k++) {
-          shape[k] = in.path("shape").get(k).asLong();
-        }
-        shapes.put(in.path("name").asText(), shape);
-      }
-    }
-    return shapes;
   }
 
   @TestFactory

@@ -1,17 +1,13 @@
 package io.tensorspace.testing.onnx;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.UnknownFieldSet;
-import com.google.protobuf.WireFormat;
 import io.tensorspace.testing.onnx.Onnx.GraphProto;
 import io.tensorspace.testing.onnx.Onnx.ModelProto;
 import io.tensorspace.testing.onnx.Onnx.NodeProto;
 import io.tensorspace.testing.onnx.Onnx.StringStringEntryProto;
 import io.tensorspace.testing.onnx.Onnx.TensorProto;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,7 +18,7 @@ import java.util.function.UnaryOperator;
 /**
  * Malformed and hostile ONNX files, each an edit of one small valid model (Conv -> Relu on
  * [1,2,5,5], written with the test-scope ONNX classes) or of its bytes: tensors declaring
- * terabytes, data shorter than the dims, negative dims, If subgraphs nested thousands deep,
+ * terabytes, data shorter than the dims, negative dims, If subgraphs nested a thousand deep,
  * protobuf groups nested 100 000 deep, external data escaping the folder (../, absolute, symbolic
  * links, to a real file of the right size outside), truncations, wrong wire types, broken graphs.
  * Controls (the intact model, in-folder external data) must convert, so that the refusals are not
@@ -59,9 +55,9 @@ public final class HostileOnnx {
     v.addAll(controls());
     v.addAll(tensorBombs());
     v.addAll(externalData());
-    v.addAll(nesting());
-    v.addAll(truncations());
-    v.addAll(wireTypes());
+    v.addAll(HostileOnnxBytes.nesting());
+    v.addAll(HostileOnnxBytes.truncations());
+    v.addAll(HostileOnnxBytes.wireTypes());
     v.addAll(brokenGraphs());
     return v;
   }
@@ -103,6 +99,9 @@ public final class HostileOnnx {
         t.getRawData().substring(0, t.getRawData().size() - 1))));
     v.add(weight("raw-data-longer-than-dims", Expect.REFUSED_OR_CONVERTED,
         t -> t.setRawData(t.getRawData().concat(ByteString.copyFrom(new byte[64])))));
+    v.add(new Variant("bias-raw-data-longer-than-dims", Expect.REFUSED, f -> write(f, withGraph(
+        g -> g.setInitializer(1, g.getInitializer(1).toBuilder().setRawData(g.getInitializer(1)
+            .getRawData().concat(ByteString.copyFrom(new byte[264]))))))));
     v.add(weight("float-data-shorter-than-dims", Expect.REFUSED,
         t -> t.clearRawData().addAllFloatData(List.of(1f, 2f, 3f))));
     v.add(weight("no-data-at-all", Expect.REFUSED, TensorProto.Builder::clearRawData));
@@ -183,103 +182,6 @@ public final class HostileOnnx {
     return v;
   }
 
-  static List<Variant> nesting() {
-    List<Variant> v = new ArrayList<>();
-    for (int depth : new int[] {9, 64, 3000}) {
-      v.add(new Variant("if-nested-" + depth + "-deep", depth > 9 ? Expect.REFUSED
-          : Expect.REFUSED_OR_CONVERTED, f -> Files.write(f.resolve(FILE), nestedIf(depth))));
-    }
-    v.add(new Variant("protobuf-groups-nested-100000-deep", Expect.REFUSED, f -> {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      bytes.write(base().toByteArray());
-      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      for (int i = 0; i < 100_000; i++) {
-        out.writeTag(99, WireFormat.WIRETYPE_START_GROUP);
-      }
-      out.flush();
-      Files.write(f.resolve(FILE), bytes.toByteArray());
-    }));
-    v.add(new Variant("protobuf-groups-nested-in-node-100000-deep", Expect.REFUSED,
-        f -> Files.write(f.resolve(FILE), nestedGroups(100_000))));
-    v.add(new Variant("protobuf-groups-nested-in-node-50-deep", Expect.REFUSED_OR_CONVERTED,
-        f -> Files.write(f.resolve(FILE), nestedGroups(50))));
-    return v;
-  }
-
-  static List<Variant> truncations() {
-    List<Variant> v = new ArrayList<>();
-    byte[] full = base().toByteArray();
-    for (int cut : new int[] {1, 2, 5, full.length / 10, full.length / 4, full.length / 2,
-        3 * full.length / 4, full.length - 20, full.length - 1}) {
-      v.add(new Variant("truncated-to-" + cut + "-of-" + full.length, Expect.REFUSED,
-          f -> Files.write(f.resolve(FILE), Arrays.copyOf(full, cut))));
-    }
-    v.add(new Variant("empty-file", Expect.REFUSED, f -> Files.write(f.resolve(FILE), new byte[0])));
-    v.add(new Variant("zeros-4k", Expect.REFUSED, f -> Files.write(f.resolve(FILE), new byte[4096])));
-    v.add(new Variant("json-named-onnx", Expect.REFUSED, f -> Files.writeString(f.resolve(FILE),
-        "{\"ir_version\": 7, \"graph\": {}}")));
-    v.add(new Variant("ir-version-then-garbage", Expect.REFUSED, f -> {
-      byte[] b = new byte[600];
-      new java.util.Random(7).nextBytes(b);
-      b[0] = 0x08;
-      b[1] = 0x07;
-      b[2] = 0x3a;
-      Files.write(f.resolve(FILE), b);
-    }));
-    return v;
-  }
-
-  static List<Variant> wireTypes() {
-    List<Variant> v = new ArrayList<>();
-    v.add(prefixed("ir-version-as-bytes", o -> {
-      o.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeStringNoTag("seven");
-    }));
-    v.add(suffixed("graph-as-varint", o -> o.writeUInt64(7, 5)));
-    v.add(suffixed("graph-as-fixed32", o -> o.writeFixed32(7, 5)));
-    v.add(suffixed("opset-import-as-fixed64", o -> o.writeFixed64(8, 17)));
-    v.add(suffixed("graph-length-2-gigabytes", o -> {
-      o.writeTag(7, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeUInt32NoTag(0x7fff_fff0);
-    }));
-    v.add(suffixed("graph-length-negative", o -> {
-      o.writeTag(7, WireFormat.WIRETYPE_LENGTH_DELIMITED);
-      o.writeInt64NoTag(-1);
-    }));
-    v.add(suffixed("malformed-varint", o -> {
-      o.writeTag(1, WireFormat.WIRETYPE_VARINT);
-      for (int i = 0; i < 11; i++) {
-        o.writeRawByte((byte) 0xff);
-      }
-    }));
-    v.add(suffixed("wire-type-7", o -> o.writeUInt32NoTag(7 << 3 | 7)));
-    v.add(suffixed("end-group-without-start", o -> o.writeTag(7, WireFormat.WIRETYPE_END_GROUP)));
-    v.add(suffixed("field-number-zero", o -> o.writeUInt32NoTag(WireFormat.WIRETYPE_VARINT)));
-    v.add(unknown("node-op-type-as-varint", n -> n, 4, UnknownFieldSet.Field.newBuilder()
-        .addVarint(9).build()));
-    v.add(unknown("node-input-as-fixed32", n -> n, 1, UnknownFieldSet.Field.newBuilder()
-        .addFixed32(9).build()));
-    v.add(new Variant("attribute-int-as-bytes", Expect.REFUSED, f -> write(f, withNode(0,
-        n -> n.setAttribute(0, n.getAttribute(0).toBuilder().setUnknownFields(UnknownFieldSet
-            .newBuilder().addField(3, UnknownFieldSet.Field.newBuilder()
-                .addLengthDelimited(ByteString.copyFromUtf8("one")).build()).build()))))));
-    v.add(new Variant("tensor-dims-as-bytes", Expect.REFUSED, f -> write(f, withWeight(
-        t -> t.setUnknownFields(UnknownFieldSet.newBuilder().addField(1, UnknownFieldSet.Field
-            .newBuilder().addFixed64(3).build()).build())))));
-    v.add(new Variant("tensor-raw-data-as-varint", Expect.REFUSED, f -> write(f, withWeight(
-        t -> t.clearRawData().setUnknownFields(UnknownFieldSet.newBuilder().addField(9,
-            UnknownFieldSet.Field.newBuilder().addVarint(216).build()).build())))));
-    v.add(new Variant("tensor-data-type-as-bytes", Expect.REFUSED, f -> write(f, withWeight(
-        t -> t.clearDataType().setUnknownFields(UnknownFieldSet.newBuilder().addField(2,
-            UnknownFieldSet.Field.newBuilder().addLengthDelimited(ByteString.copyFromUtf8("FLOAT"))
-                .build()).build())))));
-    v.add(new Variant("string-not-utf8", Expect.REFUSED_OR_CONVERTED, f -> write(f, withNode(1,
-        n -> n.setUnknownFields(UnknownFieldSet.newBuilder().addField(3, UnknownFieldSet.Field
-            .newBuilder().addLengthDelimited(ByteString.copyFrom(new byte[] {(byte) 0xc3, 0x28}))
-            .build()).build()).clearName()))));
-    return v;
-  }
-
   static List<Variant> brokenGraphs() {
     List<Variant> v = new ArrayList<>();
     v.add(new Variant("no-opset-import", Expect.REFUSED, f -> write(f,
@@ -324,6 +226,11 @@ public final class HostileOnnx {
         withNode(0, n -> n.addAttribute(Attr.ints("pads", -9, -9, -9, -9))))));
     v.add(new Variant("conv-weight-rank-2", Expect.REFUSED, f -> write(f, withWeight(
         t -> t.clearDims().addAllDims(List.of(3L, 18L))))));
+    v.add(new Variant("conv-bias-is-the-weight", Expect.REFUSED, f -> write(f,
+        withNode(0, n -> n.setInput(2, n.getInput(1))))));
+    v.add(new Variant("conv-bias-of-wrong-length", Expect.REFUSED, f -> write(f, withGraph(
+        g -> g.setInitializer(1, g.getInitializer(1).toBuilder().setDims(0, 5).setRawData(
+            ByteString.copyFrom(new byte[20])))))));
     v.add(new Variant("conv-missing-weight", Expect.REFUSED, f -> write(f,
         withNode(0, n -> n.clearInput().addInput("input")))));
     v.add(new Variant("duplicate-initializer-names", Expect.REFUSED_OR_CONVERTED, f -> write(f,
@@ -353,21 +260,21 @@ public final class HostileOnnx {
 
   // ---- building blocks
 
-  private static TensorProto weight() {
+  static TensorProto weight() {
     return base().getGraph().getInitializer(0);
   }
 
-  private static ModelProto withGraph(java.util.function.Consumer<GraphProto.Builder> edit) {
+  static ModelProto withGraph(java.util.function.Consumer<GraphProto.Builder> edit) {
     GraphProto.Builder g = base().getGraph().toBuilder();
     edit.accept(g);
     return base().toBuilder().setGraph(g).build();
   }
 
-  private static ModelProto withWeight(UnaryOperator<TensorProto.Builder> edit) {
+  static ModelProto withWeight(UnaryOperator<TensorProto.Builder> edit) {
     return withGraph(g -> g.setInitializer(0, edit.apply(g.getInitializer(0).toBuilder())));
   }
 
-  private static ModelProto withNode(int index, UnaryOperator<NodeProto.Builder> edit) {
+  static ModelProto withNode(int index, UnaryOperator<NodeProto.Builder> edit) {
     return withGraph(g -> g.setNode(index, edit.apply(g.getNode(index).toBuilder())));
   }
 
@@ -375,38 +282,10 @@ public final class HostileOnnx {
     return new Variant(name, expect, f -> write(f, withWeight(edit)));
   }
 
-  private static Variant unknown(String name, UnaryOperator<NodeProto.Builder> base, int field,
+  static Variant unknown(String name, UnaryOperator<NodeProto.Builder> base, int field,
       UnknownFieldSet.Field value) {
     return new Variant(name, Expect.REFUSED, f -> write(f, withNode(0, n -> base.apply(n)
         .setUnknownFields(UnknownFieldSet.newBuilder().addField(field, value).build()))));
-  }
-
-  /** The intact model's bytes followed by {@code tail} (a later field wins or breaks the parse). */
-  private static Variant suffixed(String name, Raw tail) {
-    return new Variant(name, Expect.REFUSED, f -> {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      bytes.write(base().toByteArray());
-      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      tail.write(out);
-      out.flush();
-      Files.write(f.resolve(FILE), bytes.toByteArray());
-    });
-  }
-
-  private static Variant prefixed(String name, Raw head) {
-    return new Variant(name, Expect.REFUSED, f -> {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-      head.write(out);
-      out.flush();
-      bytes.write(base().toByteArray());
-      Files.write(f.resolve(FILE), bytes.toByteArray());
-    });
-  }
-
-  @FunctionalInterface
-  private interface Raw {
-    void write(CodedOutputStream out) throws IOException;
   }
 
   @FunctionalInterface
@@ -480,75 +359,7 @@ public final class HostileOnnx {
     });
   }
 
-  /**
-   * If inside If {@code depth} deep, every condition a Constant true, the innermost a Relu. Put
-   * together from bytes: protobuf-java's own serializer recurses once per level and overflows.
-   */
-  private static byte[] nestedIf(int depth) throws IOException {
-    GraphProto leaf = GraphProto.newBuilder().setName("leaf")
-        .addNode(NodeProto.newBuilder().setOpType("Relu").addInput("input").addOutput("leaf_out"))
-        .addOutput(OnnxGraph.valueInfo("leaf_out", OnnxGraph.FLOAT, 1, 2, 5, 5)).build();
-    byte[] inner = leaf.toByteArray();
-    String out = "leaf_out";
-    for (int k = 1; k <= depth; k++) {
-      out = "if_" + k + "_out";
-      byte[] then = concat(Onnx.AttributeProto.newBuilder().setName("then_branch")
-          .setType(Onnx.AttributeProto.AttributeType.GRAPH).build().toByteArray(), field(6, inner));
-      byte[] node = concat(NodeProto.newBuilder().setOpType("If").addInput("cond").addOutput(out)
-          .setName("/If_" + k).addAttribute(Attr.graph("else_branch", leaf)).build().toByteArray(),
-          field(5, then));
-      GraphProto.Builder g = GraphProto.newBuilder().setName("branch_" + k)
-          .addOutput(OnnxGraph.valueInfo(out, OnnxGraph.FLOAT, 1, 2, 5, 5));
-      if (k == depth) {
-        TensorProto yes = TensorProto.newBuilder().setDataType(TensorProto.DataType.BOOL_VALUE)
-            .setRawData(ByteString.copyFrom(new byte[] {1})).build();
-        g.setName("nested").addInput(OnnxGraph.valueInfo("input", OnnxGraph.FLOAT, 1, 2, 5, 5));
-        byte[] constant = NodeProto.newBuilder().setOpType("Constant").addOutput("cond")
-            .setName("/Constant").addAttribute(Attr.tensor("value", yes)).build().toByteArray();
-        inner = concat(field(1, constant), field(1, node), g.build().toByteArray());
-      } else {
-        inner = concat(field(1, node), g.build().toByteArray());
-      }
-    }
-    return concat(base().toBuilder().clearGraph().build().toByteArray(), field(7, inner));
-  }
-
-  /** The intact model with {@code depth} nested protobuf groups (unknown field 99) in its first node. */
-  private static byte[] nestedGroups(int depth) throws IOException {
-    ByteArrayOutputStream groups = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(groups);
-    for (int i = 0; i < depth; i++) {
-      out.writeTag(99, WireFormat.WIRETYPE_START_GROUP);
-    }
-    for (int i = 0; i < depth; i++) {
-      out.writeTag(99, WireFormat.WIRETYPE_END_GROUP);
-    }
-    out.flush();
-    GraphProto graph = base().getGraph();
-    byte[] node = concat(graph.getNode(0).toByteArray(), groups.toByteArray());
-    byte[] rest = graph.toBuilder().removeNode(0).build().toByteArray();
-    return concat(base().toBuilder().clearGraph().build().toByteArray(),
-        field(7, concat(field(1, node), rest)));
-  }
-
-  /** One length-delimited field. */
-  private static byte[] field(int number, byte[] payload) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
-    out.writeByteArray(number, payload);
-    out.flush();
-    return bytes.toByteArray();
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    for (byte[] p : parts) {
-      bytes.writeBytes(p);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void write(Path folder, ModelProto model) throws IOException {
+  static void write(Path folder, ModelProto model) throws IOException {
     Files.write(folder.resolve(FILE), model.toByteArray());
   }
 }

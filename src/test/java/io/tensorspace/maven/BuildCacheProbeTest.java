@@ -100,12 +100,16 @@ class BuildCacheProbeTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("multiFileModels")
-  void aCommandLineModelIsSeenOnlyThroughAGlobalInclude(CorpusCase model) throws Exception {
+  void aModelOutsideTheProjectIsSeenWhereThePomOrAGlobalIncludeNamesIt(CorpusCase model) throws Exception {
     Path base = project();
     Path folder = model.copyTo(dir.resolve("elsewhere/m"));
     List<Path> read = InputFiles.of(request(folder));
 
     assertEquals(read, probe(base, "src/main/models/other.h5").unseen(read));
+    assertEquals(List.of(), probe(base, folder.toString()).unseen(read),
+        "outside the project, but written in the POM");
+    assertEquals(List.of(), probe(base, "../elsewhere/m").unseen(read),
+        "outside the project, written relative to it");
     Files.writeString(base.resolve(".mvn/maven-build-cache-config.xml"),
         "<cache><input><global><includes><include>" + folder
             + "</include></includes></global></input></cache>");

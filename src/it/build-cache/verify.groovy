@@ -4,11 +4,12 @@
 // Two chains of builds run side by side, each in fresh copies of this project ("agents"):
 // - documented: .mvn/maven-build-cache-config.xml is the one in README.md, and the POM follows the
 //   README (the tfjs model given as its folder, the model under java.io.tmpdir named as a
-//   maven.build.cache.input property). Agent 1 converts and uploads; agent 2, another folder with an
-//   empty local cache, restores without converting and gets the same jar; then each stale case
-//   converts again.
-// - bare: no cache config, the tfjs model given as model.json, no input property: each stale case
-//   restores the old build, which shows that the documented chain's cases test something.
+//   maven.build.cache.input property, the SNAPSHOT model artifact also a provided dependency).
+//   Agent 1 converts and uploads; agent 2, another folder with an empty local cache, restores
+//   without converting and gets the same jar; then each stale case converts again.
+// - bare: no cache config, the tfjs model given as model.json, no input property, no dependency:
+//   each stale case restores the old build, which shows that the documented chain's cases test
+//   something.
 import groovy.transform.Field
 import java.nio.file.Files
 import java.nio.file.Path
@@ -23,24 +24,30 @@ long started = System.nanoTime()
 @Field Path agents = project.resolve('agents')
 @Field Path mnist = Path.of(tensorspaceModels, 'keras2-h5/tensorspace-keras-mnist/mnist.h5')
 @Field Path abalone = Path.of(tensorspaceModels, 'tfjs-layers/tfjs-examples-abalone')
+// two versions of a SNAPSHOT model artifact: two different Keras files
+@Field List<Path> snapshots = [
+    Path.of(tensorspaceModels, 'keras2-h5/dl4j-simple-sparse-xent-mlp-keras-2/simple_sparse_xent_mlp_keras_2_model.h5'),
+    Path.of(tensorspaceModels, 'tfkeras-h5/dl4j-tfkeras-mlp-36/mlp_36.h5')]
 @Field String readme = Files.readString(Path.of(projectBasedir, 'README.md'))
 @Field String mvn = Path.of(System.getProperty('maven.home'), 'bin', 'mvn').toString()
 @Field Path settings = agents.resolve('settings.xml')
 Files.createDirectories(agents)
+// SNAPSHOT model artifacts of an earlier run, which the agents' first builds would take as current
+new File(localRepositoryPath.toString(), 'com/acme/models').deleteDir()
 Files.writeString(settings, Files.readString(Path.of(projectBasedir, 'src/it/settings.xml'))
     .replace('@localRepositoryUrl@', Path.of(System.getProperty('user.home'), '.m2/repository').toUri().toString()))
 
 /** The cache configuration of README.md's "Maven Build Cache Extension" section, verbatim. */
 String documentedConfig() {
   String section = readme.substring(readme.indexOf('## Maven Build Cache Extension'))
-  int start = section.indexOf('```xml\n') + 7
+  int start = section.indexOf('```xml\n<?xml') + 7
   String xml = section.substring(start, section.indexOf('```', start))
   assert xml.contains('<cache ') : 'README.md: no <cache> configuration in the Maven Build Cache Extension section'
   return xml
 }
 
-/** A fresh copy of this project for one agent; models copied in, tmp models outside. */
-Path agent(String name, boolean documented, Path tmpModels) {
+/** A fresh copy of this project for one agent; models copied in, tmp models and repository outside. */
+Path agent(String name, boolean documented, Path tmpModels, Path repository) {
   Path dir = agents.resolve(name)
   copyTree(project.resolve('.mvn'), dir.resolve('.mvn'))
   copyTree(project.resolve('src'), dir.resolve('src'))
@@ -48,8 +55,13 @@ Path agent(String name, boolean documented, Path tmpModels) {
   Files.copy(mnist, dir.resolve('src/main/models/mnist.h5'))
   copyTree(abalone, dir.resolve('src/main/models/abalone'))
   String pom = Files.readString(project.resolve('pom.xml')).replace('TMP_MODELS', tmpModels.toString())
+      .replace('MODELS_REPO', repository.toUri().toString())
+      .replace('MODEL_ID', modelId(repository))
   if (documented) {
     pom = pom.replace('ABALONE_SOURCE', 'src/main/models/abalone')
+        .replace('<!--SNAPSHOT_DEPENDENCY-->', '<dependency><groupId>com.acme.models</groupId>'
+            + "<artifactId>${modelId(repository)}</artifactId><version>1.0-SNAPSHOT</version><type>h5</type>"
+            + '<scope>provided</scope></dependency>')
         .replace('<!--TMP_INPUT-->', '<maven.build.cache.input.shared>${tmp.models}/abalone</maven.build.cache.input.shared>')
     Files.writeString(dir.resolve('.mvn/maven-build-cache-config.xml'), documentedConfig())
   } else {
@@ -81,6 +93,25 @@ Path tmpModels(String name) {
   Path dir = Files.createTempDirectory("tensorspace-build-cache-it-${name}-")
   copyTree(abalone, dir.resolve('abalone'))
   return dir
+}
+
+/** The SNAPSHOT model's artifactId: one per chain, as both share the local repository. */
+String modelId(Path repository) {
+  return "mlp-${repository.fileName}".toString()
+}
+
+/** Deploys a version of the SNAPSHOT model artifact into a file repository, as a team's CI would. */
+void deploySnapshot(Path repository, int version) {
+  Path log = agents.resolve("${repository.fileName}-deploy-${version}.log")
+  List<String> command = [mvn, '-B', '-s', settings.toString(), '-Dmaven.build.cache.enabled=false',
+      "-Dmaven.repo.local=${localRepositoryPath}".toString(),
+      'org.apache.maven.plugins:maven-deploy-plugin:3.1.4:deploy-file',
+      "-Dfile=${snapshots[version]}".toString(), '-DgroupId=com.acme.models', "-DartifactId=${modelId(repository)}".toString(),
+      '-Dversion=1.0-SNAPSHOT', '-Dpackaging=h5', "-Durl=${repository.toUri()}".toString()]
+  Files.createDirectories(repository)
+  int exit = new ProcessBuilder(command).directory(repository.toFile())
+      .redirectErrorStream(true).redirectOutput(log.toFile()).start().waitFor()
+  assert exit == 0 : "${log.fileName}: deploy-file failed:\n${Files.readString(log).readLines().takeRight(30).join('\n')}"
 }
 
 /** Changes one weight of a TensorFlow.js model (the low byte of its first float32). */
@@ -201,15 +232,17 @@ try {
   Callable documented = {
     Path tmp = tmpModels('documented')
     tmpFolders << tmp
-    Path agent1 = agent('agent1', true, tmp)
+    Path repository = agents.resolve('documented-repo')
+    deploySnapshot(repository, 0)
+    Path agent1 = agent('agent1', true, tmp, repository)
     String log = build(agent1, 'convert-upload', remote, ['-Dmaven.build.cache.remote.save.enabled=true'])
-    ['lenet', 'abalone', 'shared'].each { assertConverted(log, it, 'agent 1') }
+    ['lenet', 'abalone', 'snapshot', 'shared'].each { assertConverted(log, it, 'agent 1') }
     assert log =~ /Saved to remote cache http:\/\/127\.0\.0\.1:${port}\/cache\/.*buildinfo\.xml/ :
         "agent 1 did not upload its build:\n${cacheLines(log)}"
-    assert !log.contains('Build Cache Extension does not see') : "agent 1 warned although configured as documented:\n${cacheLines(log)}"
+    assert !log.contains('[WARNING] TensorSpace model') : "agent 1 warned although configured as documented:\n${cacheLines(log)}"
     report << "agent 1 (converts, uploads):\n${cacheLines(log)}"
 
-    Path agent2 = agent('agent2', true, tmp)
+    Path agent2 = agent('agent2', true, tmp, repository)
     log = build(agent2, 'restore', remote)
     assertRestored(log, 'agent 2')
     assert log.contains("Downloading ${remote}/") : "agent 2 did not use the remote cache:\n${cacheLines(log)}"
@@ -234,6 +267,11 @@ try {
     assertConverted(log, 'shared', 'a changed model under java.io.tmpdir')
     report << "agent 2, a changed model under java.io.tmpdir:\n${cacheLines(log)}"
 
+    deploySnapshot(repository, 1)
+    log = build(agent2, 'snapshot', remote, ['-U'])
+    assertConverted(log, 'snapshot', 'a new SNAPSHOT of the model artifact')
+    report << "agent 2, a new SNAPSHOT of the model artifact (-U):\n${cacheLines(log)}"
+
     Files.writeString(agent2.resolve('src/main/resources/build.txt'), 'build 2\n')
     log = build(agent2, 'skipped', remote, ['-Dtensorspace.skip=true'])
     assert log.contains('TensorSpace preprocessing skipped')
@@ -250,9 +288,14 @@ try {
     List<String> bareReport = []
     Path tmp = tmpModels('bare')
     tmpFolders << tmp
-    Path agent3 = agent('agent3', false, tmp)
+    Path repository = agents.resolve('bare-repo')
+    deploySnapshot(repository, 0)
+    Path agent3 = agent('agent3', false, tmp, repository)
     String log = build(agent3, 'convert', null)
     assertConverted(log, 'abalone', 'bare agent')
+    assert log =~ /WARNING.*'snapshot'.*keys <artifact>com\.acme\.models:mlp-bare-repo:1\.0-SNAPSHOT:h5<\/artifact> by its coordinates/ :
+        "no warning for the SNAPSHOT artifact:\n${cacheLines(log)}"
+    assert !(log =~ /WARNING.*'(lenet|snapshot)'.*does not see/) : "a warning for a model the key covers:\n${cacheLines(log)}"
     assert log =~ /WARNING.*'abalone'.*Build Cache Extension does not see.*weights\.bin/ :
         "no warning for the model.json source:\n${cacheLines(log)}"
     assert log =~ /WARNING.*'shared'.*Build Cache Extension does not see/ :
@@ -262,9 +305,10 @@ try {
     // all stale cases in one build: restored means the key saw none of them
     changeWeight(agent3.resolve('src/main/models/abalone'))
     changeWeight(tmp.resolve('abalone'))
-    log = build(agent3, 'stale', null, ['-Dtensorspace.quantize=uint8'])
-    assertRestored(log, 'bare: -Dtensorspace.quantize=uint8, a changed shard, a changed model under java.io.tmpdir')
-    bareReport << "bare agent, -Dtensorspace.quantize=uint8, a changed shard and a changed model under java.io.tmpdir (stale):\n${cacheLines(log)}"
+    deploySnapshot(repository, 1)
+    log = build(agent3, 'stale', null, ['-U', '-Dtensorspace.quantize=uint8'])
+    assertRestored(log, 'bare: -Dtensorspace.quantize=uint8, a changed shard, a changed model under java.io.tmpdir, a new SNAPSHOT')
+    bareReport << "bare agent, -Dtensorspace.quantize=uint8, a changed shard, a changed model under java.io.tmpdir and a new SNAPSHOT of the model artifact (-U) (stale):\n${cacheLines(log)}"
     Files.writeString(agent3.resolve('src/main/resources/build.txt'), 'build 2\n')
     build(agent3, 'skipped', null, ['-Dtensorspace.skip=true'])
     log = build(agent3, 'after-skip', null)

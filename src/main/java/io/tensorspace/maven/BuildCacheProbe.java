@@ -5,8 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.xml.parsers.DocumentBuilderFactory;
+import io.tensorspace.convert.artifact.Coordinates;
+import org.apache.maven.model.Dependency;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
 import org.apache.maven.project.MavenProject;
@@ -20,7 +23,10 @@ import org.w3c.dom.NodeList;
  * resource folders, {@code maven.build.cache.input.*} properties, the {@code <include>}s of
  * {@code .mvn/maven-build-cache-config.xml}, and every value of a plugin's POM configuration that
  * is an existing path outside {@code java.io.tmpdir}. A file the plugin reads outside all of these
- * can change without changing the key, and the old conversion would be restored.
+ * can change without changing the key, and the old conversion would be restored. A model given
+ * as {@code <artifact>} is keyed by its coordinates (in the POM, or reconciled for
+ * {@code -Dtensorspace.artifact}); a SNAPSHOT's file, which changes under the same coordinates,
+ * only when the project also depends on it: the extension keys SNAPSHOT dependencies by checksum.
  */
 final class BuildCacheProbe {
   private static final String EXTENSION = "maven-build-cache-extension";
@@ -29,16 +35,19 @@ final class BuildCacheProbe {
   private final Path base;
   private final String tmpDir;
   private final List<Path> roots;
+  private final List<Dependency> dependencies;
 
   /**
    * @param base the project folder
    * @param tmpDir {@code java.io.tmpdir} of the build
    * @param roots files and folders the cache key covers (a folder with everything in it)
+   * @param dependencies the project's dependencies
    */
-  BuildCacheProbe(Path base, String tmpDir, List<Path> roots) {
+  BuildCacheProbe(Path base, String tmpDir, List<Path> roots, List<Dependency> dependencies) {
     this.base = base.toAbsolutePath().normalize();
     this.tmpDir = tmpDir;
     this.roots = roots.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+    this.dependencies = List.copyOf(dependencies);
   }
 
   /**
@@ -68,7 +77,8 @@ final class BuildCacheProbe {
       }
     }
     return Optional.of(new BuildCacheProbe(base, tmpDir,
-        roots.stream().map(root -> base.resolve(root)).filter(Files::exists).toList()));
+        roots.stream().map(root -> base.resolve(root)).filter(Files::exists).toList(),
+        project.getDependencies()));
   }
 
   private static boolean loaded(MavenProject project, Path topFolder) {
@@ -113,6 +123,35 @@ final class BuildCacheProbe {
         unseen.size() == 1 ? "it" : "them",
         String.join(", ", unseen.stream().limit(5).map(this::shown).toList())
             + (unseen.size() > 5 ? ", ..." : ""), fix));
+  }
+
+  /**
+   * What to tell the user when the key misses changes of the model artifact: a SNAPSHOT the
+   * project does not also depend on.
+   */
+  Optional<String> warning(String model, Coordinates artifact) {
+    if (!artifact.isSnapshot() || dependencies.stream().anyMatch(d -> sameArtifact(d, artifact))) {
+      return Optional.empty();
+    }
+    return Optional.of(String.format("TensorSpace model '%s': the Maven Build Cache Extension keys"
+            + " <artifact>%s</artifact> by its coordinates, and a new %s under the same"
+            + " coordinates would restore the old conversion from the cache. Declare it also as a"
+            + " dependency of the project, which the extension keys by checksum: <dependency>"
+            + "<groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version><type>%s</type>"
+            + "%s<scope>provided</scope></dependency> (README: \"Maven Build Cache Extension\").",
+        model, artifact, artifact.version(), artifact.groupId(), artifact.artifactId(),
+        artifact.version(), artifact.type(),
+        artifact.classifier() == null ? "" : "<classifier>" + artifact.classifier() + "</classifier>"));
+  }
+
+  private static boolean sameArtifact(Dependency dependency, Coordinates artifact) {
+    return artifact.groupId().equals(dependency.getGroupId())
+        && artifact.artifactId().equals(dependency.getArtifactId())
+        && artifact.version().equals(dependency.getVersion())
+        && artifact.type().equals(dependency.getType())
+        && Objects.equals(artifact.classifier(),
+            dependency.getClassifier() == null || dependency.getClassifier().isBlank()
+                ? null : dependency.getClassifier());
   }
 
   /** A path relative to the project when inside it, as a user writes it in the POM. */

@@ -167,9 +167,13 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
         mojoExecution.getPlugin().getKey(), System.getProperty("java.io.tmpdir"), enabled);
   }
 
-  /** Warns when the build cache's key misses files this conversion reads. */
+  /** Warns when the build cache's key misses changes of what this conversion reads. */
   private void warnUnseen(BuildCacheProbe probe, Model model, ConversionRequest request, Log log)
       throws MojoExecutionException, MojoFailureException {
+    if (request.artifact() != null) {
+      probe.warning(model.getName(), request.artifact().coordinates()).ifPresent(log::warn);
+      return;
+    }
     List<Path> read = run(model, () -> InputFiles.of(request));
     probe.warning(model.getName(), request.source(), read).ifPresent(log::warn);
   }

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import io.tensorspace.convert.artifact.Coordinates;
+import org.apache.maven.model.Dependency;
 import org.apache.maven.model.Extension;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
@@ -151,6 +153,53 @@ class BuildCacheProbeTest {
     assertTrue(of(project, base, dir.resolve("tmp")).isPresent());
     assertTrue(BuildCacheProbe.of(project, base, PLUGIN, dir.resolve("tmp").toString(), "false")
         .isEmpty());
+  }
+
+  static Stream<String> artifacts() {
+    return Stream.of("com.acme.models:lenet:1.2.0:h5", "com.acme.models:lenet:1.2.0",
+        "com.acme:mobilenet:2.0.1:zip:tfjs", "com.acme:inception:3.0:tar.gz",
+        "org.example.ml:encoder:0.9:keras:fp16")
+        .flatMap(release -> Stream.of(release, release.replaceFirst(
+            "^([^:]+:[^:]+:)([^:]+)", "$1$2-SNAPSHOT")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("artifacts")
+  void aSnapshotArtifactIsKeyedOnlyAsADependencyOfTheProject(String written) throws Exception {
+    Path base = project();
+    Coordinates artifact = Coordinates.parse(written);
+    MavenProject project = mavenProject(base, "<artifact>" + written + "</artifact>");
+    Optional<String> warning = of(project, base, dir.resolve("tmp")).orElseThrow()
+        .warning("m", artifact);
+    assertEquals(artifact.isSnapshot(), warning.isPresent(), written);
+    if (!artifact.isSnapshot()) {
+      return;
+    }
+    assertTrue(warning.get().contains("<version>" + artifact.version() + "</version><type>"
+        + artifact.type() + "</type>"), warning.get());
+
+    Dependency other = dependency(artifact);
+    other.setVersion("0.1-SNAPSHOT");
+    project.getModel().addDependency(other);
+    Dependency otherType = dependency(artifact);
+    otherType.setType("pom");
+    project.getModel().addDependency(otherType);
+    assertTrue(of(project, base, dir.resolve("tmp")).orElseThrow().warning("m", artifact)
+        .isPresent(), "only the same coordinates are the artifact");
+    project.getModel().addDependency(dependency(artifact));
+    assertEquals(Optional.empty(),
+        of(project, base, dir.resolve("tmp")).orElseThrow().warning("m", artifact));
+  }
+
+  private static Dependency dependency(Coordinates artifact) {
+    Dependency dependency = new Dependency();
+    dependency.setGroupId(artifact.groupId());
+    dependency.setArtifactId(artifact.artifactId());
+    dependency.setVersion(artifact.version());
+    dependency.setType(artifact.type());
+    dependency.setClassifier(artifact.classifier());
+    dependency.setScope("provided");
+    return dependency;
   }
 
   /** An empty project folder that loads the extension from .mvn/extensions.xml. */

@@ -3,6 +3,7 @@ package io.tensorspace.maven;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
+import io.tensorspace.convert.incremental.InputFiles;
 import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
 import io.tensorspace.convert.tensorspace.View;
@@ -142,11 +143,39 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     }
     Map<Model, ConversionRequest> requests = conversionRequests();
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
+    Optional<BuildCacheProbe> buildCache = buildCacheProbe();
     List<InPomOrder.Task> tasks = new ArrayList<>();
-    requests.forEach((model, request) ->
-        tasks.add(log -> convert(upToDate, model, request, log)));
+    requests.forEach((model, request) -> tasks.add(log -> {
+      convert(upToDate, model, request, log);
+      if (buildCache.isPresent()) {
+        warnUnseen(buildCache.get(), model, request, log);
+      }
+    }));
     InPomOrder.run(getLog(), threads(), tasks);
     addResource(resolve(outputDirectory));
+  }
+
+  /** The Maven Build Cache Extension's view of this build, when the project uses it. */
+  private Optional<BuildCacheProbe> buildCacheProbe() {
+    if (project == null || project.getFile() == null || session == null || mojoExecution == null) {
+      return Optional.empty();
+    }
+    File top = session.getRequest().getMultiModuleProjectDirectory();
+    String enabled = session.getUserProperties().getProperty("maven.build.cache.enabled",
+        session.getSystemProperties().getProperty("maven.build.cache.enabled"));
+    return BuildCacheProbe.of(project, (top == null ? project.getBasedir() : top).toPath(),
+        mojoExecution.getPlugin().getKey(), System.getProperty("java.io.tmpdir"), enabled);
+  }
+
+  /** Warns when the build cache's key misses changes of what this conversion reads. */
+  private void warnUnseen(BuildCacheProbe probe, Model model, ConversionRequest request, Log log)
+      throws MojoExecutionException, MojoFailureException {
+    if (request.artifact() != null) {
+      probe.warning(model.getName(), request.artifact().coordinates()).ifPresent(log::warn);
+      return;
+    }
+    List<Path> read = run(model, () -> InputFiles.of(request));
+    probe.warning(model.getName(), request.source(), read).ifPresent(log::warn);
   }
 
   /** The {@code threads} setting, or the number of cores. */

@@ -22,13 +22,13 @@ import java.util.stream.Stream;
  * checkpoint ({@code variables/}), a TensorFlow.js 0.x graph's {@code weights_manifest.json}
  * with its shards, and the external data files of an ONNX model.
  */
-final class InputFiles {
+public final class InputFiles {
   private static final long MAX_MANIFEST_BYTES = 64L << 20;
 
   private InputFiles() {}
 
   /** Every file the conversion reads, sorted. */
-  static List<Path> of(ConversionRequest request) throws IOException {
+  public static List<Path> of(ConversionRequest request) throws IOException {
     TreeSet<Path> files = new TreeSet<>(found(request));
     Path source = request.source().toAbsolutePath().normalize();
     if (!Files.isDirectory(source)) {

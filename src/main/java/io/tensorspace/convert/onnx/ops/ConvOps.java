@@ -62,6 +62,10 @@ final class ConvOps {
     }
     if (bias) {
       OnnxTensor b = Weights.constant(ctx, 2, "bias");
+      if (b.elementCount() != cout) {
+        throw ctx.refuse("its bias '" + b.name() + "' has shape " + Arrays.toString(b.dims())
+            + ", not [" + cout + "] (one value per output channel)");
+      }
       t = ctx.emit(oneD ? "bias" : null, "BiasAdd", List.of(t, ctx.weight("bias", new long[] {cout},
           Weights.data(b::floats))), Attrs.of().s("data_format", "NHWC"));
     }

@@ -24,6 +24,8 @@ final class OnnxTranslator {
   private final Map<String, ConversionException> blocked = new HashMap<>();
   /** TensorFlow nodes already standing for an ONNX output. */
   private final java.util.Set<String> owned = new java.util.HashSet<>();
+  /** The recurrent steps the last translated node recorded. */
+  private List<OpContext.Step> steps = List.of();
 
   OnnxTranslator(OnnxModel model, Map<String, long[]> inputShapes) {
     this.model = model;
@@ -50,7 +52,9 @@ final class OnnxTranslator {
     OnnxTranslation translation = new OnnxTranslation(model, graph, inputs);
     inputs.forEach(name -> translation.addInput(name, values.get(name)));
     for (OnnxModel.Node node : g.nodes()) {
+      steps = List.of();
       translation.addNode(node, translate(node, opset));
+      translation.addSteps(node, steps);
     }
     translation.blocked.putAll(blocked);
     return translation;
@@ -90,6 +94,7 @@ final class OnnxTranslator {
       return null;
     }
     Value[] out = ctx.outputs();
+    steps = ctx.steps();
     for (int i = 0; i < out.length; i++) {
       String name = node.outputs().get(i);
       if (out[i] == null) {

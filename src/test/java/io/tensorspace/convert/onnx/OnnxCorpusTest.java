@@ -45,12 +45,7 @@ class OnnxCorpusTest {
   static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries(
       Map.entry("pt-nnsplit-bilstm", "LSTM"),
       Map.entry("pt-silero-vad-16k-op15", "Equal"),
-      Map.entry("pt03-convtranspose2d", "ConvTranspose"),
-      Map.entry("pt19-deconv-group", "ConvTranspose"),
-      Map.entry("pt21-layernorm", "LayerNormalization"),
-      Map.entry("pt23-instancenorm2d", "InstanceNormalization"),
-      Map.entry("pt28-lstm", "LSTM"),
-      Map.entry("synthetic-gru-burnonnx", "GRU")));
+      Map.entry("pt28-lstm", "LSTM")));
 
   @TempDir
   static Path tmp;

@@ -25,7 +25,17 @@ public final class OpContext {
   private final List<Step> steps = new java.util.ArrayList<>();
   private final String base;
 
-  OpContext(Path file, OnnxModel.Node node, long opset, List<Value> inputs, TfGraphBuilder graph) {
+  /** Translates a subgraph of the node in place (the chosen branch of an If). */
+  @FunctionalInterface
+  interface Inliner {
+    Value[] inline(OnnxModel.Graph graph) throws ConversionException;
+  }
+
+  private final Inliner inliner;
+
+  OpContext(Path file, OnnxModel.Node node, long opset, List<Value> inputs, TfGraphBuilder graph,
+      Inliner inliner) {
+    this.inliner = inliner;
     this.file = file;
     this.node = node;
     this.opset = opset;
@@ -171,6 +181,14 @@ public final class OpContext {
   /** A float32 constant of the given TensorFlow shape whose bytes are made when written. */
   public String weight(String suffix, long[] tfShape, TensorData data) {
     return graph.weight(base + "/" + suffix, tfShape, data);
+  }
+
+  /**
+   * The outputs of a subgraph attribute translated where the node stands, its nodes reading the
+   * values around it (If with a condition known while translating).
+   */
+  public Value[] inline(OnnxModel.Graph subgraph) throws ConversionException {
+    return inliner.inline(subgraph);
   }
 
   /** The value in channels-last layout (rank 3 and more; lower ranks are returned as they are). */

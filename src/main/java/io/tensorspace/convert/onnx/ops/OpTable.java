@@ -75,7 +75,11 @@ public final class OpTable {
       Map.entry("ConvTranspose", ConvTransposeOps::convTranspose),
       Map.entry("LSTM", RecurrentOps::lstm),
       Map.entry("GRU", RecurrentOps::gru),
-      Map.entry("RNN", RecurrentOps::rnn));
+      Map.entry("RNN", RecurrentOps::rnn),
+      Map.entry("If", ControlOps::ifNode),
+      Map.entry("Equal", LogicOps::equal),
+      Map.entry("Not", LogicOps::not),
+      Map.entry("Size", LogicOps::size));
 
   private OpTable() {}
 

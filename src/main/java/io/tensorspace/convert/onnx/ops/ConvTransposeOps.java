@@ -16,14 +16,20 @@ import org.tensorflow.proto.DataType;
  * ConvTranspose, channels-last: a VALID Conv2DBackpropInput gives the full output
  * ({@code (in - 1) * stride + kernel}), zeros are appended for an {@code output_padding} that
  * reaches past it, and a Slice crops the {@code pads} (tfjs has no explicit padding for it).
- * Weights [Cin, Cout/group, kH, kW] become TensorFlow's [kH, kW, Cout/group, Cin/group]; groups
- * split the input, deconvolve each part and concatenate; a 1-D op runs as a 2-D one of height 1.
+ * Weights [Cin, Cout/group, kH, kW] become TensorFlow's [kH, kW, Cout/group, Cin/group], a
+ * dilated kernel with zeros between its taps (tfjs's transposed convolution has no dilation);
+ * groups split the input, deconvolve each part and concatenate; a 1-D op runs as a 2-D one of
+ * height 1.
  */
 final class ConvTransposeOps {
   private ConvTransposeOps() {}
 
-  /** The resolved geometry of one spatial axis. */
-  private record Axis(long in, long kernel, long stride, long begin, long full, long out) {}
+  /**
+   * The resolved geometry of one spatial axis; {@code kernel} is the dilated extent
+   * {@code (k - 1) * dilation + 1} the zero-filled filter has.
+   */
+  private record Axis(long in, long k, long dilation, long kernel, long stride, long begin,
+      long full, long out) {}
 
   static void convTranspose(OpContext ctx) throws ConversionException {
     Value x = ctx.input(0);
@@ -43,7 +49,7 @@ final class ConvTransposeOps {
     long cout = wd[1] * group;
     Axis[] axes = axes(ctx, x, Arrays.copyOfRange(wd, 2, wd.length));
     boolean oneD = rank == 3;
-    Axis[] a2 = oneD ? new Axis[] {new Axis(1, 1, 1, 0, 1, 1), axes[0]} : axes;
+    Axis[] a2 = oneD ? new Axis[] {new Axis(1, 1, 1, 1, 1, 0, 1, 1), axes[0]} : axes;
 
     String t = ctx.channelsLast(x).tf();
     if (oneD) {
@@ -91,22 +97,21 @@ final class ConvTransposeOps {
       throw ctx.refuse("its kernel_shape " + Arrays.toString(kernel) + " differs from its"
           + " weights' " + Arrays.toString(wKernel));
     }
-    if (Arrays.stream(dilations).anyMatch(d -> d != 1)) {
-      throw ctx.unsupported("dilates its kernel (dilations " + Arrays.toString(dilations)
-          + "), whose output size the ONNX specification and ONNX Runtime compute differently");
-    }
     if (outputShape == null && autoPad.startsWith("SAME")) {
-      throw ctx.unsupported("pads with auto_pad " + autoPad + " without output_shape, whose"
-          + " output size the ONNX specification (input * stride) and ONNX Runtime (no padding)"
-          + " define differently; export it with explicit pads");
+      throw ctx.unsupported("pads with auto_pad " + autoPad + " without output_shape (the"
+          + " ONNX specification and ONNX Runtime's sources disagree on its output size); export"
+          + " it with explicit pads");
     }
     Axis[] out = new Axis[n];
     for (int k = 0; k < n; k++) {
       long in = x.dim(k + 2);
-      long full = (in - 1) * strides[k] + kernel[k];
-      if (strides[k] < 1 || extra[k] < 0 || extra[k] >= Math.max(strides[k], 1)) {
+      long effective = (kernel[k] - 1) * dilations[k] + 1;
+      long full = (in - 1) * strides[k] + effective;
+      if (dilations[k] < 1 || strides[k] < 1 || extra[k] < 0
+          || extra[k] >= Math.max(strides[k], dilations[k])) {
         throw ctx.refuse("its output_padding " + Arrays.toString(extra) + " is not below its"
-            + " strides " + Arrays.toString(strides));
+            + " strides " + Arrays.toString(strides) + " or dilations "
+            + Arrays.toString(dilations));
       }
       long begin;
       long size;
@@ -115,8 +120,9 @@ final class ConvTransposeOps {
         long total = full + extra[k] - size;
         if (total < 0 || total % 2 != 0) {
           throw ctx.unsupported("asks for output_shape " + Arrays.toString(outputShape)
-              + ", which leaves an odd or negative total padding (" + total + ") that the ONNX"
-              + " specification and ONNX Runtime place differently; export it with explicit pads");
+              + ", which leaves an odd or negative total padding (" + total + "), whose odd"
+              + " element the ONNX specification and ONNX Runtime's sources put at different"
+              + " ends; export it with explicit pads");
         }
         begin = total / 2;
       } else {
@@ -127,7 +133,7 @@ final class ConvTransposeOps {
       if (size < 1 || begin < 0) {
         throw ctx.refuse("its pads " + Arrays.toString(pads) + " leave no output");
       }
-      out[k] = new Axis(in, kernel[k], strides[k], begin, full, size);
+      out[k] = new Axis(in, kernel[k], dilations[k], effective, strides[k], begin, full, size);
     }
     return out;
   }
@@ -144,7 +150,7 @@ final class ConvTransposeOps {
       String in = g == 0 ? split : split + ":" + g;
       String suffix = group == 1 ? "deconv" : "deconv_" + g;
       String filter = ctx.weight(suffix + "_kernel", new long[] {a[0].kernel(), a[1].kernel(),
-          coutG, cinG}, filter(w, a[0].kernel(), a[1].kernel(), g * cinG, cinG));
+          coutG, cinG}, filter(w, a, g * cinG, cinG));
       parts.add(ctx.emit(suffix, "Conv2DBackpropInput", List.of(
           ctx.ints(suffix + "_size", batch, a[0].full(), a[1].full(), coutG), filter, in),
           Attrs.of().ints("strides", 1, a[0].stride(), a[1].stride(), 1)
@@ -178,20 +184,27 @@ final class ConvTransposeOps {
         Attrs.of().type("Index", DataType.DT_INT32));
   }
 
-  /** ONNX weights [Cin, Cout/g, kH, kW], input channels from..from+count, as [kH, kW, O, I]. */
-  private static TensorData filter(OnnxTensor w, long kh, long kw, long from, long count) {
+  /**
+   * ONNX weights [Cin, Cout/g, kH, kW], input channels from..from+count, as [kH', kW', O, I]
+   * with zeros between the taps of a dilated kernel.
+   */
+  private static TensorData filter(OnnxTensor w, Axis[] a, long from, long count) {
     return Weights.data(() -> {
       float[] v = w.floats();
       int out = (int) w.dims()[1];
-      int h = (int) kh;
-      int c = (int) kw;
+      int h = (int) a[0].k();
+      int c = (int) a[1].k();
+      int he = (int) a[0].kernel();
+      int ce = (int) a[1].kernel();
       int in = (int) count;
-      float[] r = new float[h * c * out * in];
+      float[] r = new float[he * ce * out * in];
       for (int i = 0; i < in; i++) {
         for (int o = 0; o < out; o++) {
           for (int y = 0; y < h; y++) {
             for (int z = 0; z < c; z++) {
-              r[((y * c + z) * out + o) * in + i] =
+              int ty = y * (int) a[0].dilation();
+              int tz = z * (int) a[1].dilation();
+              r[((ty * ce + tz) * out + o) * in + i] =
                   v[(int) ((((from + i) * out + o) * h + y) * c + z)];
             }
           }

@@ -104,17 +104,19 @@ final class NormalizationOps {
   private static Value normalized(OpContext ctx, Value x, int[] axes, float epsilon) {
     String in = ctx.tensor(x);
     String axesConst = ctx.ints("axes", java.util.Arrays.stream(axes).asLongStream().toArray());
-    Attrs keep = Attrs.of().b("keep_dims", true).type("Tidx", org.tensorflow.proto.DataType.DT_INT32);
-    String mean = ctx.emit("mean", "Mean", List.of(in, axesConst), keep);
+    String mean = ctx.emit("mean", "Mean", List.of(in, axesConst), keepDims());
     String centered = ctx.emit("centered", "Sub", List.of(in, mean), Attrs.of());
     String squared = ctx.emit("squared", "Square", List.of(centered), Attrs.of());
-    String variance = ctx.emit("variance", "Mean", List.of(squared, axesConst),
-        Attrs.of().b("keep_dims", true).type("Tidx", org.tensorflow.proto.DataType.DT_INT32));
+    String variance = ctx.emit("variance", "Mean", List.of(squared, axesConst), keepDims());
     String shifted = ctx.emit("variance_epsilon", "AddV2", List.of(variance,
         Weights.small(ctx, "epsilon", new long[0], epsilon)), Attrs.of());
     String inverse = ctx.emit("inverse_deviation", "Rsqrt", List.of(shifted), Attrs.of());
     String t = ctx.emit("normalized", "Mul", List.of(centered, inverse), Attrs.of());
     return ActivationOps.same(ctx, x, t);
+  }
+
+  private static Attrs keepDims() {
+    return Attrs.of().b("keep_dims", true).type("Tidx", org.tensorflow.proto.DataType.DT_INT32);
   }
 
   /** {@code normed * scale + bias} with ONNX broadcasting; the last node gives the result. */

@@ -35,7 +35,7 @@ class RecurrentStepsTest {
   Path tmp;
 
   @ParameterizedTest
-  @CsvSource({"synthetic-gru-burnonnx, Y, GRU", "pt28-lstm, /lstm/LSTM_output_0, LSTM"})
+  @CsvSource({"synthetic-gru-burnonnx, Y, GRU", "pt28-lstm, /lstm/LSTM_output_0, LSTM", "pt-nnsplit-bilstm, 77, LSTM"})
   void everyStepMatchesYAtItsTimeAndDirection(String id, String y, String op) throws Exception {
     OnnxCorpus.Case c = OnnxCorpus.byId(id);
     JsonNode ref = OnnxCorpus.read(c.reference());

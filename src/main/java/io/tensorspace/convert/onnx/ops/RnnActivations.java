@@ -103,8 +103,7 @@ final class RnnActivations {
     Fn fn = fns.get(dir * perDirection + k);
     String in = x;
     if (gate && clip > 0) {
-      in = ctx.emit(suffix + "_clipped", "ClipByValue", List.of(x, scalar(ctx, -clip),
-          scalar(ctx, clip)), Attrs.of());
+      in = bounded(ctx, suffix + "_clipped", x, -clip, clip);
     }
     return switch (fn.name()) {
       case "sigmoid" -> unary(ctx, suffix, "Sigmoid", in);
@@ -117,13 +116,21 @@ final class RnnActivations {
       case "softsign" -> ctx.emit(suffix, "RealDiv", List.of(in, binary(ctx,
           suffix + "_denominator", "AddV2", unary(ctx, suffix + "_abs", "Abs", in),
           scalar(ctx, 1f))), Attrs.of());
-      case "hardsigmoid" -> ctx.emit(suffix, "ClipByValue", List.of(affine(ctx, fn, in,
-          suffix), scalar(ctx, 0f), scalar(ctx, 1f)), Attrs.of());
+      case "hardsigmoid" -> bounded(ctx, suffix, affine(ctx, fn, in, suffix), 0f, 1f);
       case "affine" -> unary(ctx, suffix, "Identity", affine(ctx, fn, in, suffix));
       default -> binary(ctx, suffix, "Mul", unary(ctx, suffix + "_tanh", "Tanh",
           binary(ctx, suffix + "_scaled", "Mul", in, scalar(ctx, fn.beta()))),
           scalar(ctx, fn.alpha()));
     };
+  }
+
+  /**
+   * {@code x} bounded to [lo, hi] by Maximum and Minimum (tfjs 1.7.4 reads ClipByValue's bounds
+   * from attributes, 4.x from inputs).
+   */
+  private String bounded(OpContext ctx, String suffix, String x, float lo, float hi) {
+    return binary(ctx, suffix, "Minimum", binary(ctx, suffix + "_at_least", "Maximum", x,
+        scalar(ctx, lo)), scalar(ctx, hi));
   }
 
   private String affine(OpContext ctx, Fn fn, String in, String suffix) {

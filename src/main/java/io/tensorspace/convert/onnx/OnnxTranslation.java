@@ -31,8 +31,12 @@ final class OnnxTranslation {
   /** Ops that merge branches when two or more inputs are computed. */
   private static final Set<String> MERGES = Set.of("Concat", "Add", "Sum");
 
-  /** One ONNX node output. */
-  record Tensor(String name, OnnxModel.Node node, Value value) {}
+  /** One ONNX node output, or one step of a recurrent node ({@code step} not null). */
+  record Tensor(String name, OnnxModel.Node node, Value value, OpContext.Step step) {
+    Tensor(String name, OnnxModel.Node node, Value value) {
+      this(name, node, value, null);
+    }
+  }
 
   final OnnxModel model;
   final TfGraphBuilder graph;
@@ -65,6 +69,13 @@ final class OnnxTranslation {
       if (!name.isEmpty()) {
         tensors.put(name, new Tensor(name, node, outputs == null ? null : outputs[i]));
       }
+    }
+  }
+
+  /** The per-step states of a recurrent node, selectable by their TensorFlow node names. */
+  void addSteps(OnnxModel.Node node, List<OpContext.Step> steps) {
+    for (OpContext.Step s : steps) {
+      tensors.put(s.value().tf(), new Tensor(s.value().tf(), node, s.value(), s));
     }
   }
 
@@ -170,7 +181,7 @@ final class OnnxTranslation {
     Tensor t = tensors.get(name);
     if (t.value().tf() == null) {
       String node = graph.constant(t.value().constant(), name);
-      tensors.put(name, new Tensor(name, t.node(), t.value().inGraph(node)));
+      tensors.put(name, new Tensor(name, t.node(), t.value().inGraph(node), t.step()));
       return node;
     }
     return t.value().tf();
@@ -189,7 +200,14 @@ final class OnnxTranslation {
     ObjectNode out = onnx.putObject("outputs");
     for (String name : selected) {
       Tensor t = tensors.get(name);
-      describe(out.putObject(name), t.node(), t.value());
+      ObjectNode o = out.putObject(name);
+      describe(o, t.node(), t.value());
+      if (t.step() != null) {
+        o.put("stepOf", t.step().of());
+        o.put("direction", t.step().direction());
+        o.put("step", t.step().index());
+        o.put("state", t.step().state());
+      }
     }
     return onnx;
   }

@@ -24,6 +24,9 @@ final class OnnxTranslator {
   private final Map<String, ConversionException> blocked = new HashMap<>();
   /** TensorFlow nodes already standing for an ONNX output. */
   private final java.util.Set<String> owned = new java.util.HashSet<>();
+  /** The recurrent steps the last translated node recorded. */
+  private List<OpContext.Step> steps = List.of();
+  private OnnxTranslation translation;
 
   OnnxTranslator(OnnxModel model, Map<String, long[]> inputShapes) {
     this.model = model;
@@ -47,13 +50,43 @@ final class OnnxTranslator {
       }
     }
     g.initializers().forEach((name, tensor) -> values.put(name, Value.constant(tensor)));
-    OnnxTranslation translation = new OnnxTranslation(model, graph, inputs);
+    translation = new OnnxTranslation(model, graph, inputs);
     inputs.forEach(name -> translation.addInput(name, values.get(name)));
-    for (OnnxModel.Node node : g.nodes()) {
-      translation.addNode(node, translate(node, opset));
-    }
+    translateNodes(g, opset);
     translation.blocked.putAll(blocked);
     return translation;
+  }
+
+  private void translateNodes(OnnxModel.Graph g, long opset) throws ConversionException {
+    for (OnnxModel.Node node : g.nodes()) {
+      Value[] out = translate(node, opset);
+      translation.addNode(node, out);
+      translation.addSteps(node, steps);
+      steps = List.of();
+    }
+  }
+
+  /**
+   * The outputs of a subgraph (the chosen branch of an If) translated in place: its nodes see
+   * the values around them and become selectable like the others.
+   */
+  private Value[] inline(OnnxModel.Graph g, long opset) throws ConversionException {
+    g.initializers().forEach((name, tensor) -> values.put(name, Value.constant(tensor)));
+    translateNodes(g, opset);
+    Value[] out = new Value[g.outputs().size()];
+    for (int i = 0; i < out.length; i++) {
+      String name = g.outputs().get(i).name();
+      if (blocked.containsKey(name)) {
+        throw blocked.get(name);
+      }
+      out[i] = values.get(name);
+      if (out[i] == null) {
+        throw new ConversionException(model.file() + ": subgraph '" + g.name() + "' gives '"
+            + name + "', which none of its nodes, initializers or outer values defines. The"
+            + " model is damaged; export it again.");
+      }
+    }
+    return out;
   }
 
   /** The node's output values, or null when it is blocked. */
@@ -76,7 +109,7 @@ final class OnnxTranslator {
       }
       in.add(v);
     }
-    OpContext ctx = new OpContext(model.file(), node, opset, in, graph);
+    OpContext ctx = new OpContext(model.file(), node, opset, in, graph, g -> inline(g, opset));
     OpHandler handler = node.domain().isEmpty() || node.domain().equals("ai.onnx")
         ? OpTable.handler(node.opType()) : null;
     try {
@@ -90,6 +123,7 @@ final class OnnxTranslator {
       return null;
     }
     Value[] out = ctx.outputs();
+    steps = ctx.steps();  // after an inlined subgraph: this node's own
     for (int i = 0; i < out.length; i++) {
       String name = node.outputs().get(i);
       if (out[i] == null) {

@@ -22,16 +22,28 @@ public final class OpContext {
   private final Value[] outputs;
   private final TfGraphBuilder graph;
   private final Set<String> emitted = new HashSet<>();
+  private final List<Step> steps = new java.util.ArrayList<>();
   private final String base;
 
-  OpContext(Path file, OnnxModel.Node node, long opset, List<Value> inputs, TfGraphBuilder graph) {
+  /** Translates a subgraph of the node in place (the chosen branch of an If). */
+  @FunctionalInterface
+  interface Inliner {
+    Value[] inline(OnnxModel.Graph graph) throws ConversionException;
+  }
+
+  private final Inliner inliner;
+
+  OpContext(Path file, OnnxModel.Node node, long opset, List<Value> inputs, TfGraphBuilder graph,
+      Inliner inliner) {
+    this.inliner = inliner;
     this.file = file;
     this.node = node;
     this.opset = opset;
     this.inputs = inputs;
     this.outputs = new Value[node.outputs().size()];
     this.graph = graph;
-    this.base = node.outputs().isEmpty() ? node.label() : node.outputs().get(0);
+    this.base = node.outputs().stream().filter(o -> !o.isEmpty()).findFirst()
+        .orElse(node.label());
   }
 
   public OnnxModel.Node node() {
@@ -119,6 +131,33 @@ public final class OpContext {
     return name;
   }
 
+  /**
+   * Adds the TensorFlow node that gives ONNX output {@code i}, named after that output (an
+   * optional output the node omits is named after the first one).
+   */
+  public String emitOutput(int i, String op, List<String> inputNames, Attrs attrs) {
+    String output = node.outputs().get(i);
+    String name = graph.node(output.isEmpty() ? base + "/output_" + i : output, op, inputNames,
+        attrs);
+    emitted.add(name);
+    return name;
+  }
+
+  /**
+   * One step of a recurrent op unrolled over time, selectable by its TensorFlow node name: the
+   * state after time step {@code index} of {@code direction}, one of ONNX output {@code of}.
+   */
+  public record Step(Value value, String of, String direction, int index, String state) {}
+
+  /** Records a recurrent step's state as a selectable output of its own. */
+  public void step(Value value, String direction, int index, String state) {
+    steps.add(new Step(value, base, direction, index, state));
+  }
+
+  List<Step> steps() {
+    return List.copyOf(steps);
+  }
+
   /** The graph tensor holding {@code v}: a constant is added on first use. */
   public String tensor(Value v) {
     if (v.tf() != null) {
@@ -142,6 +181,14 @@ public final class OpContext {
   /** A float32 constant of the given TensorFlow shape whose bytes are made when written. */
   public String weight(String suffix, long[] tfShape, TensorData data) {
     return graph.weight(base + "/" + suffix, tfShape, data);
+  }
+
+  /**
+   * The outputs of a subgraph attribute translated where the node stands, its nodes reading the
+   * values around it (If with a condition known while translating).
+   */
+  public Value[] inline(OnnxModel.Graph subgraph) throws ConversionException {
+    return inliner.inline(subgraph);
   }
 
   /** The value in channels-last layout (rank 3 and more; lower ranks are returned as they are). */

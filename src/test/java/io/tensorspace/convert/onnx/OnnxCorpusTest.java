@@ -36,15 +36,7 @@ class OnnxCorpusTest {
    * THE list of corpus cases whose ops are not translated yet, with the op the refusal names.
    * Remove a case from here when its op family lands; the test then requires it to match.
    */
-  static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries(
-      Map.entry("pt-nnsplit-bilstm", "LSTM"),
-      Map.entry("pt-silero-vad-16k-op15", "Equal"),
-      Map.entry("pt03-convtranspose2d", "ConvTranspose"),
-      Map.entry("pt19-deconv-group", "ConvTranspose"),
-      Map.entry("pt21-layernorm", "LayerNormalization"),
-      Map.entry("pt23-instancenorm2d", "InstanceNormalization"),
-      Map.entry("pt28-lstm", "LSTM"),
-      Map.entry("synthetic-gru-burnonnx", "GRU")));
+  static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries());
 
   @TempDir
   static Path tmp;

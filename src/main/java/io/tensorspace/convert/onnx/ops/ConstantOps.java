@@ -13,10 +13,11 @@ import java.util.List;
 import org.tensorflow.proto.DataType;
 
 /**
- * Shape arithmetic, folded for the fixed input shape: Shape, ConstantOfShape, Cast, Gather,
- * Unsqueeze, Squeeze, Slice and Expand compute constants when their inputs are constants (the
- * Shape -> Gather -> Concat -> Reshape chains of PyTorch exports). On computed tensors Cast,
- * Gather, Unsqueeze, Squeeze and Slice become TensorFlow ops in the ONNX layout.
+ * Shape arithmetic, folded for the fixed input shape: Shape, ConstantOfShape, Unsqueeze,
+ * Squeeze, Slice and Expand compute constants when their inputs are constants (the Shape ->
+ * Gather -> Concat -> Reshape chains of PyTorch exports; Cast and Gather fold in
+ * {@link CastOps} and {@link GatherOps}). On computed tensors Unsqueeze, Squeeze and Slice become
+ * TensorFlow ops in the ONNX layout.
  */
 final class ConstantOps {
   private ConstantOps() {}
@@ -45,82 +46,6 @@ final class ConstantOps {
       throw ctx.refuse("its value is not one element");
     }
     ctx.output(0, Value.constant(OnnxTensor.filled(name(ctx), dims, type, element)));
-  }
-
-  static void cast(OpContext ctx) throws ConversionException {
-    Value x = ctx.input(0);
-    int to = (int) ctx.attrInt("to", ElemType.FLOAT);
-    if (x.isConstant()) {
-      double[] v = Folding.values(x.constant());
-      for (int i = 0; i < v.length && to == ElemType.BOOL; i++) {
-        v[i] = v[i] != 0 ? 1 : 0;
-      }
-      ctx.output(0, Value.constant(Folding.tensor(name(ctx), x.shape(), to, v)));
-      return;
-    }
-    boolean toFloat = ElemType.isFloat(to);
-    if (toFloat == ElemType.isFloat(x.elemType())) {
-      ctx.output(0, x); // float to float, int to int: tfjs holds one float and one int type
-      return;
-    }
-    String t = ctx.emit(null, "Cast", List.of(x.tf()), Attrs.of()
-        .type("SrcT", toFloat ? DataType.DT_INT32 : DataType.DT_FLOAT)
-        .type("DstT", toFloat ? DataType.DT_FLOAT : DataType.DT_INT32).b("Truncate", false));
-    ctx.output(0, x.layout() == Layout.FLAT_CHANNELS_LAST
-        ? Value.flattened(t, x.shape(), x.unflattened())
-        : Value.computed(t, x.shape(), x.layout(), toFloat ? ElemType.FLOAT : ElemType.INT32));
-  }
-
-  static void gather(OpContext ctx) throws ConversionException {
-    Value data = ctx.input(0);
-    Value indices = ctx.input(1);
-    int axis = ctx.axis(ctx.attrInt("axis", 0), data.rank());
-    long[] shape = new long[data.rank() - 1 + indices.rank()];
-    int k = 0;
-    for (int d = 0; d < axis; d++) {
-      shape[k++] = data.dim(d);
-    }
-    for (long d : indices.shape()) {
-      shape[k++] = d;
-    }
-    for (int d = axis + 1; d < data.rank(); d++) {
-      shape[k++] = data.dim(d);
-    }
-    if (data.isConstant() && indices.isConstant() && data.count() <= 1 << 20) {
-      ctx.output(0, Value.constant(gathered(ctx, data, indices, axis, shape)));
-      return;
-    }
-    Value plain = ctx.onnxLayout(data);
-    String t = ctx.emit(null, "GatherV2", List.of(ctx.tensor(plain), ctx.tensor(indices),
-        ctx.intTensor("axis", new long[0], new long[] {axis})), Attrs.of()
-        .type("Tparams", ElemType.isFloat(data.elemType()) ? DataType.DT_FLOAT : DataType.DT_INT32)
-        .type("Tindices", DataType.DT_INT32).type("Taxis", DataType.DT_INT32).i("batch_dims", 0));
-    ctx.output(0, Value.computed(t, shape, Layout.ONNX, data.elemType()));
-  }
-
-  private static OnnxTensor gathered(OpContext ctx, Value data, Value indices, int axis,
-      long[] shape) throws ConversionException {
-    double[] v = Folding.values(data.constant());
-    double[] idx = Folding.values(indices.constant());
-    long outer = 1;
-    for (int d = 0; d < axis; d++) {
-      outer *= data.dim(d);
-    }
-    long inner = data.count() / Math.max(1, outer * data.dim(axis));
-    double[] out = new double[(int) (outer * idx.length * inner)];
-    int o = 0;
-    for (long a = 0; a < outer; a++) {
-      for (double i : idx) {
-        long at = (long) i < 0 ? (long) i + data.dim(axis) : (long) i;
-        if (at < 0 || at >= data.dim(axis)) {
-          throw ctx.refuse("its index " + (long) i + " is out of range for " + data.dim(axis));
-        }
-        for (long b = 0; b < inner; b++) {
-          out[o++] = v[(int) ((a * data.dim(axis) + at) * inner + b)];
-        }
-      }
-    }
-    return Folding.tensor(name(ctx), shape, data.elemType(), out);
   }
 
   static void unsqueeze(OpContext ctx) throws ConversionException {

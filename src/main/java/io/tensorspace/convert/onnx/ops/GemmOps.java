@@ -78,6 +78,10 @@ final class GemmOps {
     if (a.rank() < 2 || b.rank() < 2) {
       throw ctx.unsupported("multiplies a vector (" + a + ", " + b + ")");
     }
+    if (a.rank() > 2 && b.rank() == 2 && b.isConstant()) {
+      matMulRows(ctx, ctx.onnxLayout(a), b);
+      return;
+    }
     Value pa = ctx.onnxLayout(a);
     Value pb = ctx.onnxLayout(b);
     long[] batch = Broadcast.shape(ctx, List.of(
@@ -88,6 +92,25 @@ final class GemmOps {
     shape[batch.length + 1] = b.dim(b.rank() - 1);
     String op = a.rank() == 2 && b.rank() == 2 ? "MatMul" : "BatchMatMulV2";
     String t = ctx.emit(null, op, List.of(ctx.tensor(pa), ctx.tensor(pb)), Attrs.of());
+    ctx.output(0, ctx.result(t, shape, Layout.ONNX));
+  }
+
+  /**
+   * [..., M, K] x a stored [K, N] as one 2-D MatMul over the rows (tfjs 1.x multiplies equal
+   * ranks only): reshaped to [rows, K] and back.
+   */
+  private static void matMulRows(OpContext ctx, Value a, Value b) throws ConversionException {
+    long k = a.dim(a.rank() - 1);
+    if (k != b.dim(0)) {
+      throw ctx.refuse("its inputs " + a + " and " + b + " do not multiply");
+    }
+    long[] shape = a.shape();
+    shape[shape.length - 1] = b.dim(1);
+    String rows = ctx.emit("rows", "Reshape", List.of(ctx.tensor(a), ctx.ints("rows_shape",
+        a.count() / k, k)), Attrs.of());
+    String product = ctx.emit("product", "MatMul", List.of(rows, kernel(ctx, a, b.constant(),
+        false, 1f)), Attrs.of());
+    String t = ctx.emit(null, "Reshape", List.of(product, ctx.ints("shape", shape)), Attrs.of());
     ctx.output(0, ctx.result(t, shape, Layout.ONNX));
   }
 

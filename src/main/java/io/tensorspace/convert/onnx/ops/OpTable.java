@@ -39,8 +39,8 @@ public final class OpTable {
       Map.entry("Split", ShapeOps::split),
       Map.entry("Shape", ConstantOps::shape),
       Map.entry("ConstantOfShape", ConstantOps::constantOfShape),
-      Map.entry("Cast", ConstantOps::cast),
-      Map.entry("Gather", ConstantOps::gather),
+      Map.entry("Cast", CastOps::cast),
+      Map.entry("Gather", GatherOps::gather),
       Map.entry("Unsqueeze", ConstantOps::unsqueeze),
       Map.entry("Squeeze", ConstantOps::squeeze),
       Map.entry("Slice", ConstantOps::slice),
@@ -69,7 +69,17 @@ public final class OpTable {
       Map.entry("Pad", PadOps::pad),
       Map.entry("Resize", ResizeOps::resize),
       Map.entry("Upsample", ResizeOps::upsample),
-      Map.entry("LRN", LrnOps::lrn));
+      Map.entry("LRN", LrnOps::lrn),
+      Map.entry("LayerNormalization", NormalizationOps::layerNormalization),
+      Map.entry("InstanceNormalization", NormalizationOps::instanceNormalization),
+      Map.entry("ConvTranspose", ConvTransposeOps::convTranspose),
+      Map.entry("LSTM", RecurrentOps::lstm),
+      Map.entry("GRU", RecurrentOps::gru),
+      Map.entry("RNN", RecurrentOps::rnn),
+      Map.entry("If", ControlOps::ifNode),
+      Map.entry("Equal", LogicOps::equal),
+      Map.entry("Not", LogicOps::not),
+      Map.entry("Size", LogicOps::size));
 
   private OpTable() {}
 

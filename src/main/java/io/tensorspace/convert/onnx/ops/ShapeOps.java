@@ -175,17 +175,9 @@ final class ShapeOps {
     }
     int rank = in.get(0).rank();
     int axis = ctx.axis(ctx.attrInt("axis", 1), rank);
-    if (in.stream().allMatch(Value::isConstant) && rank == 1) {
-      // shape vectors (Shape -> Gather -> Concat -> Reshape)
-      List<Double> all = new ArrayList<>();
-      for (Value v : in) {
-        for (double d : Folding.values(v.constant())) {
-          all.add(d);
-        }
-      }
-      double[] values = all.stream().mapToDouble(Double::doubleValue).toArray();
-      ctx.output(0, Value.constant(Folding.tensor(ctx.node().outputs().get(0),
-          new long[] {values.length}, in.get(0).elemType(), values)));
+    if (in.stream().allMatch(Folding::foldable)) {
+      // shape vectors (Shape -> Gather -> Concat -> Reshape), weights cut and joined in the graph
+      ctx.output(0, Value.constant(concatenated(ctx, in, axis)));
       return;
     }
     long[] shape = in.get(0).shape();
@@ -206,6 +198,24 @@ final class ShapeOps {
     String t = ctx.emit(null, "ConcatV2", names, Attrs.of().i("N", in.size())
         .type("Tidx", DataType.DT_INT32));
     ctx.output(0, Value.computed(t, shape, layout, in.get(0).elemType()));
+  }
+
+  /** Constants joined along {@code axis}: per outer index, each input's block in turn. */
+  private static OnnxTensor concatenated(OpContext ctx, List<Value> in, int axis) {
+    long[] shape = in.get(0).shape();
+    shape[axis] = in.stream().mapToLong(v -> v.dim(axis)).sum();
+    long outer = ElemType.count(Arrays.copyOfRange(shape, 0, axis));
+    double[] out = new double[Math.toIntExact(ElemType.count(shape))];
+    int o = 0;
+    List<double[]> values = in.stream().map(v -> Folding.values(v.constant())).toList();
+    for (long a = 0; a < outer; a++) {
+      for (int i = 0; i < in.size(); i++) {
+        int block = Math.toIntExact(in.get(i).count() / Math.max(outer, 1));
+        System.arraycopy(values.get(i), (int) (a * block), out, o, block);
+        o += block;
+      }
+    }
+    return Folding.tensor(ctx.node().outputs().get(0), shape, in.get(0).elemType(), out);
   }
 
   private static Value constantChannelsLast(OpContext ctx, Value v, int i) {

@@ -41,16 +41,7 @@ class GeneratedOnnxFamiliesTest {
    * test then requires its members to match.
    */
   static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries(
-      Map.entry("conv-transpose/", "ConvTranspose"),
-      Map.entry("embedding/gather-lstm", "LSTM"),
-      Map.entry("gru/", "GRU"),
-      Map.entry("instance-norm/", "InstanceNormalization"),
-      Map.entry("layer-norm/3d", "LayerNormalization"),
-      Map.entry("layer-norm/4d", "LayerNormalization"),
-      Map.entry("layer-norm/no-bias", "LayerNormalization"),
-      Map.entry("lstm/", "LSTM"),
       Map.entry("max-pool/dilation2", "MaxPool"),
-      Map.entry("shape-folding/if", "If"),
       Map.entry("unary/elu-0.5", "Elu"),
       Map.entry("unary/hard-sigmoid", "HardSigmoid")));
 
@@ -60,15 +51,7 @@ class GeneratedOnnxFamiliesTest {
    */
   static final Map<String, String> KNOWN_MISMATCHES = new TreeMap<>(Map.ofEntries(
       Map.entry("average-pool/k3-stride2-pad1-ceil-include-pad", "ceil_mode with"
-          + " count_include_pad: 27 of 75 values off by up to 0.117 in both tfjs versions"),
-      Map.entry("embedding/gather-matmul-mean-opset13", "MatMul [1,7,4] x [4,3]: tfjs 1.7.4"
-          + " matMul needs equal ranks ('got ranks 3 and 2'); 4.22.0 matches"),
-      Map.entry("gather/axis3-negative-index-opset13", "Gather index -1 passed to tfjs as is:"
-          + " 1.7.4 returns NaN, 4.22.0 refuses ('index value -1 is not in [0, 5]')"),
-      Map.entry("matmul/3d-sequence", "MatMul [1,5,6] x [6,3]: tfjs 1.7.4 matMul needs equal"
-          + " ranks ('got ranks 3 and 2'); 4.22.0 matches"),
-      Map.entry("matmul/4d-last-axis", "MatMul [1,2,3,4] x [4,5]: tfjs 1.7.4 matMul needs equal"
-          + " ranks ('got ranks 4 and 2'); 4.22.0 matches")));
+          + " count_include_pad: 27 of 75 values off by up to 0.117 in both tfjs versions")));
 
   /** The op a listed member's refusal names, or null when the member must convert. */
   static String notYetSupported(String id) {

@@ -49,9 +49,7 @@ class GeneratedOnnxFamiliesTest {
    * Members that convert but whose tfjs result differs from ONNX Runtime: converter bugs to fix.
    * The test requires that they still fail, so a fix means removing them here.
    */
-  static final Map<String, String> KNOWN_MISMATCHES = new TreeMap<>(Map.ofEntries(
-      Map.entry("average-pool/k3-stride2-pad1-ceil-include-pad", "ceil_mode with"
-          + " count_include_pad: 27 of 75 values off by up to 0.117 in both tfjs versions")));
+  static final Map<String, String> KNOWN_MISMATCHES = new TreeMap<>();
 
   /** The op a listed member's refusal names, or null when the member must convert. */
   static String notYetSupported(String id) {

@@ -96,8 +96,10 @@ final class PoolOps {
     for (int k = 0; k < n; k++) {
       kernelSize *= win.kernel()[k];
       counts[k] = new long[(int) win.out()[k]];
-      long lo = includePad ? -win.begin()[k] : 0;
-      long hi = includePad ? win.in()[k] + win.end()[k] : win.in()[k];
+      // count_include_pad divides by the whole kernel, also where ceil_mode's last window
+      // reaches past the explicit padding (as ONNX Runtime does)
+      long lo = includePad ? Long.MIN_VALUE / 2 : 0;
+      long hi = includePad ? Long.MAX_VALUE / 2 : win.in()[k];
       for (int o = 0; o < counts[k].length; o++) {
         long start = o * win.strides()[k] - win.begin()[k];
         long end = start + win.kernel()[k];

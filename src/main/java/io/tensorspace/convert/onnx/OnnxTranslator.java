@@ -53,7 +53,28 @@ final class OnnxTranslator {
       translation.addNode(node, translate(node, opset));
     }
     translation.blocked.putAll(blocked);
+    checkOutputs(g);
     return translation;
+  }
+
+  /** A graph output that names no value means a damaged file, not an output to leave out. */
+  private void checkOutputs(OnnxModel.Graph g) throws ConversionException {
+    for (OnnxModel.ValueInfo out : g.outputs()) {
+      if (!values.containsKey(out.name()) && !blocked.containsKey(out.name())) {
+        List<String> known = new ArrayList<>();
+        g.nodes().forEach(node -> node.outputs().stream().filter(o -> !o.isEmpty())
+            .forEach(known::add));
+        throw new ConversionException(model.file() + ": graph output '" + out.name() + "' names"
+            + " no input, initializer or node output of the graph (it has "
+            + abbreviated(known) + "). The model is damaged; export it again.");
+      }
+    }
+  }
+
+  /** Up to ten names, then how many there are in all. */
+  private static String abbreviated(List<String> names) {
+    String shown = "'" + String.join("', '", names.subList(0, Math.min(10, names.size()))) + "'";
+    return names.size() <= 10 ? shown : shown + ", ... (" + names.size() + " in all)";
   }
 
   /** The node's output values, or null when it is blocked. */

@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OnnxInputShapeTest {
   /** The corpus exports with dynamic dimensions, and the outputs compared (null: the default). */
   private static final Map<String, List<String>> DYNAMIC = new TreeMap<>(Map.of(
-      "pt-cifar10-winml", List.of(), "pt-iris-mlp-winml", List.of()));
+      "pt-cifar10-winml", List.of(), "pt-iris-mlp-winml", List.of(),
+      "pt22-resize-bilinear", List.of()));
 
   @TempDir
   static Path tmp;

@@ -56,8 +56,9 @@ public final class Converter {
   private ConversionResult convertModel(ConversionRequest request)
       throws ConversionException, IOException {
     ModelSources.ModelSource model = ModelSources.locate(request.source(), request.weights());
+    checkInputShapes(model, request.graph());
     if (model.format() == InputFormat.ONNX) {
-      return new OnnxConverter().convert(request.withSource(model.file(), model.weights()), copied);
+      return new OnnxConverter(request.graph().inputShapes().byName()).convert(request.withSource(model.file(), model.weights()), copied);
     }
     if (model.format().isGraph()) {
       return graphConverter(request.graph())
@@ -100,8 +101,9 @@ public final class Converter {
       throws ConversionException, IOException {
     try {
       ModelSources.ModelSource found = ModelSources.locate(source, weights);
+      checkInputShapes(found, graph);
       if (found.format() == InputFormat.ONNX) {
-        return new OnnxConverter().summarize(found.file());
+        return new OnnxConverter(graph.inputShapes().byName()).summarize(found.file());
       }
       if (found.format().isGraph()) {
         return graphConverter(graph).summarize(found.file());
@@ -113,6 +115,17 @@ public final class Converter {
       throw InputFailures.unreadable(e.getFile() == null ? source : Path.of(e.getFile()));
     } catch (RuntimeException | StackOverflowError e) {
       throw InputFailures.damaged(source, weights, e);
+    }
+  }
+
+  /** Only ONNX inputs may have dynamic dimensions to pin; the other formats fix their shapes. */
+  private static void checkInputShapes(ModelSources.ModelSource model, GraphOptions options)
+      throws ConversionException {
+    if (model.format() != InputFormat.ONNX && !options.inputShapes().isEmpty()) {
+      throw new ConversionException(model.file() + " is a " + model.format().shortName()
+          + ", whose input shapes the model fixes itself; the inputShape setting ('"
+          + options.inputShapes() + "') applies to ONNX models only. Remove <inputShape>"
+          + " (-Dtensorspace.inputShape) from this model.");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.InputShapes;
 import io.tensorspace.convert.ModelSources;
 import io.tensorspace.convert.artifact.ArtifactStore;
 import io.tensorspace.convert.artifact.Coordinates;
@@ -100,6 +101,10 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
   @Parameter(property = "tensorspace.tags")
   protected String tags;
 
+  /** ONNX input shapes of the command-line model, e.g. {@code input:1x3x224x224}. */
+  @Parameter(property = "tensorspace.inputShape")
+  protected String inputShape;
+
   /** Skips the goal. */
   @Parameter(property = "tensorspace.skip", defaultValue = "false")
   protected boolean skip;
@@ -198,6 +203,7 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     model.setExcludeLayers(excludeLayers);
     model.setSignature(signature);
     model.setTags(tags);
+    model.setInputShape(inputShape);
     return model;
   }
 
@@ -308,13 +314,21 @@ abstract class AbstractTensorSpaceMojo extends AbstractMojo {
     return file.isAbsolute() ? file.getAbsoluteFile() : new File(base(), file.getPath());
   }
 
-  /** Which signature and tags of a SavedModel the model means. */
-  protected static GraphOptions graphOptions(Model model) {
+  /** Which signature and tags of a SavedModel, and which ONNX input shapes, the model means. */
+  protected static GraphOptions graphOptions(Model model) throws MojoFailureException {
     List<String> tagList = commaList(model.getTags());
+    InputShapes shapes;
+    try {
+      shapes = InputShapes.parse(model.getInputShape());
+    } catch (ConversionException e) {
+      throw new MojoFailureException("Model '" + model.getName() + "': " + e.getMessage()
+          + " (<inputShape> / -Dtensorspace.inputShape)", e);
+    }
     return new GraphOptions(
         model.getSignature() == null || model.getSignature().isBlank()
             ? GraphOptions.DEFAULT.signature() : model.getSignature().trim(),
-        tagList.isEmpty() ? GraphOptions.DEFAULT.tags() : new java.util.TreeSet<>(tagList));
+        tagList.isEmpty() ? GraphOptions.DEFAULT.tags() : new java.util.TreeSet<>(tagList),
+        shapes);
   }
 
   protected static List<String> commaList(String value) {

@@ -47,6 +47,21 @@ public class Model {
   /** Comma-separated SavedModel tags; default {@code serve}. */
   private String tags;
 
+  /**
+   * Shapes of an ONNX model's inputs (NCHW, as the model declares them), pinning its dynamic
+   * dimensions: {@code input:1x3x224x224}, several separated by {@code ;}, or {@code 1x3x224x224}
+   * for its only input; default: the model's own shapes (a dynamic batch is 1).
+   */
+  private String inputShape;
+
+  public String getInputShape() {
+    return inputShape;
+  }
+
+  public void setInputShape(String inputShape) {
+    this.inputShape = inputShape;
+  }
+
   /** How this model's float32 weights are stored; default: the goal's {@code quantize}. */
   private String quantize;
 

@@ -2,6 +2,7 @@ package io.tensorspace.maven;
 
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.summary.Summary;
+import io.tensorspace.convert.tensorflow.GraphOptions;
 import java.util.List;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
@@ -31,10 +32,11 @@ public class SummaryMojo extends AbstractTensorSpaceMojo {
               + " <models>.");
     }
     for (Model model : all) {
+      GraphOptions options = graphOptions(model);
       Summary summary = run(model, () -> converter.summarize(
           model.getSource().toPath(),
           model.getWeights() == null ? null : model.getWeights().toPath(),
-          graphOptions(model)));
+          options));
       summary.toLines().forEach(getLog()::info);
     }
   }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.InputShapes;
 import io.tensorspace.convert.incremental.UpToDateCheck;
 import io.tensorspace.convert.tensorflow.GraphOptions;
 import io.tensorspace.convert.tensorspace.TensorSpaceOptions;
@@ -80,6 +81,7 @@ class PreprocessMojoTest extends MojoHarness {
         <previewLibraries>http://localhost:8080/libs</previewLibraries>
         <signature>predict</signature>
         <tags>serve,gpu</tags>
+        <inputShape>input:1x1x28x28; mask:1x28</inputShape>
         <quantize>UINT16</quantize>
         <quantizeWeights>conv2d*/kernel, dense_2/*</quantizeWeights>
         <shardSizeBytes>1000</shardSizeBytes>
@@ -101,7 +103,8 @@ class PreprocessMojoTest extends MojoHarness {
         List.of("conv2d_1", "max_pooling2d_1", "dense_2"), List.of("Dropout", "flatten_1"), 1000,
         Quantize.UINT16, List.of("conv2d*/kernel", "dense_2/*"), true,
         new TensorSpaceOptions("lenet", true, "http://localhost:8080/libs/", layers, View.BLOCKS),
-        new GraphOptions("predict", Set.of("serve", "gpu")));
+        new GraphOptions("predict", Set.of("serve", "gpu"),
+            InputShapes.parse("mask:1x28;input:1x1x28x28")));
     assertEquals(List.of(expected), requests(mojo));
   }
 
@@ -188,12 +191,14 @@ class PreprocessMojoTest extends MojoHarness {
   @CommandLine({"tensorspace.source=${corpus}/savedmodel/tensorspace-tf1-lenet-saved",
       "tensorspace.name=tf1", "tensorspace.outputLayers=conv_1/Relu,dense_2/Softmax",
       "tensorspace.excludeLayers=Identity", "tensorspace.signature=classify",
-      "tensorspace.tags=serve, train", "tensorspace.quantize=float16"})
+      "tensorspace.tags=serve, train", "tensorspace.quantize=float16",
+      "tensorspace.inputShape=1x28x28x1"})
   @InjectMojo(goal = "preprocess")
   void aLoneCommandLineModelFillsTheOutputDirectory(PreprocessMojo mojo) throws Exception {
     ConversionRequest expected = new ConversionRequest(SAVED, null, out(""),
         List.of("conv_1/Relu", "dense_2/Softmax"), List.of("Identity"), SHARD, Quantize.FLOAT16,
-        List.of(), false, companion("tf1"), new GraphOptions("classify", Set.of("serve", "train")));
+        List.of(), false, companion("tf1"), new GraphOptions("classify", Set.of("serve", "train"),
+            InputShapes.parse("1x28x28x1")));
     assertEquals(List.of(expected), requests(mojo));
   }
 
@@ -259,6 +264,17 @@ class PreprocessMojoTest extends MojoHarness {
     MojoFailureException e = assertThrows(MojoFailureException.class, mojo::conversionRequests);
     assertTrue(e.getMessage().startsWith("Model 'odd': quantize must be one of none, uint8"),
         e.getMessage());
+  }
+
+  @Test
+  @InjectMojo(goal = "preprocess", pom = POM + """
+      <models><model><name>odd</name><inputShape>input:1x3x224xW</inputShape>
+        <source>${corpus}/keras2-h5/tensorspace-keras-mnist/mnist.h5</source></model></models>
+      """ + END)
+  void aMalformedInputShapeFailsNamingTheModelAndTheSetting(PreprocessMojo mojo) {
+    MojoFailureException e = assertThrows(MojoFailureException.class, mojo::conversionRequests);
+    assertTrue(e.getMessage().startsWith("Model 'odd': inputShape 'input:1x3x224xW'")
+        && e.getMessage().contains("-Dtensorspace.inputShape"), e.getMessage());
   }
 
   @Test
@@ -346,7 +362,11 @@ class PreprocessMojoTest extends MojoHarness {
       @InjectMojo(goal = "preprocess", pom = POM + """
           <models><model><source>${corpus}/keras2-h5/tensorspace-keras-mnist/mnist.h5</source>
             <preview>true</preview></model></models>""" + END)
-      PreprocessMojo preview)
+      PreprocessMojo preview,
+      @InjectMojo(goal = "preprocess", pom = POM + """
+          <models><model><source>${corpus}/keras2-h5/tensorspace-keras-mnist/mnist.h5</source>
+            <inputShape>1x28x28x1</inputShape></model></models>""" + END)
+      PreprocessMojo inputShape)
       throws Exception {
     base.execute();
     UpToDateCheck check = new UpToDateCheck(basedir.resolve("target/tensorspace-state"));
@@ -358,6 +378,7 @@ class PreprocessMojoTest extends MojoHarness {
     variants.put("splitWeightsByLayer", splitWeightsByLayer);
     variants.put("previewLibraries", previewLibraries);
     variants.put("preview", preview);
+    variants.put("inputShape", inputShape);
     for (Map.Entry<String, PreprocessMojo> variant : variants.entrySet()) {
       ConversionRequest request = requests(variant.getValue()).get(0);
       assertNotEquals(requests(base).get(0), request, variant.getKey());

@@ -208,8 +208,39 @@ final class OnnxTranslation {
         o.put("step", t.step().index());
         o.put("state", t.step().state());
       }
+      layer(o, t.node(), selected);
     }
     return onnx;
+  }
+
+  /**
+   * The op that makes the output's layer, for TensorSpace: an activation or normalisation
+   * directly after a Conv, Gemm or pool belongs to it, unless that is an output of its own; a
+   * Softmax stays itself.
+   */
+  private void layer(ObjectNode o, OnnxModel.Node node, List<String> selected) {
+    OnnxModel.Node current = node;
+    for (int guard = 0; guard < 4 && FOLLOWERS.contains(current.opType())
+        && !current.opType().endsWith("Softmax") && !current.inputs().isEmpty(); guard++) {
+      Tensor up = tensors.get(current.inputs().get(0));
+      if (up == null || selected.contains(up.name())
+          || consumers.getOrDefault(up.name(), List.of()).size() != 1) {
+        break;
+      }
+      current = up.node();
+    }
+    o.put("layerOp", current.opType());
+    for (String attribute : List.of("kernel_shape", "strides", "group")) {
+      OnnxAttribute a = current.attributes().get(attribute);
+      if (a != null && a.intArray().length > 0) {
+        ArrayNode values = o.putArray(attribute);
+        for (long v : a.intArray()) {
+          values.add(v);
+        }
+      } else if (a != null) {
+        o.put(attribute, a.i());
+      }
+    }
   }
 
   private static void describe(ObjectNode o, OnnxModel.Node node, Value v) {

@@ -45,8 +45,13 @@ final class OnnxTranslator {
     List<String> inputs = new ArrayList<>();
     for (OnnxModel.ValueInfo info : g.inputs()) {
       if (!g.initializers().containsKey(info.name())) {
-        values.put(info.name(), placeholder(info));
         inputs.add(info.name());
+      }
+    }
+    Map<String, long[]> given = givenShapes(inputs);
+    for (OnnxModel.ValueInfo info : g.inputs()) {
+      if (!g.initializers().containsKey(info.name())) {
+        values.put(info.name(), placeholder(info, given.get(info.name())));
       }
     }
     g.initializers().forEach((name, tensor) -> values.put(name, Value.constant(tensor)));
@@ -54,6 +59,7 @@ final class OnnxTranslator {
     inputs.forEach(name -> translation.addInput(name, values.get(name)));
     translateNodes(g, opset);
     translation.blocked.putAll(blocked);
+    checkOutputs(g);
     return translation;
   }
 
@@ -87,6 +93,26 @@ final class OnnxTranslator {
       }
     }
     return out;
+  }
+
+  /** A graph output that names no value means a damaged file, not an output to leave out. */
+  private void checkOutputs(OnnxModel.Graph g) throws ConversionException {
+    for (OnnxModel.ValueInfo out : g.outputs()) {
+      if (!values.containsKey(out.name()) && !blocked.containsKey(out.name())) {
+        List<String> known = new ArrayList<>();
+        g.nodes().forEach(node -> node.outputs().stream().filter(o -> !o.isEmpty())
+            .forEach(known::add));
+        throw new ConversionException(model.file() + ": graph output '" + out.name() + "' names"
+            + " no input, initializer or node output of the graph (it has "
+            + abbreviated(known) + "). The model is damaged; export it again.");
+      }
+    }
+  }
+
+  /** Up to ten names, then how many there are in all. */
+  private static String abbreviated(List<String> names) {
+    String shown = "'" + String.join("', '", names.subList(0, Math.min(10, names.size()))) + "'";
+    return names.size() <= 10 ? shown : shown + ", ... (" + names.size() + " in all)";
   }
 
   /** The node's output values, or null when it is blocked. */
@@ -160,12 +186,35 @@ final class OnnxTranslator {
     }
   }
 
+  /** The given shapes by input name: a shape given without a name goes to the only input. */
+  private Map<String, long[]> givenShapes(List<String> inputs) throws ConversionException {
+    Map<String, long[]> given = new HashMap<>(inputShapes);
+    long[] unnamed = given.remove(io.tensorspace.convert.InputShapes.ONLY);
+    if (unnamed != null) {
+      if (inputs.size() != 1) {
+        throw new ConversionException(model.file() + ": inputShape gives one shape without a"
+            + " name, but the model has " + inputs.size() + " inputs (" + quoted(inputs)
+            + "); name each, e.g. '" + (inputs.isEmpty() ? "input" : inputs.get(0)) + ":"
+            + "1x3x224x224'.");
+      }
+      given.put(inputs.get(0), unnamed);
+    }
+    for (String name : given.keySet()) {
+      if (!inputs.contains(name)) {
+        throw new ConversionException(model.file() + ": inputShape names input '" + name
+            + "', which the model does not have; its inputs are " + quoted(inputs) + ".");
+      }
+    }
+    return given;
+  }
+
   /** A Placeholder for a graph input, images channels-last, dynamic dimensions pinned. */
-  private Value placeholder(OnnxModel.ValueInfo info) throws ConversionException {
-    long[] dims = inputShapes.containsKey(info.name()) ? inputShapes.get(info.name()) : info.dims();
+  private Value placeholder(OnnxModel.ValueInfo info, long[] given) throws ConversionException {
+    long[] dims = given != null ? pinned(info, given) : info.dims();
     if (dims == null) {
       throw new ConversionException(model.file() + ": input '" + info.name() + "' has no shape in"
-          + " the model; give it with the inputShape setting.");
+          + " the model; give it with the inputShape setting, e.g. '" + info.name()
+          + ":1x3x224x224'.");
     }
     dims = dims.clone();
     for (int k = 0; k < dims.length; k++) {
@@ -179,8 +228,9 @@ final class OnnxTranslator {
       String param = info.dimParams() == null ? null : info.dimParams().get(k);
       throw new ConversionException(model.file() + ": input '" + info.name() + "' has the"
           + " dynamic dimension " + k + (param == null ? "" : " ('" + param + "')")
-          + " (shape " + describe(info) + "); the converter needs a fixed shape. Give it with"
-          + " the inputShape setting.");
+          + " (shape " + describe(info) + "); the converter needs a fixed shape. Give the"
+          + " whole shape with the inputShape setting: '" + info.name() + ":" + example(info)
+          + "', each <...> a number.");
     }
     boolean image = dims.length == 4;
     Layout layout = image ? Layout.CHANNELS_LAST : Layout.ONNX;
@@ -190,6 +240,43 @@ final class OnnxTranslator {
         .type("dtype", isFloat ? DataType.DT_FLOAT : DataType.DT_INT32)
         .put("shape", AttrValue.newBuilder().setShape(TfGraphBuilder.shape(tfShape)).build()));
     return Value.computed(name, dims, layout, isFloat ? ElemType.FLOAT : ElemType.INT32);
+  }
+
+  /** The given shape, checked against the model's: same rank, and its fixed dimensions kept. */
+  private long[] pinned(OnnxModel.ValueInfo info, long[] given) throws ConversionException {
+    long[] own = info.dims();
+    if (own == null) {
+      return given;
+    }
+    if (own.length != given.length) {
+      throw new ConversionException(model.file() + ": inputShape gives input '" + info.name()
+          + "' " + given.length + " dimensions, but it has " + own.length + " (shape "
+          + describe(info) + ").");
+    }
+    for (int k = 0; k < own.length; k++) {
+      if (own[k] > 0 && own[k] != given[k]) {
+        throw new ConversionException(model.file() + ": inputShape gives dimension " + k
+            + " of input '" + info.name() + "' as " + given[k] + ", but the model fixes it to "
+            + own[k] + " (shape " + describe(info) + "). Give only its dynamic dimensions"
+            + " other values.");
+      }
+    }
+    return given;
+  }
+
+  /** The model's shape as an inputShape value, each dynamic dimension a {@code <name>}. */
+  private static String example(OnnxModel.ValueInfo info) {
+    List<String> parts = new ArrayList<>();
+    for (int k = 0; k < info.dims().length; k++) {
+      String param = info.dimParams() == null ? null : info.dimParams().get(k);
+      parts.add(info.dims()[k] > 0 ? Long.toString(info.dims()[k])
+          : "<" + (param == null ? "dim " + k : param) + ">");
+    }
+    return String.join("x", parts);
+  }
+
+  private static String quoted(List<String> names) {
+    return names.isEmpty() ? "none" : "'" + String.join("', '", names) + "'";
   }
 
   private static String describe(OnnxModel.ValueInfo info) {

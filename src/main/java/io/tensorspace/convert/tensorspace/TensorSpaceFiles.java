@@ -47,7 +47,8 @@ public final class TensorSpaceFiles {
       com.fasterxml.jackson.databind.node.ObjectNode extra)
       throws IOException, ConversionException {
     String name = options.name() == null || options.name().isBlank() ? defaultName : options.name();
-    TensorSpaceDescription description = TspLayerMapping.describe(net, name, options);
+    TensorSpaceDescription description = TspLayerMapping.describe(net, name, options,
+        extra == null ? null : extra.get("onnx"));
     com.fasterxml.jackson.databind.node.ObjectNode tree = description.toJson();
     String plain = JSON.writeValueAsString(tree);
     String json = plain;

@@ -60,6 +60,16 @@ public final class TspLayerMapping {
    */
   public static TensorSpaceDescription describe(
       NetworkDescription net, String name, TensorSpaceOptions options) throws ConversionException {
+    return describe(net, name, options, null);
+  }
+
+  /**
+   * As {@link #describe(NetworkDescription, String, TensorSpaceOptions)} for an ONNX model:
+   * {@code onnx} is its name map (model.json's userDefinedMetadata.onnx), whose layer ops choose
+   * the TensorSpace classes; null for other models.
+   */
+  public static TensorSpaceDescription describe(NetworkDescription net, String name,
+      TensorSpaceOptions options, JsonNode onnx) throws ConversionException {
     checkOverrides(net, options);
     List<String> notes = new ArrayList<>();
     Map<String, NetworkDescription.Node> nodes = new LinkedHashMap<>();
@@ -77,7 +87,7 @@ public final class TspLayerMapping {
     Drawn drawn = applyView(net, nodes, outputNames, undrawable, drawnInputs, options, notes);
     boolean sequential = !openShape && isSequential(net, drawn.wiring(), drawnInputs);
     List<Output> outputs = describeOutputs(net, nodes, options, inputs, drawn, undrawable,
-        sequential, notes);
+        sequential, notes, onnxLayers(onnx));
     Load load = new Load(net.loadType(), net.url(), net.outputsName());
     return new TensorSpaceDescription(name,
         sequential ? TensorSpaceDescription.SEQUENTIAL : TensorSpaceDescription.MODEL, load, inputs,
@@ -198,7 +208,8 @@ public final class TspLayerMapping {
 
   private static List<Output> describeOutputs(NetworkDescription net,
       Map<String, NetworkDescription.Node> nodes, TensorSpaceOptions options, List<Input> inputs,
-      Drawn drawn, Map<String, String> undrawable, boolean sequential, List<String> notes) {
+      Drawn drawn, Map<String, String> undrawable, boolean sequential, List<String> notes,
+      Map<String, JsonNode> onnx) {
     // a [rows, columns] input is drawn as a greyscale image: only generic layers may follow it
     Set<String> imageOfSequence = new HashSet<>();
     inputs.stream().filter(i -> i.shape() != null && i.shape().size() == 2 && i.tspClass() != null)
@@ -231,8 +242,11 @@ public final class TspLayerMapping {
       }
       ObjectNode config = F.objectNode();
       config.put("name", output);
+      String onnxClass = onnx.containsKey(output) ? OnnxLayers.layerClass(onnx.get(output),
+          tspShapes.get(sources.get(0)), shape, output.equals(lastDrawn), config) : null;
       String tspClass = imageOfSequence.containsAll(sources) && shape.size() == 2
           ? "Layer" + shape.size() + "d"
+          : onnxClass != null ? onnxClass
           : graph ? GraphOps.layerClass(node, sources, nodes, live, tspShapes,
               output.equals(lastDrawn), config)
           : layerClass(node, sources, nodes, tspShapes, output.equals(lastDrawn), config);
@@ -256,6 +270,15 @@ public final class TspLayerMapping {
           drawn.shownBecause().get(output)));
     }
     return outputs;
+  }
+
+  /** An ONNX name map's outputs by the TensorFlow node that holds them. */
+  private static Map<String, JsonNode> onnxLayers(JsonNode onnx) {
+    Map<String, JsonNode> byNode = new HashMap<>();
+    if (onnx != null) {
+      onnx.path("outputs").forEach(o -> byNode.put(o.path("node").asText(), o));
+    }
+    return byNode;
   }
 
   /** For a {@code Model}: the drawn layers no other drawn layer reads (its {@code outputs}). */

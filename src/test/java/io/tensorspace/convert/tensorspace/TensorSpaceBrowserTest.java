@@ -17,6 +17,7 @@ import io.tensorspace.testing.NodeScripts;
 import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.KerasGraphWriter;
 import io.tensorspace.testing.ModelCorpus;
+import io.tensorspace.testing.OnnxCorpus;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -64,6 +65,9 @@ class TensorSpaceBrowserTest {
   /** Deep real architectures, written with tfjs-initialised weights by make-deep-models.js. */
   static final List<String> DEEP = List.of("deep/mobilenet", "deep/resnet50", "deep/inceptionv3",
       "deep-graph/mobilenet", "deep-graph/resnet50", "deep-graph/inceptionv3");
+  /** PyTorch exports from the ONNX corpus (MNIST and CIFAR-10 CNNs). */
+  static final List<String> ONNX = List.of("onnx/pt-mnist-burn", "onnx/pt-mnist-onnxmlir",
+      "onnx/pt-cifar10-winml");
   static final String LENET = "keras2-h5/tensorspace-keras-mnist";
   /** A wrong input length is refused by the generated predict, naming the expected length. */
   private static final String WRONG_LENGTH_PROBE = "(() => { try {"
@@ -99,13 +103,16 @@ class TensorSpaceBrowserTest {
         if (c.d() != null && c.d().drawable()) {
           ObjectNode page = pages.addObject();
           page.put("id", c.id());
-          if (DETAILED.contains(c.id()) || DEEP.contains(c.id())) {
+          if (shownInDetail(c.id())) {
             // as a user sees it: TensorFlow.js on WebGL
             page.put("url", base + "/models/" + c.folder() + "/index.html");
             page.put("screenshot", OUT.resolve(c.folder() + ".png").toString());
             page.put("frames", true);
             if (DEEP.contains(c.id())) {
               page.put("timeoutMs", 180000); // 100 MB of weights and a WebGL predict on 2 cores
+            } else if (ONNX.contains(c.id())) {
+              // CIFAR's 32x32x3 WebGL predict beside the deep models took over 30 s on 2 cores
+              page.put("timeoutMs", 120000);
             }
             if (LENET.equals(c.id())) {
               page.put("probe", WRONG_LENGTH_PROBE);
@@ -163,7 +170,7 @@ class TensorSpaceBrowserTest {
           .append(r == null ? "" : r.path("frameMs").asText()).append('\t')
           .append(r == null ? "" : r.path("ms").asText()).append('\t')
           .append(detail.replace('\t', ' ').replace('\n', ' ')).append('\n');
-      if (DETAILED.contains(c.id()) || DEEP.contains(c.id())) {
+      if (shownInDetail(c.id())) {
         tests.add(DynamicTest.dynamicTest(c.id() + " is shown and predicts in Chromium", () -> {
           if (c.conversionError() != null) {
             fail(c.id() + " does not convert: " + c.conversionError());
@@ -256,7 +263,18 @@ class TensorSpaceBrowserTest {
             .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())));
       }));
     }
+    for (String id : ONNX) {
+      Path model = OnnxCorpus.byId(id.substring(id.indexOf('/') + 1)).model();
+      cases.add(convert(id, target -> new Converter().convert(new ConversionRequest(model, null,
+          target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE)
+          .withTensorSpace(new TensorSpaceOptions(null, true, "/lib/", Map.of())))));
+    }
     return cases;
+  }
+
+  /** The cases shown as a user sees them (WebGL), screenshotted and checked in detail. */
+  private static boolean shownInDetail(String id) {
+    return DETAILED.contains(id) || DEEP.contains(id) || ONNX.contains(id);
   }
 
   private interface Conversion {

@@ -1,8 +1,8 @@
 package io.tensorspace.convert.tensorspace;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.nio.file.Path;
  */
 public final class TensorSpaceFiles {
   public static final String JSON_FILE = "tensorspace.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter JSON = Json.INDENTED;
 
   private TensorSpaceFiles() {}
 

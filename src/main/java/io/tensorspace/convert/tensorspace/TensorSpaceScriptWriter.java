@@ -2,8 +2,9 @@ package io.tensorspace.convert.tensorspace;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tensorspace.convert.ConverterVersion;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Input;
 import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Output;
 import java.io.IOException;
@@ -26,8 +27,8 @@ import java.util.Map;
  */
 public final class TensorSpaceScriptWriter {
   public static final String FILE = "tensorspace-model.js";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
+  private static final ObjectWriter JSON = Json.INDENTED;
+  private static final ObjectMapper COMPACT = Json.MAPPER;
   private static final String TEMPLATE = "tensorspace-model.js.template";
 
   /** Writes the script into {@code directory}. */

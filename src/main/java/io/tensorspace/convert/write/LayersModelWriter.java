@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
@@ -25,7 +26,7 @@ import java.util.List;
  */
 public final class LayersModelWriter {
   public static final String MODEL_JSON = "model.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long shardSizeBytes;
   private final WeightEncoder encoder;

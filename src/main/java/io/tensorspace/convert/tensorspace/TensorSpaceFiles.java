@@ -1,6 +1,5 @@
 package io.tensorspace.convert.tensorspace;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
 import java.io.IOException;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
  */
 public final class TensorSpaceFiles {
   public static final String JSON_FILE = "tensorspace.json";
-  private static final ObjectWriter JSON = Json.INDENTED;
 
   private TensorSpaceFiles() {}
 
@@ -49,11 +47,11 @@ public final class TensorSpaceFiles {
     String name = options.name() == null || options.name().isBlank() ? defaultName : options.name();
     TensorSpaceDescription description = TspLayerMapping.describe(net, name, options);
     com.fasterxml.jackson.databind.node.ObjectNode tree = description.toJson();
-    String plain = JSON.writeValueAsString(tree);
+    String plain = Json.indented(tree);
     String json = plain;
     if (extra != null) {
       tree.setAll(extra.deepCopy());
-      json = JSON.writeValueAsString(tree);
+      json = Json.indented(tree);
     }
     Files.writeString(directory.resolve(JSON_FILE), json + "\n", StandardCharsets.UTF_8);
     // the script holds the description without the extra entries

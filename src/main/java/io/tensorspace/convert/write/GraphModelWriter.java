@@ -1,6 +1,5 @@
 package io.tensorspace.convert.write;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +23,6 @@ import java.util.List;
  */
 public final class GraphModelWriter {
   public static final String MODEL_JSON = "model.json";
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long shardSizeBytes;
   private final WeightEncoder encoder;
@@ -108,6 +106,6 @@ public final class GraphModelWriter {
     for (WeightEncoder.Entry entry : entries) {
       WeightEncoder.spec(specs.addObject(), entry);
     }
-    return JSON.writeValueAsBytes(root);
+    return Json.bytes(root);
   }
 }

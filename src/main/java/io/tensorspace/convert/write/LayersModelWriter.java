@@ -1,6 +1,5 @@
 package io.tensorspace.convert.write;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +25,6 @@ import java.util.List;
  */
 public final class LayersModelWriter {
   public static final String MODEL_JSON = "model.json";
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final long shardSizeBytes;
   private final WeightEncoder encoder;
@@ -139,6 +137,6 @@ public final class LayersModelWriter {
     topology.put("backend", "tensor_flow.js");
     topology.set("model_config", model.configView());
     root.set("weightsManifest", manifest);
-    return JSON.writeValueAsBytes(root);
+    return Json.bytes(root);
   }
 }

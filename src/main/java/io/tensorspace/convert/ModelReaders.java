@@ -1,6 +1,7 @@
 package io.tensorspace.convert;
 
 import io.tensorspace.convert.ModelSources.ModelSource;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.keras.Keras3ArchiveReader;
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.model.LayersModel;
@@ -86,7 +87,7 @@ public final class ModelReaders {
   /** A JSON file that does not parse is reported as such, not as some other kind of model. */
   private static void checkJson(Path source) throws ConversionException, IOException {
     try (com.fasterxml.jackson.core.JsonParser parser =
-        new com.fasterxml.jackson.databind.ObjectMapper().createParser(source.toFile())) {
+        Json.MAPPER.createParser(source.toFile())) {
       while (parser.nextToken() != null) {
         // reading every token checks the syntax (and Jackson's nesting and size limits)
       }

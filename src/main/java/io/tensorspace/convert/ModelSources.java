@@ -1,7 +1,7 @@
 package io.tensorspace.convert;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.onnx.OnnxReader;
 import io.tensorspace.convert.tensorflow.GraphConverter;
@@ -198,7 +198,7 @@ public final class ModelSources {
 
   private static boolean isKerasTopology(Path file) throws IOException {
     try {
-      JsonNode root = new ObjectMapper().readTree(file.toFile());
+      JsonNode root = Json.MAPPER.readTree(file.toFile());
       return root != null && root.has("class_name") && root.has("config");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;

@@ -1,10 +1,9 @@
 package io.tensorspace.convert.incremental;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.onnx.OnnxReader;
+import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -89,14 +88,11 @@ public final class InputFiles {
           return files;
         }
       }
-      JsonNode root = Json.MAPPER.readTree(source.toFile());
-      JsonNode groups = root.isArray() ? root : root.path("weightsManifest");
-      for (JsonNode group : groups) {
-        for (JsonNode path : group.path("paths")) {
-          Path file = source.resolveSibling(path.asText()).normalize();
-          if (Files.isRegularFile(file)) {
-            files.add(file);
-          }
+      ModelJsonOutline outline = ModelJsonOutline.read(source);
+      for (String path : outline == null ? List.<String>of() : outline.manifestPaths()) {
+        Path file = source.resolveSibling(path).normalize();
+        if (Files.isRegularFile(file)) {
+          files.add(file);
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -115,13 +111,5 @@ public final class InputFiles {
     } catch (ConversionException | RuntimeException e) {
       return Set.of(); // the conversion reports what is wrong with the model
     }
-  }
-
-  /**
-   * Made on first use: loading Jackson costs ~100 ms, which a no-op build skips (it finds the
-   * files a manifest names in its record).
-   */
-  private static final class Json {
-    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

@@ -10,6 +10,7 @@ import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.archive.ArchiveRules;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
@@ -40,7 +41,7 @@ import java.util.zip.ZipFile;
  * config's layers in order, as Keras' own saving code does.
  */
 public final class Keras3ArchiveReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   static final String CONFIG = "config.json";
   static final String METADATA = "metadata.json";
   static final String WEIGHTS = "model.weights.h5";

@@ -9,6 +9,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Set;
  * ({@code save_weights}). Weights stay in the file until written.
  */
 public final class KerasH5Reader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
   /** What an HDF5 file holds, as far as choosing the model file of a folder goes. */

@@ -1,10 +1,9 @@
 package io.tensorspace.convert.tensorflow;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.InputFormat;
 import io.tensorspace.convert.onnx.OnnxReader;
+import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -90,15 +89,8 @@ final class GraphSources {
   }
 
   private static boolean isTfjsGraph(Path source) throws IOException {
-    try {
-      JsonNode json = new ObjectMapper().readTree(source.toFile());
-      JsonNode topology = json.path("modelTopology");
-      return topology.isObject() && topology.path("node").isArray()
-          && !json.path("format").asText("graph-model").equals("layers-model");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException | java.io.CharConversionException e) {
-      // not JSON, or bytes Jackson's encoding detection reads as broken UTF-32 (found by fuzzing)
-      return false;
-    }
+    ModelJsonOutline outline = ModelJsonOutline.read(source);
+    return outline != null && outline.isGraphModel();
   }
 
   private static boolean startsLikeJson(byte[] head) {

@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.Quantization;
@@ -22,7 +23,7 @@ import org.tensorflow.proto.NodeDef;
  * copied as they are, quantization included.
  */
 final class TfjsGraphReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   TfGraph readJson(Path modelJson) throws ConversionException, IOException {
     JsonNode root = JSON.readTree(modelJson.toFile());

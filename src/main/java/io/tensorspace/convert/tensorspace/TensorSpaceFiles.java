@@ -1,8 +1,7 @@
 package io.tensorspace.convert.tensorspace;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
  */
 public final class TensorSpaceFiles {
   public static final String JSON_FILE = "tensorspace.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private TensorSpaceFiles() {}
 
@@ -50,11 +48,11 @@ public final class TensorSpaceFiles {
     TensorSpaceDescription description = TspLayerMapping.describe(net, name, options,
         extra == null ? null : extra.get("onnx"));
     com.fasterxml.jackson.databind.node.ObjectNode tree = description.toJson();
-    String plain = JSON.writeValueAsString(tree);
+    String plain = Json.indented(tree);
     String json = plain;
     if (extra != null) {
       tree.setAll(extra.deepCopy());
-      json = JSON.writeValueAsString(tree);
+      json = Json.indented(tree);
     }
     Files.writeString(directory.resolve(JSON_FILE), json + "\n", StandardCharsets.UTF_8);
     // the script holds the description without the extra entries

@@ -1,9 +1,8 @@
 package io.tensorspace.convert.tensorspace;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.TextNode;
 import io.tensorspace.convert.ConverterVersion;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Input;
 import io.tensorspace.convert.tensorspace.TensorSpaceDescription.Output;
 import java.io.IOException;
@@ -26,8 +25,6 @@ import java.util.Map;
  */
 public final class TensorSpaceScriptWriter {
   public static final String FILE = "tensorspace-model.js";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-  private static final ObjectMapper COMPACT = new ObjectMapper();
   private static final String TEMPLATE = "tensorspace-model.js.template";
 
   /** Writes the script into {@code directory}. */
@@ -128,20 +125,12 @@ public final class TensorSpaceScriptWriter {
     return shape == null ? "[?]" : shape.toString().replace("null", "?");
   }
 
-  private static String compact(Object node) {
-    try {
-      return COMPACT.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+  private static String compact(com.fasterxml.jackson.databind.JsonNode node) {
+    return Json.compact(node);
   }
 
   private static String pretty(com.fasterxml.jackson.databind.JsonNode node) {
-    try {
-      return JSON.writeValueAsString(node);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.indented(node);
   }
 
   private static String indent(String text, String prefix) {
@@ -152,7 +141,7 @@ public final class TensorSpaceScriptWriter {
 
   /** A JavaScript string literal with quotes. */
   static String jsQuoted(String value) {
-    return compact(value).replace("</", "<\\/");
+    return compact(TextNode.valueOf(value)).replace("</", "<\\/");
   }
 
   /** The inside of a JavaScript string literal (for text between the template's quotes). */

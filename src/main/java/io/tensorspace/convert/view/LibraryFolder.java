@@ -2,6 +2,7 @@ package io.tensorspace.convert.view;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.tensorspace.PreviewPageWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,7 +22,7 @@ import java.util.regex.Pattern;
 final class LibraryFolder {
   /** {@code <package>@<version>/<file>}, the package possibly scoped ({@code @tweenjs/tween.js}). */
   private static final Pattern LIBRARY = Pattern.compile("((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)");
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Path root;
 

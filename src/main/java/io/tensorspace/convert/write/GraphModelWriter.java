@@ -1,11 +1,11 @@
 package io.tensorspace.convert.write;
 
-import io.tensorspace.convert.CopiedRegions;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
+import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.tensorflow.GraphJson;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.util.List;
  */
 public final class GraphModelWriter {
   public static final String MODEL_JSON = "model.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long shardSizeBytes;
   private final WeightEncoder encoder;
@@ -107,6 +106,6 @@ public final class GraphModelWriter {
     for (WeightEncoder.Entry entry : entries) {
       WeightEncoder.spec(specs.addObject(), entry);
     }
-    return JSON.writeValueAsBytes(root);
+    return Json.bytes(root);
   }
 }

@@ -1,11 +1,11 @@
 package io.tensorspace.convert.write;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
+import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
@@ -25,7 +25,6 @@ import java.util.List;
  */
 public final class LayersModelWriter {
   public static final String MODEL_JSON = "model.json";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final long shardSizeBytes;
   private final WeightEncoder encoder;
@@ -138,6 +137,6 @@ public final class LayersModelWriter {
     topology.put("backend", "tensor_flow.js");
     topology.set("model_config", model.configView());
     root.set("weightsManifest", manifest);
-    return JSON.writeValueAsBytes(root);
+    return Json.bytes(root);
   }
 }

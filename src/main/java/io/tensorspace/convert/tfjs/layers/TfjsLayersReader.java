@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.json.Json;
+import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import io.tensorspace.convert.keras.KerasTopology;
 import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
@@ -31,35 +33,13 @@ import java.util.Set;
  * quantized weights (uint8, uint16, float16) keep their stored bytes and quantization entry.
  */
 public final class TfjsLayersReader {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
   /** Whether {@code file} is a tfjs layers-model model.json (decided by content, not name). */
   public static boolean isLayersModel(Path file) throws IOException {
-    JsonNode root;
-    try {
-      root = JSON.readTree(file.toFile());
-    } catch (JsonProcessingException e) {
-      return false;
-    }
-    return isLayersModel(root);
-  }
-
-  static boolean isLayersModel(JsonNode root) {
-    if (root == null || !root.isObject()) {
-      return false;
-    }
-    String format = root.path("format").asText("");
-    if (format.equals("layers-model")) {
-      return true;
-    }
-    if (!format.isEmpty()) {
-      return false;
-    }
-    JsonNode topology = root.path("modelTopology");
-    return topology.isObject()
-        && (topology.has("model_config") || topology.has("class_name"))
-        && !topology.has("node");
+    ModelJsonOutline outline = ModelJsonOutline.read(file);
+    return outline != null && outline.isLayersModel();
   }
 
   /**
@@ -82,7 +62,7 @@ public final class TfjsLayersReader {
     } catch (JsonProcessingException e) {
       throw new ConversionException(modelJson + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
-    if (!isLayersModel(root)) {
+    if (!isLayersModel(modelJson)) {
       throw new ConversionException(
           modelJson + " is not a TensorFlow.js layers model (no modelTopology with a Keras model"
               + " config, or another \"format\").");

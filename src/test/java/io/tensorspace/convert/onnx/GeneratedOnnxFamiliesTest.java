@@ -41,9 +41,7 @@ class GeneratedOnnxFamiliesTest {
    * test then requires its members to match.
    */
   static final Map<String, String> NOT_YET_SUPPORTED = new TreeMap<>(Map.ofEntries(
-      Map.entry("max-pool/dilation2", "MaxPool"),
-      Map.entry("unary/elu-0.5", "Elu"),
-      Map.entry("unary/hard-sigmoid", "HardSigmoid")));
+      Map.entry("max-pool/dilation2", "MaxPool")));
 
   /**
    * Members that convert but whose tfjs result differs from ONNX Runtime: converter bugs to fix.

@@ -50,11 +50,43 @@ final class ActivationOps {
     unary(ctx, "Softplus", Attrs.of());
   }
 
+  /**
+   * Elu: TensorFlow's has alpha 1; another alpha is Relu(x) + alpha * Minimum(Elu(x), 0), the
+   * negative part scaled.
+   */
   static void elu(OpContext ctx) throws ConversionException {
-    if (ctx.attrFloat("alpha", 1f) != 1f) {
-      throw ctx.unsupported("has alpha " + ctx.attrFloat("alpha", 1f) + " (TensorFlow's Elu has 1)");
+    float alpha = ctx.attrFloat("alpha", 1f);
+    if (alpha == 1f) {
+      unary(ctx, "Elu", Attrs.of());
+      return;
     }
-    unary(ctx, "Elu", Attrs.of());
+    Value x = ctx.input(0);
+    String in = ctx.tensor(x);
+    String elu = ctx.emit("elu", "Elu", List.of(in), Attrs.of());
+    String negative = ctx.emit("negative", "Minimum", List.of(elu,
+        Weights.small(ctx, "zero", new long[0], 0f)), Attrs.of());
+    String scaled = ctx.emit("scaled", "Mul", List.of(negative,
+        Weights.small(ctx, "alpha", new long[0], alpha)), Attrs.of());
+    String positive = ctx.emit("positive", "Relu", List.of(in), Attrs.of());
+    String t = ctx.emit(null, "AddV2", List.of(positive, scaled), Attrs.of());
+    ctx.output(0, same(ctx, x, t));
+  }
+
+  /**
+   * HardSigmoid: max(0, min(1, alpha * x + beta)), clipped with Maximum and Minimum (tfjs 1.7.4
+   * reads ClipByValue's bounds from attributes, 4.x from inputs).
+   */
+  static void hardSigmoid(OpContext ctx) throws ConversionException {
+    Value x = ctx.input(0);
+    String scaled = ctx.emit("scaled", "Mul", List.of(ctx.tensor(x),
+        Weights.small(ctx, "alpha", new long[0], ctx.attrFloat("alpha", 0.2f))), Attrs.of());
+    String shifted = ctx.emit("shifted", "AddV2", List.of(scaled,
+        Weights.small(ctx, "beta", new long[0], ctx.attrFloat("beta", 0.5f))), Attrs.of());
+    String low = ctx.emit("at_least_0", "Maximum", List.of(shifted,
+        Weights.small(ctx, "zero", new long[0], 0f)), Attrs.of());
+    String t = ctx.emit(null, "Minimum", List.of(low,
+        Weights.small(ctx, "one", new long[0], 1f)), Attrs.of());
+    ctx.output(0, same(ctx, x, t));
   }
 
   static void leakyRelu(OpContext ctx) throws ConversionException {

@@ -57,6 +57,7 @@ public final class OpTable {
       Map.entry("Reciprocal", ActivationOps::reciprocal),
       Map.entry("Softplus", ActivationOps::softplus),
       Map.entry("Elu", ActivationOps::elu),
+      Map.entry("HardSigmoid", ActivationOps::hardSigmoid),
       Map.entry("Transpose", LayoutOps::transpose),
       Map.entry("DepthToSpace", LayoutOps::depthToSpace),
       Map.entry("SpaceToDepth", LayoutOps::spaceToDepth),

@@ -1,5 +1,6 @@
 package io.tensorspace.convert.onnx;
 
+import io.tensorspace.convert.summary.Columns;
 import io.tensorspace.convert.summary.Summary;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,25 +22,10 @@ final class OnnxSummary implements Summary {
     List<String[]> cells = new ArrayList<>();
     cells.add(HEADER);
     cells.addAll(rows);
-    int[] widths = new int[HEADER.length];
-    for (String[] line : cells) {
-      for (int i = 0; i < line.length; i++) {
-        widths[i] = Math.max(widths[i], line[i].length());
-      }
-    }
     List<String> lines = new ArrayList<>();
     lines.add("ONNX model " + source + ": " + rows.size()
         + " selectable node outputs (* = default selection)");
-    for (String[] line : cells) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < line.length; i++) {
-        text.append(String.format("%-" + Math.max(1, widths[i]) + "s", line[i]));
-        if (i < line.length - 1) {
-          text.append("  ");
-        }
-      }
-      lines.add(text.toString().stripTrailing());
-    }
+    lines.addAll(Columns.align(cells));
     return lines;
   }
 }

@@ -63,24 +63,9 @@ public final class ModelSummary implements Summary {
           Long.toString(row.parameters()), String.join(", ", row.inbound())});
       total += row.parameters();
     }
-    int[] widths = new int[header.length];
-    for (String[] line : cells) {
-      for (int i = 0; i < line.length; i++) {
-        widths[i] = Math.max(widths[i], line[i].length());
-      }
-    }
     List<String> lines = new ArrayList<>();
     lines.add("Model " + source + ": " + rows.size() + " layers, " + total + " parameters");
-    for (String[] line : cells) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < line.length; i++) {
-        text.append(String.format("%-" + widths[i] + "s", line[i]));
-        if (i < line.length - 1) {
-          text.append("  ");
-        }
-      }
-      lines.add(text.toString().stripTrailing());
-    }
+    lines.addAll(Columns.align(cells));
     return lines;
   }
 }

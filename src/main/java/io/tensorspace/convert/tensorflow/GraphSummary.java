@@ -1,5 +1,6 @@
 package io.tensorspace.convert.tensorflow;
 
+import io.tensorspace.convert.summary.Columns;
 import io.tensorspace.convert.summary.Summary;
 
 import java.util.ArrayList;
@@ -60,24 +61,9 @@ public final class GraphSummary implements Summary {
       cells.add(new String[] {row.suggested() ? "*" : "", row.name(), row.op(), row.shape(),
           row.scope()});
     }
-    int[] widths = new int[header.length];
-    for (String[] line : cells) {
-      for (int i = 0; i < line.length; i++) {
-        widths[i] = Math.max(widths[i], line[i].length());
-      }
-    }
     List<String> lines = new ArrayList<>();
     lines.add("Graph " + source + ": " + rows.size() + " selectable nodes (* = default selection)");
-    for (String[] line : cells) {
-      StringBuilder text = new StringBuilder();
-      for (int i = 0; i < line.length; i++) {
-        text.append(String.format("%-" + Math.max(1, widths[i]) + "s", line[i]));
-        if (i < line.length - 1) {
-          text.append("  ");
-        }
-      }
-      lines.add(text.toString().stripTrailing());
-    }
+    lines.addAll(Columns.align(cells));
     return lines;
   }
 }

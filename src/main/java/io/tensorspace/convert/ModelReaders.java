@@ -87,7 +87,7 @@ public final class ModelReaders {
   /** A JSON file that does not parse is reported as such, not as some other kind of model. */
   private static void checkJson(Path source) throws ConversionException, IOException {
     try (com.fasterxml.jackson.core.JsonParser parser =
-        Json.MAPPER.createParser(source.toFile())) {
+        Json.parser(source)) {
       while (parser.nextToken() != null) {
         // reading every token checks the syntax (and Jackson's nesting and size limits)
       }

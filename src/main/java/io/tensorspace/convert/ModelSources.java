@@ -198,7 +198,7 @@ public final class ModelSources {
 
   private static boolean isKerasTopology(Path file) throws IOException {
     try {
-      JsonNode root = Json.MAPPER.readTree(file.toFile());
+      JsonNode root = Json.read(file);
       return root != null && root.has("class_name") && root.has("config");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       return false;

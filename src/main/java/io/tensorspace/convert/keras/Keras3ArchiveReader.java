@@ -1,7 +1,6 @@
 package io.tensorspace.convert.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
@@ -41,7 +40,6 @@ import java.util.zip.ZipFile;
  * config's layers in order, as Keras' own saving code does.
  */
 public final class Keras3ArchiveReader {
-  private static final ObjectMapper JSON = Json.MAPPER;
   static final String CONFIG = "config.json";
   static final String METADATA = "metadata.json";
   static final String WEIGHTS = "model.weights.h5";
@@ -140,7 +138,7 @@ public final class Keras3ArchiveReader {
               + " MiB, which no real Keras model config is. Refusing to read it.");
     }
     try {
-      JsonNode node = JSON.readTree(new String(bytes, StandardCharsets.UTF_8));
+      JsonNode node = Json.read(new String(bytes, StandardCharsets.UTF_8));
       if (node == null || !node.isObject()) {
         throw new ConversionException(archive + ": '" + entryName + "' is not a JSON object.");
       }

@@ -1,7 +1,6 @@
 package io.tensorspace.convert.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
@@ -27,7 +26,6 @@ import java.util.Set;
  * ({@code save_weights}). Weights stay in the file until written.
  */
 public final class KerasH5Reader {
-  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
   /** What an HDF5 file holds, as far as choosing the model file of a folder goes. */
@@ -138,7 +136,7 @@ public final class KerasH5Reader {
 
   private static JsonNode parse(Path file, String json) throws ConversionException {
     try {
-      JsonNode node = JSON.readTree(json);
+      JsonNode node = Json.read(json);
       if (node == null || !node.isObject()) {
         throw new ConversionException(file + ": the model config is not a JSON object.");
       }

@@ -1,7 +1,6 @@
 package io.tensorspace.convert.tensorflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.ConcatenatedFiles;
@@ -23,10 +22,9 @@ import org.tensorflow.proto.NodeDef;
  * copied as they are, quantization included.
  */
 final class TfjsGraphReader {
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   TfGraph readJson(Path modelJson) throws ConversionException, IOException {
-    JsonNode root = JSON.readTree(modelJson.toFile());
+    JsonNode root = Json.read(modelJson);
     GraphDef graph = GraphJson.readGraph(root.path("modelTopology"));
     String generatedBy = root.path("generatedBy").asText("");
     TfGraph out = new TfGraph(modelJson, generatedBy.isEmpty()
@@ -50,7 +48,7 @@ final class TfjsGraphReader {
     out.producer = graph.getVersions().getProducer();
     graph.getNodeList().forEach(out::put);
     Path manifest = pb.resolveSibling(GraphSources.OLD_TFJS_MANIFEST);
-    bindWeights(out, JSON.readTree(manifest.toFile()), manifest);
+    bindWeights(out, Json.read(manifest), manifest);
     return out;
   }
 

@@ -31,7 +31,7 @@ public final class ModelJsonOutline {
 
   /** The outline of {@code file}, or null when it is not JSON. */
   public static ModelJsonOutline read(Path file) throws IOException {
-    try (JsonParser parser = Json.MAPPER.getFactory().createParser(file.toFile())) {
+    try (JsonParser parser = Json.parser(file)) {
       ModelJsonOutline outline = new ModelJsonOutline();
       JsonToken root = parser.nextToken();
       if (root == JsonToken.START_ARRAY) {

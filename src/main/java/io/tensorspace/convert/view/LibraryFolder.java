@@ -1,6 +1,5 @@
 package io.tensorspace.convert.view;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.tensorspace.PreviewPageWriter;
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
 final class LibraryFolder {
   /** {@code <package>@<version>/<file>}, the package possibly scoped ({@code @tweenjs/tween.js}). */
   private static final Pattern LIBRARY = Pattern.compile("((?:@[^/@]+/)?[^/@]+)@([^/]+)/(.+)");
-  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final Path root;
 
@@ -77,7 +75,7 @@ final class LibraryFolder {
 
   private static String version(Path packageFolder) {
     try {
-      return JSON.readTree(packageFolder.resolve("package.json").toFile()).path("version").asText();
+      return Json.read(packageFolder.resolve("package.json")).path("version").asText();
     } catch (IOException e) {
       return null;
     }

@@ -2,7 +2,6 @@ package io.tensorspace.convert.tfjs.layers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
@@ -33,7 +32,6 @@ import java.util.Set;
  * quantized weights (uint8, uint16, float16) keep their stored bytes and quantization entry.
  */
 public final class TfjsLayersReader {
-  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
 
   /** Whether {@code file} is a tfjs layers-model model.json (decided by content, not name). */
@@ -58,7 +56,7 @@ public final class TfjsLayersReader {
   public LayersModel read(Path modelJson) throws ConversionException, IOException {
     JsonNode root;
     try {
-      root = JSON.readTree(modelJson.toFile());
+      root = Json.read(modelJson);
     } catch (JsonProcessingException e) {
       throw new ConversionException(modelJson + " is not valid JSON: " + e.getOriginalMessage(), e);
     }
@@ -76,7 +74,7 @@ public final class TfjsLayersReader {
     JsonNode modelConfig = topology.has("model_config") ? topology.get("model_config") : topology;
     if (modelConfig.isTextual()) {
       try {
-        modelConfig = JSON.readTree(modelConfig.asText());
+        modelConfig = Json.read(modelConfig.asText());
       } catch (JsonProcessingException e) {
         throw new ConversionException(
             modelJson + ": modelTopology.model_config is a string that is not JSON.", e);

@@ -1,6 +1,7 @@
 package io.tensorspace.maven;
 
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.FirstUse;
 import io.tensorspace.convert.ConversionResult;
 import io.tensorspace.convert.Converter;
 import io.tensorspace.convert.incremental.InputFiles;
@@ -142,6 +143,10 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       return;
     }
     Map<Model, ConversionRequest> requests = conversionRequests();
+    ConversionRequest first = requests.values().iterator().next();
+    if (first.artifact() == null) {
+      FirstUse.start(first.source(), first.weights());
+    }
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     Optional<BuildCacheProbe> buildCache = buildCacheProbe();
     List<InPomOrder.Task> tasks = new ArrayList<>();

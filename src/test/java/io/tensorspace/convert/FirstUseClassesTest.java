@@ -1,35 +1,38 @@
 package io.tensorspace.convert;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tensorspace.testing.CorpusCase;
+import io.tensorspace.convert.FirstUseLists.Isolated;
+import io.tensorspace.convert.FirstUseLists.Sample;
 import io.tensorspace.testing.ModelCorpus;
 import io.tensorspace.testing.OnnxCorpus;
-import java.io.File;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
-/**
- * A conversion in a fresh class loader, as in a fresh Maven JVM, never creates a Jackson
- * {@code ObjectMapper}: its ~300 classes were half of a small model's conversion time. A
- * {@code JsonNode.toString()} on a conversion path would bring it back.
- */
+/** What a conversion loads in a fresh class loader, as in a fresh Maven JVM. */
 class FirstUseClassesTest {
+  /** An ObjectMapper's ~300 classes were half of a small model's conversion time. */
   private static final String[] NEVER_LOADED = {
       "com.fasterxml.jackson.databind.ObjectMapper",
       "com.fasterxml.jackson.databind.node.InternalNodeMapper"};
 
-  @TempDir Path out;
+  @TempDir Path work;
 
+  /** A {@code JsonNode.toString()} on a conversion path would bring the mapper back. */
   @TestFactory
   Stream<DynamicTest> noConversionOfAnyFormatLoadsAnObjectMapper() {
     List<DynamicTest> tests = new ArrayList<>();
@@ -37,69 +40,63 @@ class FirstUseClassesTest {
       ModelCorpus.cases(format).stream()
           .filter(c -> !c.expectsError() && c.hasReference())
           .limit(3)
-          .forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(), () -> convertAlone(c))));
+          .forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(), () -> {
+            Sample sample = Sample.of(c, work.resolve("in-" + c.id()));
+            assertNoMapper(sample);
+          })));
     }
     OnnxCorpus.cases().stream().limit(3).forEach(c -> tests.add(DynamicTest.dynamicTest(
-        c.id(), () -> convertAlone(c.model(), null, c.id()))));
+        c.id(), () -> assertNoMapper(new Sample(c.id(), c.model(), null)))));
     assertTrue(tests.size() >= 20, "cases: " + tests.size());
     return tests.stream();
   }
 
-  private void convertAlone(CorpusCase c) throws Exception {
-    Path copy = c.copyTo(out.resolve("in-" + c.id()));
-    Path source = copy.resolve(c.mainFile());
-    Path weights = null;
-    if (c.mainFile().contains("weight")) {
-      for (String topology : List.of("topology.json", "model.json", "config.json")) {
-        if (c.hasFile(topology)) {
-          weights = source;
-          source = copy.resolve(topology);
-          break;
+  /**
+   * The lists {@link FirstUse} loads early still name the classes a conversion of each format
+   * needs: rerun {@link FirstUseLists} when this fails after a change.
+   */
+  @TestFactory
+  Stream<DynamicTest> firstUseListsCoverWhatEachFormatLoads() throws Exception {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (Map.Entry<InputFormat, Sample> e : FirstUseLists.samples(work).entrySet()) {
+      tests.add(DynamicTest.dynamicTest(e.getKey() + " (" + e.getValue().id() + ")", () -> {
+        List<String> listed = listed(e.getKey());
+        List<String> loaded = e.getValue().convertAlone(work.resolve("out-" + e.getKey()));
+        Set<String> missing = new HashSet<>(loaded);
+        listed.forEach(missing::remove);
+        assertTrue(missing.size() <= loaded.size() / 10, e.getKey() + ": " + missing.size()
+            + " of the " + loaded.size() + " classes loaded are not in first-use/"
+            + e.getKey() + ".txt (run FirstUseLists), e.g. " + missing.stream().limit(5).toList());
+        try (Isolated loader = new Isolated()) {
+          for (String name : listed) {
+            assertNotNull(loader.getResource(name.replace('.', '/') + ".class"),
+                name + " in first-use/" + e.getKey() + ".txt is no class (run FirstUseLists)");
+          }
         }
-      }
+      }));
     }
-    convertAlone(source, weights, c.id());
+    assertTrue(tests.size() >= InputFormat.values().length, "formats: " + tests.size());
+    return tests.stream();
   }
 
-  private void convertAlone(Path source, Path weights, String id) throws Exception {
+  private void assertNoMapper(Sample sample) throws Exception {
     try (Isolated loader = new Isolated()) {
-      Class<?> entry = Class.forName(Alone.class.getName(), true, loader);
-      entry.getMethod("convert", String.class, String.class, String.class).invoke(null,
-          source.toString(), weights == null ? null : weights.toString(),
-          out.resolve("out-" + id).toString());
+      Class.forName(FirstUseLists.Alone.class.getName(), true, loader)
+          .getMethod("convert", String.class, String.class, String.class)
+          .invoke(null, sample.source().toString(),
+              sample.weights() == null ? null : sample.weights().toString(),
+              work.resolve("out-" + sample.id()).toString());
       for (String name : NEVER_LOADED) {
-        assertFalse(loader.loaded(name), id + " loaded " + name);
+        assertFalse(loader.loaded(name), sample.id() + " loaded " + name);
       }
     }
   }
 
-  /** Loads the test class path itself, so nothing is shared with the JVM's loader. */
-  private static final class Isolated extends URLClassLoader {
-    Isolated() throws MalformedURLException {
-      super(classPath(), ClassLoader.getPlatformClassLoader());
-    }
-
-    boolean loaded(String name) {
-      return findLoadedClass(name) != null;
-    }
-
-    private static URL[] classPath() throws MalformedURLException {
-      List<URL> urls = new ArrayList<>();
-      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-        urls.add(new File(entry).toURI().toURL());
-      }
-      return urls.toArray(URL[]::new);
-    }
-  }
-
-  /** The conversion, called by reflection inside the isolated loader. */
-  public static final class Alone {
-    private Alone() {}
-
-    public static void convert(String source, String weights, String target) throws Exception {
-      new Converter().convert(new ConversionRequest(Path.of(source),
-          weights == null ? null : Path.of(weights), Path.of(target), List.of(), List.of(),
-          ConversionRequest.DEFAULT_SHARD_SIZE));
+  private static List<String> listed(InputFormat format) throws Exception {
+    try (InputStream in = FirstUse.class.getResourceAsStream("first-use/" + format + ".txt")) {
+      assertNotNull(in, "no first-use/" + format + ".txt (run FirstUseLists)");
+      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
+          .toList();
     }
   }
 }

@@ -1,0 +1,52 @@
+package io.tensorspace.convert;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Loads the classes a conversion will need on a second thread while the first one converts: in a
+ * fresh Maven JVM about half of a small model's conversion is class loading, and the second core
+ * is mostly idle then. The lists ({@code first-use/<format>.txt}, written by
+ * {@code FirstUseLists} in the tests) name the classes a conversion of each input format loads,
+ * in order. Classes are loaded, not initialized, so no code runs early; a list older than the
+ * code only loads less.
+ */
+public final class FirstUse {
+  private FirstUse() {}
+
+  /** Starts loading what converting {@code source} needs; returns at once. */
+  public static void start(Path source, Path weights) {
+    Thread thread = new Thread(() -> load(source, weights), "tensorspace-class-loading");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void load(Path source, Path weights) {
+    String format;
+    try {
+      format = ModelSources.locate(source, weights).format().name();
+    } catch (ConversionException | RuntimeException e) {
+      return; // the conversion reports it
+    }
+    ClassLoader loader = FirstUse.class.getClassLoader();
+    try (InputStream in = FirstUse.class.getResourceAsStream("first-use/" + format + ".txt")) {
+      if (in == null) {
+        return;
+      }
+      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+      for (String name = lines.readLine(); name != null; name = lines.readLine()) {
+        try {
+          Class.forName(name, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+          // renamed since the list was written: loaded when needed, as without the list
+        }
+      }
+    } catch (IOException e) {
+      // loading early is only ever a speed-up
+    }
+  }
+}

@@ -88,6 +88,11 @@ public final class OnnxReader {
     if (!Files.isRegularFile(path) || Files.size(path) < 4) {
       return false;
     }
+    try (InputStream head = Files.newInputStream(path)) {
+      if (head.read() != (1 << 3 | WireFormat.WIRETYPE_VARINT)) {
+        return false; // not ir_version first; protobuf's classes stay unloaded for JSON and HDF5
+      }
+    }
     try (InputStream stream = new BufferedInputStream(Files.newInputStream(path), 1 << 16)) {
       CodedInputStream c = CodedInputStream.newInstance(stream);
       c.setSizeLimit(Integer.MAX_VALUE);

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Loads the classes a conversion will need on a second thread while the first one converts: in a
@@ -37,10 +38,13 @@ public final class FirstUse {
       if (in == null) {
         return;
       }
-      BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      for (String name = lines.readLine(); name != null; name = lines.readLine()) {
+      List<String> names =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList();
+      // last needed first: the converting thread loads its first classes itself, and the two
+      // meet midway instead of queueing for the same class
+      for (int i = names.size() - 1; i >= 0; i--) {
         try {
-          Class.forName(name, false, loader);
+          Class.forName(names.get(i), false, loader);
         } catch (ClassNotFoundException | LinkageError e) {
           // renamed since the list was written: loaded when needed, as without the list
         }

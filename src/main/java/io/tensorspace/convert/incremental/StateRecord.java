@@ -1,5 +1,6 @@
 package io.tensorspace.convert.incremental;
 
+import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.artifact.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,7 +70,7 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
       values.setProperty("artifact.file", artifact.file().toString());
       values.setProperty("artifact.sha256", artifact.sha256());
     }
-    Path temporary = Files.createTempFile(file.getParent(), "state", ".tmp");
+    Path temporary = FreshPaths.file(file.getParent(), "state", ".tmp");
     try (OutputStream out = Files.newOutputStream(temporary)) {
       values.store(out, null);
     }

@@ -1,5 +1,6 @@
 package io.tensorspace.convert.incremental;
 
+import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConverterVersion;
@@ -251,7 +252,7 @@ public final class UpToDateCheck {
   private long now() throws ConversionException, IOException {
     try {
       Files.createDirectories(stateDirectory);
-      Path probe = Files.createTempFile(stateDirectory, "clock", ".tmp");
+      Path probe = FreshPaths.file(stateDirectory, "clock", ".tmp");
       try {
         return FileStamp.of(probe).latest();
       } finally {

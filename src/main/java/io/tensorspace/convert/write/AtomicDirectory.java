@@ -116,7 +116,7 @@ public final class AtomicDirectory {
         FileLock lock = tryLock(channel)) {
       checkReplaceable();
       deleteLeftovers(parent);
-      Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      Path staging = FreshPaths.folder(parent, "." + target.getFileName() + ".tmp-");
       makeReadable(staging);
       try {
         filler.fill(staging);

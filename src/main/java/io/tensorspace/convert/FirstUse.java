@@ -13,10 +13,21 @@ import java.util.List;
  * fresh Maven JVM about half of a small model's conversion is class loading, and the second core
  * is mostly idle then. The lists ({@code first-use/<format>.txt}, written by
  * {@code FirstUseLists} in the tests) name the classes a conversion of each input format loads,
- * in order. Classes are loaded, not initialized, so no code runs early; a list older than the
+ * in order. Classes are loaded, not initialized (but for the graph protobufs, whose initializers
+ * only build descriptors), so none of the plugin's code runs early; a list older than the
  * code only loads less.
  */
 public final class FirstUse {
+  /**
+   * Graphs are built of these generated protobuf classes, and each builds its descriptors when
+   * initialized (parsing the .proto files' descriptors): pure work, and the first graph node waits
+   * for it.
+   */
+  private static final List<String> GRAPH_PROTOS = List.of("org.tensorflow.proto.GraphDef",
+      "org.tensorflow.proto.NodeDef", "org.tensorflow.proto.NodeDef$AttrDefaultEntryHolder",
+      "org.tensorflow.proto.AttrValue",
+      "org.tensorflow.proto.TensorProto", "org.tensorflow.proto.TensorShapeProto");
+
   private FirstUse() {}
 
   /** Starts loading what converting {@code source} needs; returns at once. */
@@ -26,14 +37,27 @@ public final class FirstUse {
     thread.start();
   }
 
+  private static void initialize(List<String> names, ClassLoader loader) {
+    for (String name : names) {
+      try {
+        Class.forName(name, true, loader);
+      } catch (ClassNotFoundException | LinkageError e) {
+        // the conversion meets it, and reports it
+      }
+    }
+  }
+
   private static void load(Path source, Path weights) {
-    String format;
+    InputFormat format;
     try {
-      format = ModelSources.locate(source, weights).format().name();
+      format = ModelSources.locate(source, weights).format();
     } catch (ConversionException | RuntimeException e) {
       return; // the conversion reports it
     }
     ClassLoader loader = FirstUse.class.getClassLoader();
+    if (format.isGraph()) {
+      initialize(GRAPH_PROTOS, loader);
+    }
     try (InputStream in = FirstUse.class.getResourceAsStream("first-use/" + format + ".txt")) {
       if (in == null) {
         return;

@@ -5,6 +5,7 @@ import io.tensorspace.convert.artifact.ModelArtifact;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,27 +56,65 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
    * it (the settings hold it already, less readably).
    */
   void store(Path file, ModelArtifact artifact) throws IOException {
-    Properties values = new Properties();
-    values.setProperty("settings", settings);
-    values.setProperty("time", Long.toString(time));
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("settings", settings);
+    values.put("time", Long.toString(time));
     StringBuilder inputLines = new StringBuilder();
     inputs.forEach((path, stamp) -> line(inputLines, path.toString(), stamp));
-    values.setProperty("inputs", inputLines.toString());
-    values.setProperty("content", content);
+    values.put("inputs", inputLines.toString());
+    values.put("content", content);
     StringBuilder outputLines = new StringBuilder();
     outputs.forEach((name, stamp) -> line(outputLines, name, stamp));
-    values.setProperty("outputs", outputLines.toString());
+    values.put("outputs", outputLines.toString());
     if (artifact != null) {
-      values.setProperty("artifact.coordinates", artifact.coordinates().toString());
-      values.setProperty("artifact.file", artifact.file().toString());
-      values.setProperty("artifact.sha256", artifact.sha256());
+      values.put("artifact.coordinates", artifact.coordinates().toString());
+      values.put("artifact.file", artifact.file().toString());
+      values.put("artifact.sha256", artifact.sha256());
     }
     Path temporary = FreshPaths.file(file.getParent(), "state", ".tmp");
-    try (OutputStream out = Files.newOutputStream(temporary)) {
-      values.store(out, null);
-    }
+    Files.write(temporary, propertiesText(values).getBytes(StandardCharsets.ISO_8859_1));
     Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /**
+   * {@code values} as {@link Properties#store(OutputStream, String)} writes them, less its date
+   * comment: formatting that date loads the time-zone names, ~10 ms of a conversion in a fresh JVM.
+   */
+  static String propertiesText(Map<String, String> values) {
+    StringBuilder text = new StringBuilder();
+    values.forEach((key, value) -> {
+      escape(text, key, true);
+      text.append('=');
+      escape(text, value, false);
+      text.append('\n');
+    });
+    return text.toString();
+  }
+
+  /** As {@code Properties.saveConvert} with Unicode escapes. */
+  private static void escape(StringBuilder out, String text, boolean key) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case ' ' -> out.append(i == 0 || key ? "\\ " : " ");
+        case '\t' -> out.append("\\t");
+        case '\n' -> out.append("\\n");
+        case '\r' -> out.append("\\r");
+        case '\f' -> out.append("\\f");
+        case '=', ':', '#', '!', '\\' -> out.append('\\').append(c);
+        default -> {
+          if (c < 0x20 || c > 0x7e) {
+            out.append("\\u");
+            for (int shift = 12; shift >= 0; shift -= 4) {
+              out.append(Character.toUpperCase(Character.forDigit((c >> shift) & 0xF, 16)));
+            }
+          } else {
+            out.append(c);
+          }
+        }
+      }
+    }
   }
 
   /** The same record with its inputs stamped again at {@code time}. */

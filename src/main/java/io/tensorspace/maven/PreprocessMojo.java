@@ -143,10 +143,6 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       return;
     }
     Map<Model, ConversionRequest> requests = conversionRequests();
-    ConversionRequest first = requests.values().iterator().next();
-    if (first.artifact() == null) {
-      FirstUse.start(first.source(), first.weights());
-    }
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     Optional<BuildCacheProbe> buildCache = buildCacheProbe();
     List<InPomOrder.Task> tasks = new ArrayList<>();
@@ -259,6 +255,22 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     return own == null ? goal : own;
   }
 
+  /**
+   * {@code 1234567} as {@code 1,234,567}, as {@code %,d} in an English locale writes it, without
+   * the cost of a first {@code Formatter} in a fresh JVM.
+   */
+  static String grouped(long number) {
+    String digits = Long.toString(Math.abs(number));
+    StringBuilder out = new StringBuilder(number < 0 ? "-" : "");
+    for (int i = 0; i < digits.length(); i++) {
+      if (i > 0 && (digits.length() - i) % 3 == 0) {
+        out.append(',');
+      }
+      out.append(digits.charAt(i));
+    }
+    return out.toString();
+  }
+
   private void convert(UpToDateCheck upToDate, Model model, ConversionRequest request, Log log)
       throws MojoExecutionException, MojoFailureException {
     String name = model.getName();
@@ -269,9 +281,12 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     });
     long start = System.nanoTime();
     if (!force && run(model, () -> upToDate.isUpToDate(request))) {
-      log.info(String.format("TensorSpace model '%s' is up to date (%d ms) -> %s",
-          name, (System.nanoTime() - start) / 1_000_000, target));
+      log.info("TensorSpace model '" + name + "' is up to date ("
+          + (System.nanoTime() - start) / 1_000_000 + " ms) -> " + target);
       return;
+    }
+    if (request.artifact() == null) {
+      FirstUse.start(request.source(), request.weights());
     }
     ConversionResult result = run(model, () -> {
       UpToDateCheck.Recording recording = upToDate.begin(request);
@@ -281,10 +296,9 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       recording.finish();
       return converted;
     });
-    log.info(String.format(
-        "TensorSpace model '%s' from %s: %d outputs, %,d weight bytes, %d ms -> %s",
-        name, request.source(), result.outputs().size(), result.weightBytes(),
-        (System.nanoTime() - start) / 1_000_000, target));
+    log.info("TensorSpace model '" + name + "' from " + request.source() + ": "
+        + result.outputs().size() + " outputs, " + grouped(result.weightBytes())
+        + " weight bytes, " + (System.nanoTime() - start) / 1_000_000 + " ms -> " + target);
     result.warnings().forEach(warning ->
         log.warn("TensorSpace model '" + name + "': " + warning));
   }

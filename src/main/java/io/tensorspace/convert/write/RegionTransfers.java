@@ -8,6 +8,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -42,6 +44,9 @@ final class RegionTransfers implements AutoCloseable {
       ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
   private final ExecutorService workers;
   private final Semaphore inFlight = new Semaphore(2 * WORKERS);
+  /** Every channel a thread holds open; each thread uses only its own. */
+  private final Set<FileChannel> open = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<Channels> channels = ThreadLocal.withInitial(Channels::new);
   private final AtomicReference<IOException> failure = new AtomicReference<>();
 
   RegionTransfers(CopiedRegions copied) {
@@ -86,30 +91,90 @@ final class RegionTransfers implements AutoCloseable {
     ByteBuffer buffer = buffers.get();
     CRC32C castagnoli = new CRC32C();
     CRC32 ieee = new CRC32();
-    try (FileChannel in = FileChannel.open(from, StandardOpenOption.READ);
-        FileChannel out = FileChannel.open(to, StandardOpenOption.WRITE)) {
-      for (long done = 0; done < count; ) {
-        buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
-        int read = in.read(buffer, position + done);
-        if (read < 0) {
-          throw new EOFException(from + " ends before byte " + (position + count));
-        }
-        buffer.flip();
-        castagnoli.update(buffer.duplicate());
-        ieee.update(buffer.duplicate());
-        for (long at = offset + done; buffer.hasRemaining(); ) {
-          at += out.write(buffer, at);
-        }
-        done += read;
+    Channels channels = this.channels.get();
+    FileChannel in = channels.reading(from);
+    FileChannel out = channels.writing(to);
+    for (long done = 0; done < count; ) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), count - done));
+      int read = in.read(buffer, position + done);
+      if (read < 0) {
+        throw new EOFException(from + " ends before byte " + (position + count));
       }
+      buffer.flip();
+      castagnoli.update(buffer.duplicate());
+      ieee.update(buffer.duplicate());
+      for (long at = offset + done; buffer.hasRemaining(); ) {
+        at += out.write(buffer, at);
+      }
+      done += read;
     }
     copied.copied(from, position, count, (int) castagnoli.getValue(), (int) ieee.getValue());
+  }
+
+  /**
+   * A thread's last input and output channel, kept open while its next region reads and writes
+   * the same files (most do: tensors lie one after another in a few files), so a model of many
+   * small tensors is not two opens and closes per tensor. Two open files per thread at most.
+   */
+  private final class Channels {
+    private Path readPath;
+    private FileChannel reader;
+    private Path writePath;
+    private FileChannel writer;
+
+    FileChannel reading(Path file) throws IOException {
+      if (!file.equals(readPath)) {
+        release(reader);
+        reader = null;
+        reader = hold(FileChannel.open(file, StandardOpenOption.READ));
+        readPath = file;
+      }
+      return reader;
+    }
+
+    FileChannel writing(Path file) throws IOException {
+      if (!file.equals(writePath)) {
+        release(writer);
+        writer = null;
+        writer = hold(FileChannel.open(file, StandardOpenOption.WRITE));
+        writePath = file;
+      }
+      return writer;
+    }
+  }
+
+  private FileChannel hold(FileChannel channel) {
+    open.add(channel);
+    return channel;
+  }
+
+  private void release(FileChannel channel) throws IOException {
+    if (channel != null) {
+      open.remove(channel);
+      channel.close();
+    }
   }
 
   private void rethrowFailure() throws IOException {
     IOException e = failure.get();
     if (e != null) {
       throw e;
+    }
+  }
+
+  /** Closes what the threads hold open; every copy has ended by now. */
+  private void closeChannels() throws IOException {
+    IOException first = null;
+    for (FileChannel channel : open) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    open.clear();
+    if (first != null) {
+      throw first;
     }
   }
 
@@ -132,6 +197,7 @@ final class RegionTransfers implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    closeChannels();
     rethrowFailure();
   }
 }

@@ -117,14 +117,16 @@ public final class InputFailures {
    */
   public static LayersModel guardWeights(LayersModel model) {
     Map<String, List<Weight>> guarded = new LinkedHashMap<>();
-    model.weightsByLayer().forEach((layer, weights) -> {
+    for (Map.Entry<String, List<Weight>> entry : model.weightsByLayer().entrySet()) {
+      String layer = entry.getKey();
+      List<Weight> weights = entry.getValue();
       List<Weight> list = new ArrayList<>();
       for (Weight w : weights) {
         list.add(new Weight(w.name(), w.shape(), w.dtype(),
             guard(model.source(), w.name(), w.data()), w.quantization()));
       }
       guarded.put(layer, list);
-    });
+    }
     return model.withWeights(guarded);
   }
 

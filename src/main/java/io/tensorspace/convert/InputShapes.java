@@ -1,7 +1,6 @@
 package io.tensorspace.convert;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +69,9 @@ public final class InputShapes {
   /** The shapes by input name (a copy of each). */
   public Map<String, long[]> byName() {
     Map<String, long[]> copy = new LinkedHashMap<>();
-    shapes.forEach((name, dims) -> copy.put(name, dims.clone()));
+    for (Map.Entry<String, long[]> input : shapes.entrySet()) {
+      copy.put(input.getKey(), input.getValue().clone());
+    }
     return copy;
   }
 
@@ -92,9 +93,14 @@ public final class InputShapes {
   @Override
   public String toString() {
     List<String> parts = new ArrayList<>();
-    new java.util.TreeMap<>(shapes).forEach((name, dims) -> parts.add(
-        (name.equals(ONLY) ? "" : name + ":") + String.join("x",
-            Arrays.stream(dims).mapToObj(Long::toString).toList())));
+    for (Map.Entry<String, long[]> input : new java.util.TreeMap<>(shapes).entrySet()) {
+      StringBuilder part = new StringBuilder(input.getKey().equals(ONLY) ? "" : input.getKey() + ":");
+      long[] dims = input.getValue();
+      for (int i = 0; i < dims.length; i++) {
+        part.append(i == 0 ? "" : "x").append(dims[i]);
+      }
+      parts.add(part.toString());
+    }
     return String.join(";", parts);
   }
 }

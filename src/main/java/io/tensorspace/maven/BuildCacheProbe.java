@@ -12,6 +12,7 @@ import io.tensorspace.convert.artifact.Coordinates;
 import org.apache.maven.model.Dependency;
 import org.apache.maven.model.Plugin;
 import org.apache.maven.model.PluginExecution;
+import org.apache.maven.model.Extension;
 import org.apache.maven.project.MavenProject;
 import org.codehaus.plexus.util.xml.Xpp3Dom;
 import org.w3c.dom.Element;
@@ -90,7 +91,12 @@ final class BuildCacheProbe {
     } catch (IOException e) {
       // unreadable: Maven could not load the extension from it either
     }
-    return project.getBuildExtensions().stream().anyMatch(e -> EXTENSION.equals(e.getArtifactId()));
+    for (Extension extension : project.getBuildExtensions()) {
+      if (EXTENSION.equals(extension.getArtifactId())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The files among {@code read} that the cache key does not cover, in their order. */

@@ -146,12 +146,16 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     UpToDateCheck upToDate = new UpToDateCheck(resolve(stateDirectory).toPath());
     Optional<BuildCacheProbe> buildCache = buildCacheProbe();
     List<InPomOrder.Task> tasks = new ArrayList<>();
-    requests.forEach((model, request) -> tasks.add(log -> {
-      convert(upToDate, model, request, log);
-      if (buildCache.isPresent()) {
-        warnUnseen(buildCache.get(), model, request, log);
-      }
-    }));
+    for (Map.Entry<Model, ConversionRequest> each : requests.entrySet()) {
+      Model model = each.getKey();
+      ConversionRequest request = each.getValue();
+      tasks.add(log -> {
+        convert(upToDate, model, request, log);
+        if (buildCache.isPresent()) {
+          warnUnseen(buildCache.get(), model, request, log);
+        }
+      });
+    }
     InPomOrder.run(getLog(), threads(), tasks);
     addResource(resolve(outputDirectory));
   }
@@ -299,8 +303,9 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     log.info("TensorSpace model '" + name + "' from " + request.source() + ": "
         + result.outputs().size() + " outputs, " + grouped(result.weightBytes())
         + " weight bytes, " + (System.nanoTime() - start) / 1_000_000 + " ms -> " + target);
-    result.warnings().forEach(warning ->
-        log.warn("TensorSpace model '" + name + "': " + warning));
+    for (String warning : result.warnings()) {
+      log.warn("TensorSpace model '" + name + "': " + warning);
+    }
   }
 
   private Quantize quantize(Model model) throws MojoFailureException {
@@ -324,8 +329,12 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       return folders;
     }
     String ownResources = resolve(outputDirectory).getAbsolutePath();
-    project.getCompileSourceRoots().forEach(root -> folders.add(new File(root).toPath()));
-    project.getTestCompileSourceRoots().forEach(root -> folders.add(new File(root).toPath()));
+    for (String root : project.getCompileSourceRoots()) {
+      folders.add(new File(root).toPath());
+    }
+    for (String root : project.getTestCompileSourceRoots()) {
+      folders.add(new File(root).toPath());
+    }
     for (Resource resource : project.getResources()) {
       if (!resource.getDirectory().equals(ownResources)) {
         folders.add(resolve(new File(resource.getDirectory())).toPath());
@@ -378,8 +387,12 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       MavenProject probe = new MavenProject();
       probe.setFile(project.getFile());
       probe.addResource(resource.clone());
-      return probe.getResources().stream()
-          .anyMatch(r -> resource.getTargetPath().equals(r.getTargetPath()));
+      for (Resource kept : probe.getResources()) {
+        if (resource.getTargetPath().equals(kept.getTargetPath())) {
+          return true;
+        }
+      }
+      return false;
     } catch (RuntimeException e) {
       return true;
     }

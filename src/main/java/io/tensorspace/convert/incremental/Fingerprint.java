@@ -26,6 +26,13 @@ import java.util.zip.CRC32C;
  * conversion and when a file's stamp changed.
  */
 final class Fingerprint {
+  /** A class, not a lambda: each lambda costs a fresh JVM a bootstrap on the first conversion. */
+  private static final Comparator<CopiedRegion> BY_POSITION = new Comparator<>() {
+    @Override
+    public int compare(CopiedRegion a, CopiedRegion b) {
+      return Long.compare(a.position(), b.position());
+    }
+  };
   private Fingerprint() {}
 
   /** Cheap: names and {@link FileStamp}s only. */
@@ -105,7 +112,12 @@ final class Fingerprint {
   static String content(List<Path> files, Collection<CopiedRegion> copied) throws IOException {
     Map<Path, List<CopiedRegion>> byFile = new HashMap<>();
     for (CopiedRegion region : copied) {
-      byFile.computeIfAbsent(region.file(), file -> new ArrayList<>()).add(region);
+      List<CopiedRegion> regions = byFile.get(region.file());
+      if (regions == null) {
+        regions = new ArrayList<>();
+        byFile.put(region.file(), regions);
+      }
+      regions.add(region);
     }
     Checksum total = new Checksum();
     ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 18);
@@ -114,7 +126,7 @@ final class Fingerprint {
         long size = channel.size();
         total.update(ByteBuffer.wrap((file + "\0" + size + "\0").getBytes(StandardCharsets.UTF_8)));
         List<CopiedRegion> regions = byFile.getOrDefault(file, new ArrayList<>());
-        regions.sort(Comparator.comparingLong(CopiedRegion::position));
+        regions.sort(BY_POSITION);
         long at = 0;
         for (CopiedRegion region : regions) {
           if (region.position() < at || region.position() + region.count() > size) {

@@ -41,7 +41,9 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
         return null;
       }
       Map<Path, FileStamp> inputPaths = new LinkedHashMap<>();
-      inputs.forEach((name, stamp) -> inputPaths.put(Path.of(name), stamp));
+      for (Map.Entry<String, FileStamp> input : inputs.entrySet()) {
+        inputPaths.put(Path.of(input.getKey()), input.getValue());
+      }
       return new StateRecord(values.getProperty("settings"),
           Long.parseLong(values.getProperty("time")), inputPaths, values.getProperty("content"),
           outputs);
@@ -60,11 +62,15 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
     values.put("settings", settings);
     values.put("time", Long.toString(time));
     StringBuilder inputLines = new StringBuilder();
-    inputs.forEach((path, stamp) -> line(inputLines, path.toString(), stamp));
+    for (Map.Entry<Path, FileStamp> input : inputs.entrySet()) {
+      line(inputLines, input.getKey().toString(), input.getValue());
+    }
     values.put("inputs", inputLines.toString());
     values.put("content", content);
     StringBuilder outputLines = new StringBuilder();
-    outputs.forEach((name, stamp) -> line(outputLines, name, stamp));
+    for (Map.Entry<String, FileStamp> output : outputs.entrySet()) {
+      line(outputLines, output.getKey(), output.getValue());
+    }
     values.put("outputs", outputLines.toString());
     if (artifact != null) {
       values.put("artifact.coordinates", artifact.coordinates().toString());
@@ -83,12 +89,12 @@ record StateRecord(String settings, long time, Map<Path, FileStamp> inputs, Stri
    */
   static String propertiesText(Map<String, String> values) {
     StringBuilder text = new StringBuilder();
-    values.forEach((key, value) -> {
-      escape(text, key, true);
+    for (Map.Entry<String, String> entry : values.entrySet()) {
+      escape(text, entry.getKey(), true);
       text.append('=');
-      escape(text, value, false);
+      escape(text, entry.getValue(), false);
       text.append('\n');
-    });
+    }
     return text.toString();
   }
 

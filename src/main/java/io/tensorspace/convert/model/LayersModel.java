@@ -57,7 +57,9 @@ public final class LayersModel implements Closeable {
     this.generatedBy = generatedBy;
     this.modelConfig = modelConfig;
     Map<String, List<Weight>> copy = new LinkedHashMap<>();
-    weightsByLayer.forEach((layer, weights) -> copy.put(layer, List.copyOf(weights)));
+    for (Map.Entry<String, List<Weight>> layer : weightsByLayer.entrySet()) {
+      copy.put(layer.getKey(), List.copyOf(layer.getValue()));
+    }
     this.weightsByLayer = Collections.unmodifiableMap(copy);
     this.resources = resources;
     this.helperLayers = Set.copyOf(helperLayers);
@@ -121,7 +123,9 @@ public final class LayersModel implements Closeable {
   /** Every weight, in manifest order. */
   public List<Weight> weights() {
     List<Weight> all = new ArrayList<>();
-    weightsByLayer.values().forEach(all::addAll);
+    for (List<Weight> weights : weightsByLayer.values()) {
+      all.addAll(weights);
+    }
     return all;
   }
 
@@ -177,8 +181,12 @@ public final class LayersModel implements Closeable {
       }
     }
     List<JsonNode> references = new ArrayList<>();
-    config.path("layers").forEach(l -> references(l.path("inbound_nodes"), references));
-    config.path("output_layers").forEach(references::add);
+    for (JsonNode layer : config.path("layers")) {
+      references(layer.path("inbound_nodes"), references);
+    }
+    for (JsonNode output : config.path("output_layers")) {
+      references.add(output);
+    }
     for (JsonNode reference : references) {
       if (first.containsKey(reference.path(0).asText()) && reference.path(1).asInt(-1) == 0) {
         first.put(reference.path(0).asText(), 0);
@@ -192,7 +200,9 @@ public final class LayersModel implements Closeable {
     if (node.isArray() && node.path(0).isTextual() && node.path(1).isNumber()) {
       found.add(node);
     } else if (node.isContainerNode()) {
-      node.forEach(child -> references(child, found));
+      for (JsonNode child : node) {
+        references(child, found);
+      }
     }
   }
 

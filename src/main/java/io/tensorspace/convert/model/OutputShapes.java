@@ -55,12 +55,14 @@ public final class OutputShapes {
     JsonNode layers = model.configView().path("config").path("layers");
     Map<String, Outcome[]> results = evaluate(layers, inputs);
     Map<String, List<Long>> shapes = new LinkedHashMap<>();
-    results.forEach((name, nodes) -> {
+    for (Map.Entry<String, Outcome[]> result : results.entrySet()) {
+      Outcome[] nodes = result.getValue();
       if (nodes.length > 0 && nodes[0] != null && nodes[0].outputs != null
           && !nodes[0].outputs.isEmpty() && nodes[0].outputs.get(0) != null) {
-        shapes.put(name, Collections.unmodifiableList(new ArrayList<>(nodes[0].outputs.get(0))));
+        shapes.put(result.getKey(),
+            Collections.unmodifiableList(new ArrayList<>(nodes[0].outputs.get(0))));
       }
-    });
+    }
     return Collections.unmodifiableMap(shapes);
   }
 

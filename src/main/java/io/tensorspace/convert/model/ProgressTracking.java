@@ -20,7 +20,9 @@ public final class ProgressTracking {
     long all = total;
     AtomicLong written = new AtomicLong();
     Map<String, List<Weight>> tracked = new LinkedHashMap<>();
-    model.weightsByLayer().forEach((layer, weights) -> {
+    for (Map.Entry<String, List<Weight>> entry : model.weightsByLayer().entrySet()) {
+      String layer = entry.getKey();
+      List<Weight> weights = entry.getValue();
       List<Weight> list = new ArrayList<>();
       for (Weight weight : weights) {
         TensorData data = weight.data();
@@ -34,7 +36,7 @@ public final class ProgressTracking {
         }));
       }
       tracked.put(layer, list);
-    });
+    }
     return model.withWeights(tracked);
   }
 }

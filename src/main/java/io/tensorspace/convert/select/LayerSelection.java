@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,7 +40,9 @@ public final class LayerSelection {
   public LayersModel apply(LayersModel model) throws ConversionException {
     List<Layer> layers = model.layers();
     Map<String, Layer> byName = new LinkedHashMap<>();
-    layers.forEach(layer -> byName.put(layer.name(), layer));
+    for (Layer layer : layers) {
+      byName.put(layer.name(), layer);
+    }
     // what can be an output: every call of every layer after the inputs; a layer called more
     // than once (shared) is picked per call as name#call
     Map<String, Output> selectable = new LinkedHashMap<>();
@@ -57,9 +60,11 @@ public final class LayerSelection {
     }
     List<Output> chosen = new ArrayList<>();
     if (requested.isEmpty()) {
-      selectable.values().stream()
-          .filter(output -> !model.helperLayers().contains(output.layer()))
-          .forEach(chosen::add);
+      for (Output output : selectable.values()) {
+        if (!model.helperLayers().contains(output.layer())) {
+          chosen.add(output);
+        }
+      }
     } else {
       for (String name : requested) {
         Output output = selectable.getOrDefault(name, aliases.get(name));
@@ -73,15 +78,22 @@ public final class LayerSelection {
         chosen.add(output);
       }
     }
-    chosen.removeIf(output -> excluded.contains(output.layer()) || excluded.contains(output.label())
-        || excluded.contains(byName.get(output.layer()).className()));
+    for (Iterator<Output> each = chosen.iterator(); each.hasNext(); ) {
+      Output output = each.next();
+      if (excluded.contains(output.layer()) || excluded.contains(output.label())
+          || excluded.contains(byName.get(output.layer()).className())) {
+        each.remove();
+      }
+    }
     if (chosen.isEmpty()) {
       throw new ConversionException(
           model.source() + ": no layer is left to show after excluding " + excluded
               + ". Selectable layers: " + String.join(", ", selectable.keySet()));
     }
     List<String> outputs = new ArrayList<>();
-    chosen.forEach(output -> outputs.add(output.layer()));
+    for (Output output : chosen) {
+      outputs.add(output.layer());
+    }
     Set<String> kept = ancestors(outputs, byName);
     kept.addAll(model.inputNames());
 
@@ -96,15 +108,17 @@ public final class LayerSelection {
     inner.set("layers", keptLayers);
     ArrayNode outputLayers = inner.arrayNode();
     Map<String, Integer> first = LayersModel.firstNodes(inner);
-    chosen.forEach(output -> outputLayers.addArray().add(output.layer())
-        .add(first.getOrDefault(output.layer(), 0) + output.call()).add(0));
+    for (Output output : chosen) {
+      outputLayers.addArray().add(output.layer())
+          .add(first.getOrDefault(output.layer(), 0) + output.call()).add(0);
+    }
     inner.set("output_layers", outputLayers);
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
-    model.weightsByLayer().forEach((layer, list) -> {
-      if (kept.contains(layer)) {
-        weights.put(layer, list);
+    for (Map.Entry<String, List<Weight>> layer : model.weightsByLayer().entrySet()) {
+      if (kept.contains(layer.getKey())) {
+        weights.put(layer.getKey(), layer.getValue());
       }
-    });
+    }
     return model.withConfig(config, weights);
   }
 

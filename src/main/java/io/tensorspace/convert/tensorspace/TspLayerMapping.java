@@ -73,14 +73,20 @@ public final class TspLayerMapping {
     checkOverrides(net, options);
     List<String> notes = new ArrayList<>();
     Map<String, NetworkDescription.Node> nodes = new LinkedHashMap<>();
-    net.nodes().forEach(n -> nodes.put(n.name(), n));
+    for (NetworkDescription.Node node : net.nodes()) {
+      nodes.put(node.name(), node);
+    }
 
     List<Input> inputs = describeInputs(net, options, notes);
-    boolean openShape = inputs.stream()
-        .anyMatch(i -> i.tspClass() != null && i.shape().contains(null));
-    List<List<Long>> predictDataShapes = openShape ? predictDataShapes(net, notes) : null;
+    boolean openShape = false;
     Set<String> drawnInputs = new HashSet<>();
-    inputs.stream().filter(i -> i.tspClass() != null).forEach(i -> drawnInputs.add(i.name()));
+    for (Input input : inputs) {
+      if (input.tspClass() != null) {
+        openShape |= input.shape().contains(null);
+        drawnInputs.add(input.name());
+      }
+    }
+    List<List<Long>> predictDataShapes = openShape ? predictDataShapes(net, notes) : null;
 
     Set<String> outputNames = new LinkedHashSet<>(net.outputs());
     Map<String, String> undrawable = undrawableByShape(outputNames, nodes, drawnInputs);
@@ -116,7 +122,9 @@ public final class TspLayerMapping {
       } else if (tensor.shape().contains(null)) {
         // TensorSpace reads an open-shaped input's size from its layer config
         ArrayNode filled = config.putArray("shape");
-        tensor.shape().forEach(d -> filled.add(d == null ? OPEN_DIMENSION_SIZE : d));
+        for (Long d : tensor.shape()) {
+          filled.add(d == null ? OPEN_DIMENSION_SIZE : d);
+        }
       }
       applyOverride(config, options.layers().get(tensor.name()));
       inputs.add(new Input(tensor.name(), tensor.shape(), tensor.dtype(), tspClass, config));
@@ -212,13 +220,18 @@ public final class TspLayerMapping {
       Map<String, JsonNode> onnx) {
     // a [rows, columns] input is drawn as a greyscale image: only generic layers may follow it
     Set<String> imageOfSequence = new HashSet<>();
-    inputs.stream().filter(i -> i.shape() != null && i.shape().size() == 2 && i.tspClass() != null)
-        .forEach(i -> imageOfSequence.add(i.name()));
+    for (Input input : inputs) {
+      if (input.shape() != null && input.shape().size() == 2 && input.tspClass() != null) {
+        imageOfSequence.add(input.name());
+      }
+    }
     String lastDrawn = lastOf(net.outputs(), drawn.wiring());
     boolean graph = "tensorflow".equals(net.loadType());
     Set<String> live = graph ? GraphOps.live(net) : Set.of();
     Map<String, List<Long>> tspShapes = new HashMap<>();
-    inputs.forEach(input -> tspShapes.put(input.name(), input.shape()));
+    for (Input input : inputs) {
+      tspShapes.put(input.name(), input.shape());
+    }
     List<Output> outputs = new ArrayList<>();
     Set<String> described = new HashSet<>();
     for (int i = 0; i < net.outputs().size(); i++) {
@@ -276,7 +289,9 @@ public final class TspLayerMapping {
   private static Map<String, JsonNode> onnxLayers(JsonNode onnx) {
     Map<String, JsonNode> byNode = new HashMap<>();
     if (onnx != null) {
-      onnx.path("outputs").forEach(o -> byNode.put(o.path("node").asText(), o));
+      for (JsonNode output : onnx.path("outputs")) {
+        byNode.put(output.path("node").asText(), output);
+      }
     }
     return byNode;
   }
@@ -284,7 +299,11 @@ public final class TspLayerMapping {
   /** For a {@code Model}: the drawn layers no other drawn layer reads (its {@code outputs}). */
   private static List<String> sinks(List<Output> outputs) {
     Set<String> read = new HashSet<>();
-    outputs.stream().filter(Output::drawn).forEach(o -> read.addAll(o.tspInputs()));
+    for (Output o : outputs) {
+      if (o.drawn()) {
+        read.addAll(o.tspInputs());
+      }
+    }
     List<String> sinks = new ArrayList<>();
     for (Output o : outputs) {
       if (o.drawn() && !read.contains(o.name())) {
@@ -331,13 +350,21 @@ public final class TspLayerMapping {
     String last = lastOf(net.outputs(), wiring);
     while (true) {
       Set<String> read = new HashSet<>();
-      wiring.values().forEach(sources -> read.add(sources.get(0)));
-      List<String> dead = wiring.keySet().stream()
-          .filter(o -> !o.equals(last) && !read.contains(o)).toList();
+      for (List<String> sources : wiring.values()) {
+        read.add(sources.get(0));
+      }
+      List<String> dead = new ArrayList<>();
+      for (String o : wiring.keySet()) {
+        if (!o.equals(last) && !read.contains(o)) {
+          dead.add(o);
+        }
+      }
       if (dead.isEmpty()) {
         return wiring;
       }
-      dead.forEach(o -> undrawable.put(o, leftOut));
+      for (String o : dead) {
+        undrawable.put(o, leftOut);
+      }
       wiring = wire(net, nodes, outputs, undrawable, drawnInputs);
     }
   }

@@ -9,6 +9,7 @@ import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,7 +60,9 @@ public final class TfjsCompatibility {
     ObjectNode config = model.modelConfig();
     ArrayNode layers = (ArrayNode) config.path("config").path("layers");
     Set<String> names = new LinkedHashSet<>();
-    layers.forEach(layer -> names.add(layer.path("name").asText()));
+    for (JsonNode layer : layers) {
+      names.add(layer.path("name").asText());
+    }
     Map<String, List<Long>> shapes = Shapes.infer(model);
     Rewriting rewriting = new Rewriting(model.source(), names, shapes);
     Map<String, List<Weight>> weights = new LinkedHashMap<>(model.weightsByLayer());
@@ -94,9 +97,12 @@ public final class TfjsCompatibility {
    * 2.4.0). Empty when the model loads in tfjs 1.x. Callers log these as warnings.
    */
   public static List<String> requirements(LayersModel model) {
-    return TfjsVersions.of(model.configView().path("config").path("layers")).stream()
-        .map(TfjsVersions.Requirement::message)
-        .toList();
+    List<String> messages = new ArrayList<>();
+    for (TfjsVersions.Requirement requirement
+        : TfjsVersions.of(model.configView().path("config").path("layers"))) {
+      messages.add(requirement.message());
+    }
+    return messages;
   }
 
   /**
@@ -252,9 +258,11 @@ public final class TfjsCompatibility {
         && config.path("axis").size() == 1) {
       config.put("axis", config.path("axis").get(0).asInt());
     }
-    List<String> keys = new ArrayList<>();
-    config.fieldNames().forEachRemaining(keys::add);
-    keys.stream().filter(TfjsCompatibility::trainingOnly).forEach(config::remove);
+    for (Iterator<String> keys = config.fieldNames(); keys.hasNext(); ) {
+      if (trainingOnly(keys.next())) {
+        keys.remove();
+      }
+    }
   }
 
   /**

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
 
 /**
  * Settings that tfjs accepts but does not honour, or honours only in later versions: a model
@@ -20,27 +19,36 @@ final class UnfaithfulSettings {
    * A key that neither tfjs 1.x nor 4.x reads (it is in no layer's constructor), for the classes
    * Keras writes it on: {@code tfjs} holds for the values whose result tfjs computes anyway.
    */
-  private record Unread(Set<String> classes, String key, Predicate<JsonNode> tfjs, String why,
-                        String wayOut) {}
+  private record Unread(Set<String> classes, String key, String why, String wayOut) {
+    /** Whether tfjs computes the layer's result anyway with this value (a switch, not lambdas:
+     * each lambda costs a fresh JVM its bootstrap on the first conversion). */
+    boolean harmless(JsonNode value) {
+      return switch (key) {
+        case "groups" -> value.asInt(1) == 1;
+        case "output_padding" -> value.isNull();
+        case "dilation_rate" -> allOnes(value);
+        default -> !value.asBoolean(false); // the flags: keepdims, rms_scaling, time_major
+      };
+    }
+  }
 
   private static final List<Unread> UNREAD = List.of(
-      new Unread(Set.of("Conv1D", "Conv2D", "Conv3D"), "groups", v -> v.asInt(1) == 1,
+      new Unread(Set.of("Conv1D", "Conv2D", "Conv3D"), "groups",
           "TensorFlow.js has no grouped convolution", "Use groups=1"),
-      new Unread(Set.of("Conv2DTranspose", "Conv3DTranspose"), "output_padding", JsonNode::isNull,
+      new Unread(Set.of("Conv2DTranspose", "Conv3DTranspose"), "output_padding",
           "TensorFlow.js ignores output_padding, so the output would have another size",
           "Leave output_padding unset"),
       new Unread(Set.of("Conv2DTranspose", "Conv3DTranspose"), "dilation_rate",
-          UnfaithfulSettings::allOnes, "TensorFlow.js ignores the dilation of transposed"
-              + " convolutions", "Use dilation_rate 1"),
+          "TensorFlow.js ignores the dilation of transposed convolutions", "Use dilation_rate 1"),
       new Unread(Set.of("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling1D",
-          "GlobalMaxPooling2D"), "keepdims", v -> !v.asBoolean(false),
+          "GlobalMaxPooling2D"), "keepdims",
           "TensorFlow.js ignores keepdims and drops the pooled axes", "Use keepdims=False and a"
               + " Reshape after the layer"),
-      new Unread(Set.of("LayerNormalization"), "rms_scaling", v -> !v.asBoolean(false),
+      new Unread(Set.of("LayerNormalization"), "rms_scaling",
           "TensorFlow.js ignores rms_scaling and would subtract the mean", "Use rms_scaling=False"),
       new Unread(Set.of("LSTM", "GRU", "SimpleRNN", "ConvLSTM2D"), "time_major",
-          v -> !v.asBoolean(false), "TensorFlow.js ignores time_major and would read the batch"
-              + " axis as time", "Use time_major=False (batch first)"));
+          "TensorFlow.js ignores time_major and would read the batch axis as time",
+          "Use time_major=False (batch first)"));
 
   private static boolean allOnes(JsonNode value) {
     if (value.isArray()) {
@@ -65,7 +73,7 @@ final class UnfaithfulSettings {
     for (Unread unread : UNREAD) {
       JsonNode value = config.path(unread.key());
       if (unread.classes().contains(className) && !value.isMissingNode()
-          && !unread.tfjs().test(value)) {
+          && !unread.harmless(value)) {
         throw refused(file, name, className, unread.why() + " (" + unread.key() + " = " + value
             + ")", unread.wayOut());
       }

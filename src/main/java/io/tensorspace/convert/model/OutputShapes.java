@@ -162,12 +162,12 @@ public final class OutputShapes {
           if (ref != null) {
             refs.add(ref);
             if (entry.size() > 3 && entry.get(3).isObject()) {
-              entry.get(3).forEach(kwarg -> {
+              for (JsonNode kwarg : entry.get(3)) {
                 Ref extra = triple(kwarg);
                 if (extra != null) {
                   refs.add(extra);
                 }
-              });
+              }
             }
           }
         }
@@ -195,9 +195,13 @@ public final class OutputShapes {
         }
         return;
       }
-      node.forEach(value -> collectKeras3(value, refs));
+      for (JsonNode value : node) {
+        collectKeras3(value, refs);
+      }
     } else if (node.isArray()) {
-      node.forEach(value -> collectKeras3(value, refs));
+      for (JsonNode value : node) {
+        collectKeras3(value, refs);
+      }
     }
   }
 

@@ -100,13 +100,25 @@ public record TensorSpaceDescription(
 
   /** Whether TensorSpace can show the model: every input has an input layer, some output is drawn. */
   public boolean drawable() {
-    return inputs.stream().allMatch(i -> i.tspClass() != null)
-        && outputs.stream().anyMatch(Output::drawn);
+    for (Input input : inputs) {
+      if (input.tspClass() == null) {
+        return false;
+      }
+    }
+    return drawnOutputs() > 0;
   }
 
   /** Whether some outputs are left out of the view (the script drops their values). */
   public boolean dropsOutputs() {
-    return outputs.stream().anyMatch(o -> !o.drawn());
+    return drawnOutputs() < outputs.size();
+  }
+
+  private int drawnOutputs() {
+    int drawn = 0;
+    for (Output output : outputs) {
+      drawn += output.drawn() ? 1 : 0;
+    }
+    return drawn;
   }
 
   /** The {@code tensorspace.json} content. */
@@ -121,18 +133,22 @@ public record TensorSpaceDescription(
     root.put("model", modelClass);
     ObjectNode viewNode = root.putObject("view");
     viewNode.put("setting", view.toString());
-    viewNode.put("drawn", outputs.stream().filter(Output::drawn).count());
+    viewNode.put("drawn", (long) drawnOutputs());
     viewNode.put("outputs", outputs.size());
     ObjectNode loadNode = root.putObject("load");
     loadNode.put("type", load.type());
     loadNode.put("url", load.url());
     if (load.outputsName() != null) {
       ArrayNode names = loadNode.putArray("outputsName");
-      load.outputsName().forEach(names::add);
+      for (String outputName : load.outputsName()) {
+        names.add(outputName);
+      }
     }
     if (predictDataShapes != null) {
       ArrayNode shapes = root.putArray("predictDataShapes");
-      predictDataShapes.forEach(s -> shape(shapes.addArray(), s));
+      for (List<Long> shape : predictDataShapes) {
+        shape(shapes.addArray(), shape);
+      }
     }
     ArrayNode inputArray = root.putArray("inputs");
     for (Input input : inputs) {
@@ -160,7 +176,9 @@ public record TensorSpaceDescription(
         tsp.put("class", output.tspClass());
         tsp.set("config", output.tspConfig());
         ArrayNode wired = tsp.putArray("inputs");
-        output.tspInputs().forEach(wired::add);
+        for (String input : output.tspInputs()) {
+          wired.add(input);
+        }
         if (output.shownBecause() != null) {
           tsp.put("shownBecause", output.shownBecause());
         }
@@ -171,10 +189,14 @@ public record TensorSpaceDescription(
     }
     if (MODEL.equals(modelClass)) {
       ArrayNode sinks = root.putArray("tensorspaceOutputs");
-      tspOutputs.forEach(sinks::add);
+      for (String sink : tspOutputs) {
+        sinks.add(sink);
+      }
     }
     ArrayNode noteArray = root.putArray("notes");
-    notes.forEach(noteArray::add);
+    for (String note : notes) {
+      noteArray.add(note);
+    }
     return root;
   }
 

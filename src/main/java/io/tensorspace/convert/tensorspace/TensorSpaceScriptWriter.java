@@ -135,7 +135,16 @@ public final class TensorSpaceScriptWriter {
 
   private static String indent(String text, String prefix) {
     StringBuilder indented = new StringBuilder(text.length() * 5 / 4);
-    text.lines().forEach(line -> indented.append(prefix).append(line).append('\n'));
+    // the lines as String.lines() gives them (\n, \r or \r\n; no line after a final break)
+    int start = 0;
+    while (start < text.length()) {
+      int end = start;
+      while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+        end++;
+      }
+      indented.append(prefix).append(text, start, end).append('\n');
+      start = end + (text.startsWith("\r\n", end) ? 2 : 1);
+    }
     return indented.isEmpty() ? "" : indented.substring(0, indented.length() - 1);
   }
 

@@ -698,7 +698,9 @@ public final class TspLayerMapping {
   private static void checkOverrides(NetworkDescription net, TensorSpaceOptions options)
       throws ConversionException {
     List<String> names = new ArrayList<>();
-    net.inputs().forEach(i -> names.add(i.name()));
+    for (NetworkDescription.Tensor input : net.inputs()) {
+      names.add(input.name());
+    }
     names.addAll(net.outputs());
     for (Map.Entry<String, TensorSpaceOptions.LayerOverride> e : options.layers().entrySet()) {
       if (!names.contains(e.getKey())) {

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
@@ -31,6 +32,9 @@ import java.util.zip.CRC32C;
  * reading the weights a second time, and the kernel copies no faster a region that does not start
  * on a page boundary (HDF5 datasets). On a 500 MB Keras model, copying and checksumming together
  * went from about 230 ms to 150 ms on 2 cores.
+ *
+ * <p>Anonymous classes rather than lambdas: a class is loaded ahead by {@code FirstUse}, a
+ * lambda's first call bootstraps one in a fresh JVM.
  */
 final class RegionTransfers implements AutoCloseable {
   private static final int WORKERS =
@@ -40,21 +44,33 @@ final class RegionTransfers implements AutoCloseable {
   private static final int BUFFER_BYTES = 256 * 1024;
 
   private final CopiedRegions copied;
-  private final ThreadLocal<ByteBuffer> buffers =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
+  private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>() {
+    @Override
+    protected ByteBuffer initialValue() {
+      return ByteBuffer.allocateDirect(BUFFER_BYTES);
+    }
+  };
   private final ExecutorService workers;
   private final Semaphore inFlight = new Semaphore(2 * WORKERS);
   /** Every channel a thread holds open; each thread uses only its own. */
   private final Set<FileChannel> open = ConcurrentHashMap.newKeySet();
-  private final ThreadLocal<Channels> channels = ThreadLocal.withInitial(Channels::new);
+  private final ThreadLocal<Channels> channels = new ThreadLocal<>() {
+    @Override
+    protected Channels initialValue() {
+      return new Channels();
+    }
+  };
   private final AtomicReference<IOException> failure = new AtomicReference<>();
 
   RegionTransfers(CopiedRegions copied) {
     this.copied = copied;
-    this.workers = WORKERS == 1 ? null : Executors.newFixedThreadPool(WORKERS, task -> {
-      Thread thread = new Thread(task, "tensorspace-shard-copy");
-      thread.setDaemon(true);
-      return thread;
+    this.workers = WORKERS == 1 ? null : Executors.newFixedThreadPool(WORKERS, new ThreadFactory() {
+      @Override
+      public Thread newThread(Runnable task) {
+        Thread thread = new Thread(task, "tensorspace-shard-copy");
+        thread.setDaemon(true);
+        return thread;
+      }
     });
   }
 
@@ -71,17 +87,20 @@ final class RegionTransfers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while copying weights");
     }
-    workers.execute(() -> {
-      try {
-        transfer(from, position, to, offset, count);
-      } catch (IOException e) {
-        failure.compareAndSet(null, e);
-      } catch (RuntimeException | Error e) {
-        // anything a copy throws must fail the conversion: an uncaught one would end only this
-        // thread and leave a hole in a shard
-        failure.compareAndSet(null, new IOException(e));
-      } finally {
-        inFlight.release();
+    workers.execute(new Runnable() {
+      @Override
+      public void run() {
+        try {
+          transfer(from, position, to, offset, count);
+        } catch (IOException e) {
+          failure.compareAndSet(null, e);
+        } catch (RuntimeException | Error e) {
+          // anything a copy throws must fail the conversion: an uncaught one would end only this
+          // thread and leave a hole in a shard
+          failure.compareAndSet(null, new IOException(e));
+        } finally {
+          inFlight.release();
+        }
       }
     });
   }

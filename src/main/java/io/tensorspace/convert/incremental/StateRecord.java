@@ -1,7 +1,7 @@
 package io.tensorspace.convert.incremental;
 
-import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.artifact.ModelArtifact;
+import io.tensorspace.convert.write.FreshPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

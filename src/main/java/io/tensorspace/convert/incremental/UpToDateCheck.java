@@ -1,11 +1,11 @@
 package io.tensorspace.convert.incremental;
 
-import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
 import io.tensorspace.convert.ModelSources;
+import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.write.OutputGuard;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -165,6 +165,13 @@ public final class KerasH5Reader {
   private LayersModel build(
       Path file, HdfFile hdf, JsonNode modelConfig, Version version, Group weightsGroup)
       throws ConversionException {
+    try (H5Prefetch prefetch = H5Prefetch.start(weightsGroup)) {
+      return build(file, hdf, modelConfig, version, weightsGroup, prefetch);
+    }
+  }
+
+  private LayersModel build(Path file, HdfFile hdf, JsonNode modelConfig, Version version,
+      Group weightsGroup, H5Prefetch prefetch) throws ConversionException {
     boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
     JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
     ObjectNode functional = KerasTopology.toFunctional(file, config);
@@ -179,7 +186,9 @@ public final class KerasH5Reader {
     boolean keras3Version = version.keras() != null && version.keras().trim().startsWith("3.");
     String modelPrefix = keras3Version ? functional.path("config").path("name").asText("") + "/" : null;
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
-    for (String layer : layers) {
+    for (int index = 0; index < layers.size(); index++) {
+      String layer = layers.get(index);
+      prefetch.reached(index);
       List<String> names = H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
       if (names.isEmpty()) {
         continue;
@@ -251,7 +260,7 @@ public final class KerasH5Reader {
     return any;
   }
 
-  private static List<String> layerNames(Group weightsGroup) {
+  static List<String> layerNames(Group weightsGroup) {
     List<String> names = H5Attributes.strings(weightsGroup, "layer_names");
     return names.isEmpty() ? new ArrayList<>(weightsGroup.getChildren().keySet()) : names;
   }

@@ -50,7 +50,7 @@ public final class KerasH5Reader {
   /** Reads a combined HDF5 model file. */
   public LayersModel readCombined(Path file) throws ConversionException, IOException {
     HdfFile hdf = open(file);
-    try {
+    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
       String config = H5Attributes.string(hdf, "model_config");
       if (config == null) {
         if (H5Attributes.has(hdf, "layer_names")) {
@@ -67,7 +67,7 @@ public final class KerasH5Reader {
             file + " has a model config but no 'model_weights' group: save the model with its"
                 + " weights (model.save).");
       }
-      return build(file, hdf, parse(file, config), versionOf(hdf), weightsGroup);
+      return build(file, hdf, parse(file, config), versionOf(hdf), weightsGroup, prefetch);
     } catch (ConversionException | RuntimeException e) {
       hdf.close();
       throw e;
@@ -79,7 +79,7 @@ public final class KerasH5Reader {
       throws ConversionException, IOException {
     JsonNode topology = parse(topologyJson, Files.readString(topologyJson));
     HdfFile hdf = open(weightsFile);
-    try {
+    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
       Group weights = hdf;
       if (!H5Attributes.has(hdf, "layer_names") && hdf.getChild("model_weights") instanceof Group g) {
         weights = g;
@@ -88,7 +88,7 @@ public final class KerasH5Reader {
       Version version = new Version(
           topology.path("keras_version").asText(stored.keras()),
           topology.path("backend").asText(stored.backend()));
-      return build(weightsFile, hdf, topology, version, weights);
+      return build(weightsFile, hdf, topology, version, weights, prefetch);
     } catch (ConversionException | RuntimeException e) {
       hdf.close();
       throw e;
@@ -160,14 +160,6 @@ public final class KerasH5Reader {
       return Keras3Config.normalise(file, modelConfig);
     }
     return modelConfig;
-  }
-
-  private LayersModel build(
-      Path file, HdfFile hdf, JsonNode modelConfig, Version version, Group weightsGroup)
-      throws ConversionException {
-    try (H5Prefetch prefetch = H5Prefetch.start(weightsGroup)) {
-      return build(file, hdf, modelConfig, version, weightsGroup, prefetch);
-    }
   }
 
   private LayersModel build(Path file, HdfFile hdf, JsonNode modelConfig, Version version,

@@ -6,6 +6,7 @@ import io.jhdf.dataset.DatasetBase;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.storage.HdfBackingStorage;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.RegionSink;
@@ -15,8 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 
 /**
@@ -188,25 +187,23 @@ final class H5Tensor implements TensorData {
   /**
    * Where an uncompressed dataset's bytes start in the file, or -1. HDF5 addresses count from the
    * superblock, which follows the user block; the first bytes are compared with what jHDF reads,
-   * so a file laid out otherwise falls back to copying through jHDF.
+   * so a file laid out otherwise falls back to copying through jHDF. The probe is read through
+   * jHDF's own view of the whole file (the map {@link H5Files} made), not by opening the file
+   * again for each tensor.
    */
-  private long fileOffset(ByteBuffer mapped) throws IOException {
+  private long fileOffset(ByteBuffer mapped) {
     if (!(dataset instanceof ContiguousDatasetImpl contiguous)) {
       return -1;
     }
-    long position = contiguous.getDataAddress() + dataset.getHdfFile().getUserBlockSize();
+    HdfBackingStorage file = dataset.getHdfFile().getHdfBackingStorage();
+    long position = contiguous.getDataAddress() + file.getUserBlockSize();
     int probe = (int) Math.min(64, mapped.remaining());
-    ByteBuffer expected = mapped.duplicate().limit(mapped.position() + probe);
-    ByteBuffer actual = ByteBuffer.allocate(probe);
-    try (FileChannel channel = FileChannel.open(hdf5File, StandardOpenOption.READ)) {
-      if (position + elements * kind.size > channel.size()) {
-        return -1;
-      }
-      while (actual.hasRemaining() && channel.read(actual, position + actual.position()) > 0) {
-        // read the probe fully
-      }
+    if (position + Math.max(probe, elements * kind.size) > file.size()) {
+      return -1;
     }
-    return actual.flip().equals(expected.order(ByteOrder.BIG_ENDIAN)) ? position : -1;
+    ByteBuffer expected = mapped.duplicate().limit(mapped.position() + probe);
+    ByteBuffer actual = file.mapNoOffset(position, probe);
+    return actual.equals(expected) ? position : -1;
   }
 
   private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {

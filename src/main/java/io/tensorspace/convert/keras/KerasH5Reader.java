@@ -50,7 +50,7 @@ public final class KerasH5Reader {
   /** Reads a combined HDF5 model file. */
   public LayersModel readCombined(Path file) throws ConversionException, IOException {
     HdfFile hdf = open(file);
-    try {
+    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
       String config = H5Attributes.string(hdf, "model_config");
       if (config == null) {
         if (H5Attributes.has(hdf, "layer_names")) {
@@ -67,7 +67,7 @@ public final class KerasH5Reader {
             file + " has a model config but no 'model_weights' group: save the model with its"
                 + " weights (model.save).");
       }
-      return build(file, hdf, parse(file, config), versionOf(hdf), weightsGroup);
+      return build(file, hdf, parse(file, config), versionOf(hdf), weightsGroup, prefetch);
     } catch (ConversionException | RuntimeException e) {
       hdf.close();
       throw e;
@@ -79,7 +79,7 @@ public final class KerasH5Reader {
       throws ConversionException, IOException {
     JsonNode topology = parse(topologyJson, Files.readString(topologyJson));
     HdfFile hdf = open(weightsFile);
-    try {
+    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
       Group weights = hdf;
       if (!H5Attributes.has(hdf, "layer_names") && hdf.getChild("model_weights") instanceof Group g) {
         weights = g;
@@ -88,7 +88,7 @@ public final class KerasH5Reader {
       Version version = new Version(
           topology.path("keras_version").asText(stored.keras()),
           topology.path("backend").asText(stored.backend()));
-      return build(weightsFile, hdf, topology, version, weights);
+      return build(weightsFile, hdf, topology, version, weights, prefetch);
     } catch (ConversionException | RuntimeException e) {
       hdf.close();
       throw e;
@@ -162,9 +162,8 @@ public final class KerasH5Reader {
     return modelConfig;
   }
 
-  private LayersModel build(
-      Path file, HdfFile hdf, JsonNode modelConfig, Version version, Group weightsGroup)
-      throws ConversionException {
+  private LayersModel build(Path file, HdfFile hdf, JsonNode modelConfig, Version version,
+      Group weightsGroup, H5Prefetch prefetch) throws ConversionException {
     boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
     JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
     ObjectNode functional = KerasTopology.toFunctional(file, config);
@@ -179,7 +178,9 @@ public final class KerasH5Reader {
     boolean keras3Version = version.keras() != null && version.keras().trim().startsWith("3.");
     String modelPrefix = keras3Version ? functional.path("config").path("name").asText("") + "/" : null;
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
-    for (String layer : layers) {
+    for (int index = 0; index < layers.size(); index++) {
+      String layer = layers.get(index);
+      prefetch.reached(index);
       List<String> names = H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
       if (names.isEmpty()) {
         continue;
@@ -251,7 +252,7 @@ public final class KerasH5Reader {
     return any;
   }
 
-  private static List<String> layerNames(Group weightsGroup) {
+  static List<String> layerNames(Group weightsGroup) {
     List<String> names = H5Attributes.strings(weightsGroup, "layer_names");
     return names.isEmpty() ? new ArrayList<>(weightsGroup.getChildren().keySet()) : names;
   }

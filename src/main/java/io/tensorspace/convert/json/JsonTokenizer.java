@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
  * features, buffer recyclers, symbol tables: ~90 classes) cost a fresh Maven JVM ~40 ms before the
  * first model.json was read. Jackson's default limits stay ({@code StreamReadConstraints}): 1000
  * levels of nesting, numbers of 1000 digits, strings of 20 million chars, names of 50000 bytes.
- * Whatever follows the first value is left unread, as {@code ObjectMapper.readTree} does; calling
- * {@link #next()} on reads further root values as Jackson's parser does.
+ * A caller that stops after the first value leaves the rest unread, as {@code ObjectMapper.readTree}
+ * does; one that calls {@link #next()} on reads further root values, as Jackson's parser does.
  */
 public final class JsonTokenizer {
   /** What {@link #next()} found. */

@@ -2,6 +2,8 @@ package io.tensorspace.convert;
 
 import io.tensorspace.convert.ModelSources.ModelSource;
 import io.tensorspace.convert.json.Json;
+import io.tensorspace.convert.json.JsonSyntaxException;
+import io.tensorspace.convert.json.JsonTokenizer;
 import io.tensorspace.convert.keras.Keras3ArchiveReader;
 import io.tensorspace.convert.keras.KerasH5Reader;
 import io.tensorspace.convert.model.LayersModel;
@@ -86,16 +88,13 @@ public final class ModelReaders {
 
   /** A JSON file that does not parse is reported as such, not as some other kind of model. */
   private static void checkJson(Path source) throws ConversionException, IOException {
-    try (com.fasterxml.jackson.core.JsonParser parser =
-        Json.parser(source)) {
-      while (parser.nextToken() != null) {
+    try {
+      JsonTokenizer tokens = Json.tokens(source);
+      while (tokens.next() != null) {
         // reading every token checks the syntax (and Jackson's nesting and size limits)
       }
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      com.fasterxml.jackson.core.JsonLocation where = e.getLocation();
-      throw new ConversionException(source + " is not valid JSON: " + e.getOriginalMessage()
-          + (where == null ? "" : " (at line " + where.getLineNr() + ", column "
-              + where.getColumnNr() + ")") + ".", e);
+    } catch (JsonSyntaxException e) {
+      throw new ConversionException(source + " is not valid JSON: " + e.getMessage() + ".", e);
     }
   }
 }

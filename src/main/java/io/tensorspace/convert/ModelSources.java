@@ -200,7 +200,7 @@ public final class ModelSources {
     try {
       JsonNode root = Json.read(file);
       return root != null && root.has("class_name") && root.has("config");
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (io.tensorspace.convert.json.JsonSyntaxException e) {
       return false;
     }
   }

@@ -1,181 +1,122 @@
 package io.tensorspace.convert.json;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
+import io.tensorspace.convert.json.JsonTokenizer.Token;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
- * The reading and writing of JSON trees with Jackson's streaming parser and generator only. An
- * {@code ObjectMapper} loads about 300 classes of serializer and deserializer machinery before it
- * reads a byte: half of a small model's conversion in a fresh Maven JVM. Trees are built and written
- * here as {@code ObjectMapper.readTree} and its serializer do, node type for node type. Never call
- * {@code JsonNode.toString()} on a hot path: it builds a mapper.
+ * The reading and writing of Jackson's JSON trees with our own tokenizer and writer, without
+ * jackson-core's parser and generator machinery (about 90 classes, ~40 ms of a fresh Maven JVM,
+ * before that an {@code ObjectMapper}'s 300). Trees are built as {@code ObjectMapper.readTree}
+ * builds them, node class for node class, and written as its serializer writes them, byte for
+ * byte. Never call {@code JsonNode.toString()} on a hot path: it builds a mapper.
  */
 public final class Json {
-  private static final JsonFactory FACTORY = new JsonFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final BigInteger MIN_LONG = BigInteger.valueOf(Long.MIN_VALUE);
+  private static final BigInteger MAX_LONG = BigInteger.valueOf(Long.MAX_VALUE);
 
   private Json() {}
 
-  /** A streaming parser over {@code file}. */
-  public static JsonParser parser(Path file) throws IOException {
-    return FACTORY.createParser(file.toFile());
+  /** A tokenizer over {@code file}'s bytes. */
+  public static JsonTokenizer tokens(Path file) throws IOException {
+    if (Files.size(file) > Integer.MAX_VALUE - 16) {
+      throw new JsonSyntaxException("a JSON file over 2 GiB, more than this reader reads", 1, 1);
+    }
+    return JsonTokenizer.of(Files.readAllBytes(file));
   }
 
   /** The tree of {@code file}, as {@code ObjectMapper.readTree(File)} gives it. */
   public static JsonNode read(Path file) throws IOException {
-    try (JsonParser parser = parser(file)) {
-      return tree(parser);
-    }
+    return tree(tokens(file));
+  }
+
+  /** The tree of a file's bytes, as {@code ObjectMapper.readTree(byte[])} gives it. */
+  public static JsonNode read(byte[] bytes) throws JsonSyntaxException {
+    return tree(JsonTokenizer.of(bytes));
   }
 
   /** The tree of {@code text}, as {@code ObjectMapper.readTree(String)} gives it. */
-  public static JsonNode read(String text) throws IOException {
-    try (JsonParser parser = FACTORY.createParser(text)) {
-      return tree(parser);
-    }
+  public static JsonNode read(String text) throws JsonSyntaxException {
+    return tree(JsonTokenizer.of(text));
   }
 
-  /** The first value of the parser's input; a missing node when there is none. */
-  private static JsonNode tree(JsonParser parser) throws IOException {
-    JsonToken first = parser.nextToken();
-    return first == null ? NODES.missingNode() : value(parser, first);
+  /** The first value of the input, the rest unread; a missing node when there is none. */
+  private static JsonNode tree(JsonTokenizer tokens) throws JsonSyntaxException {
+    Token first = tokens.next();
+    return first == null ? NODES.missingNode() : value(tokens, first);
   }
 
-  /**
-   * The value starting at {@code token}. Numbers get the node types readTree gives them; a repeated
-   * key keeps its first position and its last value, as there.
-   */
-  private static JsonNode value(JsonParser parser, JsonToken token) throws IOException {
+  /** The value starting at {@code token}; a repeated key keeps its first position, last value. */
+  private static JsonNode value(JsonTokenizer tokens, Token token) throws JsonSyntaxException {
     switch (token) {
       case START_OBJECT: {
         ObjectNode object = NODES.objectNode();
-        for (String key = parser.nextFieldName(); key != null; key = parser.nextFieldName()) {
-          object.replace(key, value(parser, parser.nextToken()));
+        for (Token next = tokens.next(); next == Token.NAME; next = tokens.next()) {
+          String key = tokens.text();
+          object.replace(key, value(tokens, tokens.next()));
         }
         return object;
       }
       case START_ARRAY: {
         ArrayNode array = NODES.arrayNode();
-        for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY;
-            next = parser.nextToken()) {
-          array.add(value(parser, next));
+        for (Token next = tokens.next(); next != Token.END_ARRAY; next = tokens.next()) {
+          array.add(value(tokens, next));
         }
         return array;
       }
-      case VALUE_STRING:
-        return NODES.textNode(parser.getText());
-      case VALUE_NUMBER_INT:
-        return integer(parser);
-      case VALUE_NUMBER_FLOAT:
-        return floating(parser);
-      case VALUE_TRUE:
-        return NODES.booleanNode(true);
-      case VALUE_FALSE:
-        return NODES.booleanNode(false);
-      case VALUE_NULL:
-        return NODES.nullNode();
       default:
-        throw new IOException("unexpected JSON token " + token);
+        return scalar(tokens, token);
     }
   }
 
-  private static JsonNode integer(JsonParser parser) throws IOException {
-    return switch (parser.getNumberType()) {
-      case INT -> NODES.numberNode(parser.getIntValue());
-      case LONG -> NODES.numberNode(parser.getLongValue());
-      default -> NODES.numberNode(parser.getBigIntegerValue());
+  /**
+   * The node of a scalar token, typed as readTree types it: an integer as the narrowest of int,
+   * long and BigInteger that holds it; any other number as a double, via Double.parseDouble
+   * (so 1e309 is Infinity), which is Jackson's default.
+   */
+  public static JsonNode scalar(JsonTokenizer tokens, Token token) {
+    return switch (token) {
+      case STRING -> NODES.textNode(tokens.text());
+      case INT -> integer(tokens.numberText());
+      case FLOAT -> NODES.numberNode(Double.parseDouble(tokens.numberText()));
+      case TRUE -> NODES.booleanNode(true);
+      case FALSE -> NODES.booleanNode(false);
+      case NULL -> NODES.nullNode();
+      default -> throw new IllegalArgumentException("no scalar: " + token);
     };
   }
 
-  private static JsonNode floating(JsonParser parser) throws IOException {
-    return switch (parser.getNumberTypeFP()) {
-      case BIG_DECIMAL -> NODES.numberNode(parser.getDecimalValue());
-      case FLOAT32 -> NODES.numberNode(parser.getFloatValue());
-      default -> NODES.numberNode(parser.getDoubleValue());
-    };
+  private static JsonNode integer(String digits) {
+    int length = digits.length() - (digits.charAt(0) == '-' ? 1 : 0);
+    if (length <= 18) {
+      long value = Long.parseLong(digits);
+      return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
+    }
+    BigInteger value = new BigInteger(digits);
+    return value.compareTo(MIN_LONG) >= 0 && value.compareTo(MAX_LONG) <= 0
+        ? NODES.numberNode(value.longValue()) : NODES.numberNode(value);
   }
 
   /** {@code node} as compact JSON text. */
   public static String compact(JsonNode node) {
-    return text(node, false);
+    return JsonWriter.write(node, false, false);
   }
 
   /** {@code node} as JSON text indented as {@code SerializationFeature.INDENT_OUTPUT} does. */
   public static String indented(JsonNode node) {
-    return text(node, true);
+    return JsonWriter.write(node, true, false);
   }
 
   /** {@code node} as compact JSON in UTF-8. */
   public static byte[] bytes(JsonNode node) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-      write(node, gen);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  private static String text(JsonNode node, boolean indented) {
-    StringWriter out = new StringWriter();
-    try (JsonGenerator gen = FACTORY.createGenerator(out)) {
-      if (indented) {
-        gen.useDefaultPrettyPrinter();
-      }
-      write(node, gen);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toString();
-  }
-
-  private static void write(JsonNode node, JsonGenerator gen) throws IOException {
-    switch (node == null ? com.fasterxml.jackson.databind.node.JsonNodeType.NULL
-        : node.getNodeType()) {
-      case OBJECT -> {
-        gen.writeStartObject(node);
-        for (Map.Entry<String, JsonNode> field : node.properties()) {
-          gen.writeFieldName(field.getKey());
-          write(field.getValue(), gen);
-        }
-        gen.writeEndObject();
-      }
-      case ARRAY -> {
-        gen.writeStartArray(node, node.size());
-        for (JsonNode element : node) {
-          write(element, gen);
-        }
-        gen.writeEndArray();
-      }
-      case STRING -> gen.writeString(node.textValue());
-      case BOOLEAN -> gen.writeBoolean(node.booleanValue());
-      case NUMBER -> writeNumber(node, gen);
-      case NULL, MISSING -> gen.writeNull();
-      default -> throw new IllegalArgumentException("no JSON for a " + node.getNodeType() + " node");
-    }
-  }
-
-  private static void writeNumber(JsonNode node, JsonGenerator gen) throws IOException {
-    switch (node.numberType()) {
-      case INT -> gen.writeNumber(node.intValue());
-      case LONG -> gen.writeNumber(node.longValue());
-      case BIG_INTEGER -> gen.writeNumber(node.bigIntegerValue());
-      case FLOAT -> gen.writeNumber(node.floatValue());
-      case DOUBLE -> gen.writeNumber(node.doubleValue());
-      case BIG_DECIMAL -> gen.writeNumber(node.decimalValue());
-      default -> throw new IllegalArgumentException("unknown number " + node);
-    }
+    return JsonWriter.write(node, false, true).getBytes(StandardCharsets.UTF_8);
   }
 }

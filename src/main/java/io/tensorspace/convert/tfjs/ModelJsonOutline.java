@@ -1,10 +1,9 @@
 package io.tensorspace.convert.tfjs;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import io.tensorspace.convert.json.Json;
-import java.io.CharConversionException;
+import io.tensorspace.convert.json.JsonSyntaxException;
+import io.tensorspace.convert.json.JsonTokenizer;
+import io.tensorspace.convert.json.JsonTokenizer.Token;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.Set;
 
 /**
  * What format detection and the up-to-date check need of a TensorFlow.js model.json, read with a
- * streaming parser: its {@code format}, the keys of its {@code modelTopology} and the weight file
+ * tokenizer: its {@code format}, the keys of its {@code modelTopology} and the weight file
  * paths of its {@code weightsManifest} (or of a 0.x graph's bare manifest array). Building the
  * whole tree for these (hundreds of layers) cost as much as reading the model. A repeated key
  * keeps its last value, and a value is read as text as a Jackson tree's {@code asText} would.
@@ -31,18 +30,19 @@ public final class ModelJsonOutline {
 
   /** The outline of {@code file}, or null when it is not JSON. */
   public static ModelJsonOutline read(Path file) throws IOException {
-    try (JsonParser parser = Json.parser(file)) {
+    try {
+      JsonTokenizer parser = Json.tokens(file);
       ModelJsonOutline outline = new ModelJsonOutline();
-      JsonToken root = parser.nextToken();
-      if (root == JsonToken.START_ARRAY) {
+      Token root = parser.next();
+      if (root == Token.START_ARRAY) {
         outline.manifestPaths = manifestPaths(parser);
-      } else if (root == JsonToken.START_OBJECT) {
+      } else if (root == Token.START_OBJECT) {
         outline.object = true;
         outline.readTopLevel(parser);
       }
       return outline;
-    } catch (JsonProcessingException | CharConversionException e) {
-      // not JSON, or bytes Jackson's encoding detection reads as broken UTF-32 (found by fuzzing)
+    } catch (JsonSyntaxException e) {
+      // not JSON, or bytes whose encoding detection reads as broken UTF-32 (found by fuzzing)
       return null;
     }
   }
@@ -67,10 +67,10 @@ public final class ModelJsonOutline {
     return manifestPaths;
   }
 
-  private void readTopLevel(JsonParser parser) throws IOException {
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
-      JsonToken value = parser.nextToken();
+  private void readTopLevel(JsonTokenizer parser) throws IOException {
+    while (parser.next() == Token.NAME) {
+      String key = parser.text();
+      Token value = parser.next();
       switch (key) {
         case "format" -> format = text(parser, value);
         case "modelTopology" -> readTopology(parser, value);
@@ -80,35 +80,35 @@ public final class ModelJsonOutline {
     }
   }
 
-  private void readTopology(JsonParser parser, JsonToken value) throws IOException {
-    topologyObject = value == JsonToken.START_OBJECT;
+  private void readTopology(JsonTokenizer parser, Token value) throws IOException {
+    topologyObject = value == Token.START_OBJECT;
     topologyKeys = new HashSet<>();
     nodeArray = false;
     if (!topologyObject) {
       parser.skipChildren();
       return;
     }
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
+    while (parser.next() == Token.NAME) {
+      String key = parser.text();
       topologyKeys.add(key);
-      JsonToken child = parser.nextToken();
+      Token child = parser.next();
       if (key.equals("node")) {
-        nodeArray = child == JsonToken.START_ARRAY;
+        nodeArray = child == Token.START_ARRAY;
       }
       parser.skipChildren();
     }
   }
 
   /** The paths of a manifest (an array or object of groups); the parser is at its value. */
-  private static List<String> manifestPaths(JsonParser parser) throws IOException {
+  private static List<String> manifestPaths(JsonTokenizer parser) throws IOException {
     List<String> paths = new ArrayList<>();
-    if (!parser.currentToken().isStructStart()) {
+    if (!parser.current().isStructStart()) {
       return paths;
     }
-    JsonToken end = parser.currentToken() == JsonToken.START_ARRAY
-        ? JsonToken.END_ARRAY : JsonToken.END_OBJECT;
-    for (JsonToken group = nextValue(parser); group != end; group = nextValue(parser)) {
-      if (group == JsonToken.START_OBJECT) {
+    Token end = parser.current() == Token.START_ARRAY
+        ? Token.END_ARRAY : Token.END_OBJECT;
+    for (Token group = nextValue(parser); group != end; group = nextValue(parser)) {
+      if (group == Token.START_OBJECT) {
         paths.addAll(groupPaths(parser));
       } else {
         parser.skipChildren();
@@ -118,14 +118,14 @@ public final class ModelJsonOutline {
   }
 
   /** The {@code paths} of one group; the parser is at the group's start. */
-  private static List<String> groupPaths(JsonParser parser) throws IOException {
+  private static List<String> groupPaths(JsonTokenizer parser) throws IOException {
     List<String> paths = List.of();
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String key = parser.currentName();
-      JsonToken value = parser.nextToken();
+    while (parser.next() == Token.NAME) {
+      String key = parser.text();
+      Token value = parser.next();
       if (key.equals("paths") && value.isStructStart()) {
-        paths = elements(parser, value == JsonToken.START_ARRAY
-            ? JsonToken.END_ARRAY : JsonToken.END_OBJECT);
+        paths = elements(parser, value == Token.START_ARRAY
+            ? Token.END_ARRAY : Token.END_OBJECT);
       } else {
         if (key.equals("paths")) {
           paths = List.of();
@@ -137,10 +137,10 @@ public final class ModelJsonOutline {
   }
 
   /** The scalar elements (array) or values (object) as text; nested containers are no path. */
-  private static List<String> elements(JsonParser parser, JsonToken end) throws IOException {
+  private static List<String> elements(JsonTokenizer parser, Token end) throws IOException {
     List<String> texts = new ArrayList<>();
-    for (JsonToken element = nextValue(parser); element != end; element = nextValue(parser)) {
-      if (element.isScalarValue()) {
+    for (Token element = nextValue(parser); element != end; element = nextValue(parser)) {
+      if (element.isScalar()) {
         String text = text(parser, element);
         texts.add(text == null ? "null" : text);
       } else {
@@ -151,17 +151,16 @@ public final class ModelJsonOutline {
   }
 
   /** The next value of an array, or of an object (skipping its key); or the container's end. */
-  private static JsonToken nextValue(JsonParser parser) throws IOException {
-    JsonToken token = parser.nextToken();
-    return token == JsonToken.FIELD_NAME ? parser.nextToken() : token;
+  private static Token nextValue(JsonTokenizer parser) throws IOException {
+    Token token = parser.next();
+    return token == Token.NAME ? parser.next() : token;
   }
 
   /** A scalar as a tree's {@code asText} gives it, null for JSON null; "" for a container. */
-  private static String text(JsonParser parser, JsonToken value) throws IOException {
+  private static String text(JsonTokenizer parser, Token value) throws IOException {
     return switch (value) {
-      case VALUE_NULL -> null;
-      case VALUE_STRING, VALUE_TRUE, VALUE_FALSE -> parser.getText();
-      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> parser.getNumberValue().toString();
+      case NULL -> null;
+      case STRING, TRUE, FALSE, INT, FLOAT -> Json.scalar(parser, value).asText();
       default -> {
         parser.skipChildren();
         yield "";

@@ -1,10 +1,10 @@
 package io.tensorspace.convert.tfjs.layers;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
+import io.tensorspace.convert.json.JsonSyntaxException;
 import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import io.tensorspace.convert.keras.KerasTopology;
 import io.tensorspace.convert.model.ConcatenatedFiles;
@@ -57,8 +57,8 @@ public final class TfjsLayersReader {
     JsonNode root;
     try {
       root = Json.read(modelJson);
-    } catch (JsonProcessingException e) {
-      throw new ConversionException(modelJson + " is not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (JsonSyntaxException e) {
+      throw new ConversionException(modelJson + " is not valid JSON: " + e.getMessage() + ".", e);
     }
     if (!isLayersModel(modelJson)) {
       throw new ConversionException(
@@ -75,7 +75,7 @@ public final class TfjsLayersReader {
     if (modelConfig.isTextual()) {
       try {
         modelConfig = Json.read(modelConfig.asText());
-      } catch (JsonProcessingException e) {
+      } catch (JsonSyntaxException e) {
         throw new ConversionException(
             modelJson + ": modelTopology.model_config is a string that is not JSON.", e);
       }

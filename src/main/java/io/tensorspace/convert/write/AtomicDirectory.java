@@ -2,23 +2,26 @@ package io.tensorspace.convert.write;
 
 import io.tensorspace.convert.ConversionException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 
 /**
  * Writes a folder completely or not at all: content goes into a temporary sibling, which replaces
@@ -149,15 +152,17 @@ public final class AtomicDirectory {
    */
   private void deleteLeftovers(Path parent) throws IOException {
     String prefix = "." + target.getFileName() + ".";
-    List<Path> leftovers;
-    try (Stream<Path> siblings = Files.list(parent)) {
-      leftovers = siblings
-          .filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
-          .filter(p -> p.getFileName().toString().startsWith(prefix + "tmp-")
-              || p.getFileName().toString().startsWith(prefix + "old-"))
-          .sorted()
-          .toList();
+    List<Path> leftovers = new ArrayList<>();
+    try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent)) {
+      for (Path p : siblings) {
+        String name = p.getFileName().toString();
+        if ((name.startsWith(prefix + "tmp-") || name.startsWith(prefix + "old-"))
+            && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          leftovers.add(p);
+        }
+      }
     }
+    Collections.sort(leftovers);
     for (Path leftover : leftovers) {
       if (!Files.exists(target) && leftover.getFileName().toString().startsWith(prefix + "old-")) {
         move(leftover, target);
@@ -182,14 +187,12 @@ public final class AtomicDirectory {
     if (!Files.isDirectory(target) || ownFile == null) {
       return;
     }
-    try (Stream<Path> entries = Files.list(target)) {
-      List<Path> foreign = entries
-          .filter(p -> !Files.isRegularFile(p) || !ownFile.test(p.getFileName().toString()))
-          .toList();
-      if (!foreign.isEmpty()) {
-        throw new ConversionException(
-            target + " already holds files this plugin did not write (" + foreign.get(0).getFileName()
-                + "). Choose an empty or new output directory; nothing was changed.");
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(target)) {
+      for (Path p : entries) {
+        if (!Files.isRegularFile(p) || !ownFile.test(p.getFileName().toString())) {
+          throw new ConversionException(target + " already holds files this plugin did not write ("
+              + p.getFileName() + "). Choose an empty or new output directory; nothing was changed.");
+        }
       }
     }
   }
@@ -226,16 +229,24 @@ public final class AtomicDirectory {
     if (!Files.exists(root)) {
       return;
     }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.delete(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    // a visitor, not Files.walk: a fresh JVM links each stream lambda on first use
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+          throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path directory, IOException failure)
+          throws IOException {
+        if (failure != null) {
+          throw failure;
         }
-      });
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+        Files.delete(directory);
+        return FileVisitResult.CONTINUE;
+      }
+    });
   }
 }

@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32;
@@ -38,18 +39,26 @@ final class RegionTransfers implements AutoCloseable {
   private static final int BUFFER_BYTES = 256 * 1024;
 
   private final CopiedRegions copied;
-  private final ThreadLocal<ByteBuffer> buffers =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(BUFFER_BYTES));
+  // classes, not lambdas, here: a fresh JVM links each lambda on first use, in the copy's path
+  private final ThreadLocal<ByteBuffer> buffers = new ThreadLocal<>() {
+    @Override
+    protected ByteBuffer initialValue() {
+      return ByteBuffer.allocateDirect(BUFFER_BYTES);
+    }
+  };
   private final ExecutorService workers;
   private final Semaphore inFlight = new Semaphore(2 * WORKERS);
   private final AtomicReference<IOException> failure = new AtomicReference<>();
 
   RegionTransfers(CopiedRegions copied) {
     this.copied = copied;
-    this.workers = WORKERS == 1 ? null : Executors.newFixedThreadPool(WORKERS, task -> {
-      Thread thread = new Thread(task, "tensorspace-shard-copy");
-      thread.setDaemon(true);
-      return thread;
+    this.workers = WORKERS == 1 ? null : Executors.newFixedThreadPool(WORKERS, new ThreadFactory() {
+      @Override
+      public Thread newThread(Runnable task) {
+        Thread thread = new Thread(task, "tensorspace-shard-copy");
+        thread.setDaemon(true);
+        return thread;
+      }
     });
   }
 
@@ -66,7 +75,27 @@ final class RegionTransfers implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while copying weights");
     }
-    workers.execute(() -> {
+    workers.execute(new Transfer(from, position, to, offset, count));
+  }
+
+  /** One region's copy on a worker; frees its place in line when done. */
+  private final class Transfer implements Runnable {
+    private final Path from;
+    private final long position;
+    private final Path to;
+    private final long offset;
+    private final long count;
+
+    Transfer(Path from, long position, Path to, long offset, long count) {
+      this.from = from;
+      this.position = position;
+      this.to = to;
+      this.offset = offset;
+      this.count = count;
+    }
+
+    @Override
+    public void run() {
       try {
         transfer(from, position, to, offset, count);
       } catch (IOException e) {
@@ -78,7 +107,7 @@ final class RegionTransfers implements AutoCloseable {
       } finally {
         inFlight.release();
       }
-    });
+    }
   }
 
   private void transfer(Path from, long position, Path to, long offset, long count)

@@ -27,7 +27,13 @@ public final class FirstUse {
   private static final List<String> GRAPH_PROTOS = List.of("org.tensorflow.proto.GraphDef",
       "org.tensorflow.proto.NodeDef", "org.tensorflow.proto.NodeDef$AttrDefaultEntryHolder",
       "org.tensorflow.proto.AttrValue",
-      "org.tensorflow.proto.TensorProto", "org.tensorflow.proto.TensorShapeProto");
+      "org.tensorflow.proto.TensorProto", "org.tensorflow.proto.TensorShapeProto",
+      // and the builders the first nodes are read with, which the converting thread would
+      // otherwise load itself, one by one, while it reads them
+      "org.tensorflow.proto.GraphDef$Builder", "org.tensorflow.proto.NodeDef$Builder",
+      "org.tensorflow.proto.AttrValue$Builder", "org.tensorflow.proto.AttrValue$ListValue$Builder",
+      "org.tensorflow.proto.TensorProto$Builder", "org.tensorflow.proto.TensorShapeProto$Builder",
+      "org.tensorflow.proto.TensorShapeProto$Dim$Builder", "org.tensorflow.proto.VersionDef$Builder");
 
   private FirstUse() {}
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -26,7 +27,13 @@ public final class FirstUse {
   private static final List<String> GRAPH_PROTOS = List.of("org.tensorflow.proto.GraphDef",
       "org.tensorflow.proto.NodeDef", "org.tensorflow.proto.NodeDef$AttrDefaultEntryHolder",
       "org.tensorflow.proto.AttrValue",
-      "org.tensorflow.proto.TensorProto", "org.tensorflow.proto.TensorShapeProto");
+      "org.tensorflow.proto.TensorProto", "org.tensorflow.proto.TensorShapeProto",
+      // and the builders the first nodes are read with, which the converting thread would
+      // otherwise load itself, one by one, while it reads them
+      "org.tensorflow.proto.GraphDef$Builder", "org.tensorflow.proto.NodeDef$Builder",
+      "org.tensorflow.proto.AttrValue$Builder", "org.tensorflow.proto.AttrValue$ListValue$Builder",
+      "org.tensorflow.proto.TensorProto$Builder", "org.tensorflow.proto.TensorShapeProto$Builder",
+      "org.tensorflow.proto.TensorShapeProto$Dim$Builder", "org.tensorflow.proto.VersionDef$Builder");
 
   private FirstUse() {}
 
@@ -35,6 +42,30 @@ public final class FirstUse {
     Thread thread = new Thread(() -> load(source, weights), "tensorspace-class-loading");
     thread.setDaemon(true);
     thread.start();
+  }
+
+  /**
+   * A guess from the first bytes, for starting early: a folder (SavedModel), a file that is
+   * neither JSON nor HDF5 nor zip (GraphDef, SavedModel, ONNX), or JSON that says graph-model or
+   * starts a node list. A wrong guess only costs the second core some work.
+   */
+  static boolean looksLikeGraph(Path source) {
+    if (Files.isDirectory(source)) {
+      return true;
+    }
+    byte[] head;
+    try (InputStream in = Files.newInputStream(source)) {
+      head = in.readNBytes(512);
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+    String text = new String(head, StandardCharsets.ISO_8859_1);
+    String start = text.strip();
+    if (start.startsWith("{")) {
+      return text.contains("\"graph-model\"") || text.contains("\"node\"");
+    }
+    return !start.isEmpty() && !start.startsWith("[") && !text.startsWith("\u0089HDF")
+        && !text.startsWith("PK");
   }
 
   private static void initialize(List<String> names, ClassLoader loader) {
@@ -48,14 +79,19 @@ public final class FirstUse {
   }
 
   private static void load(Path source, Path weights) {
+    ClassLoader loader = FirstUse.class.getClassLoader();
+    // before detecting the format, whose first JSON parse costs the time the first node waits
+    boolean protos = looksLikeGraph(source);
+    if (protos) {
+      initialize(GRAPH_PROTOS, loader);
+    }
     InputFormat format;
     try {
       format = ModelSources.locate(source, weights).format();
     } catch (ConversionException | RuntimeException e) {
       return; // the conversion reports it
     }
-    ClassLoader loader = FirstUse.class.getClassLoader();
-    if (format.isGraph()) {
+    if (format.isGraph() && !protos) {
       initialize(GRAPH_PROTOS, loader);
     }
     try (InputStream in = FirstUse.class.getResourceAsStream("first-use/" + format + ".txt")) {

@@ -33,7 +33,23 @@ public final class ConcatenatedFiles {
 
   /** The bytes {@code [offset, offset + count)} of the stream. */
   public TensorData slice(long offset, long count) {
-    return out -> copy(offset, count, out);
+    return new Slice(offset, count);
+  }
+
+  /** A class, not a lambda: a fresh JVM links each lambda on first use. */
+  private final class Slice implements TensorData {
+    private final long offset;
+    private final long count;
+
+    Slice(long offset, long count) {
+      this.offset = offset;
+      this.count = count;
+    }
+
+    @Override
+    public void writeTo(OutputStream out) throws IOException {
+      copy(offset, count, out);
+    }
   }
 
   private void copy(long offset, long count, OutputStream out) throws IOException {

@@ -252,6 +252,11 @@ public final class GraphConverter {
     List<NodeDef> nodes = new ArrayList<>();
     List<Weight> weights = new ArrayList<>();
     for (NodeDef node : graph.nodeList()) {
+      boolean isConst = node.getOp().equals("Const");
+      if (!isConst && inputsCanonical(node)) {
+        nodes.add(node); // most nodes: copying one into a builder would change nothing
+        continue;
+      }
       NodeDef.Builder b = node.toBuilder().clearInput();
       for (String input : node.getInputList()) {
         // control edges only ordered side effects (initialisers, asserts) that the frozen graph lacks
@@ -259,7 +264,7 @@ public final class GraphConverter {
           b.addInput(Tensors.canonical(input));
         }
       }
-      if (node.getOp().equals("Const")) {
+      if (isConst) {
         Weight weight = weight(graph, node);
         weights.add(weight);
         TensorProto value = node.getAttrOrThrow("value").getTensor();
@@ -272,6 +277,16 @@ public final class GraphConverter {
         .setVersions(VersionDef.newBuilder().setProducer(graph.producer)).build();
     return new Prepared(new GraphModel(graph.source, graph.generatedBy, def, weights,
         graph.signature, outputs, graph.resources), description);
+  }
+
+  /** Whether every input is a data edge already written as the output keeps it. */
+  private static boolean inputsCanonical(NodeDef node) {
+    for (String input : node.getInputList()) {
+      if (Tensors.isControl(input) || !Tensors.canonical(input).equals(input)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** What the model computes: the signature's outputs, else the graph's sinks. */
@@ -294,6 +309,10 @@ public final class GraphConverter {
     return roots;
   }
 
+  /** Ops with a dilations attr, which tfjs 4 reads without a default. */
+  private static final Set<String> DILATED =
+      Set.of("Conv2D", "DepthwiseConv2dNative", "Conv3D", "Conv2DBackpropInput");
+
   /** Fixes what tfjs reads differently from TensorFlow, without changing any node's meaning. */
   private static void normalize(TfGraph graph) {
     for (NodeDef node : graph.nodeList()) {
@@ -302,8 +321,7 @@ public final class GraphConverter {
         b = node.toBuilder().clearDevice();
       }
       // GraphDefs from before TF 1.5 omit the dilations attr; tfjs 4 reads it without a default
-      if (Set.of("Conv2D", "DepthwiseConv2dNative", "Conv3D", "Conv2DBackpropInput")
-          .contains(node.getOp()) && !node.containsAttr("dilations")) {
+      if (DILATED.contains(node.getOp()) && !node.containsAttr("dilations")) {
         int rank = node.getOp().equals("Conv3D") ? 5 : 4;
         AttrValue.ListValue.Builder ones = AttrValue.ListValue.newBuilder();
         for (int i = 0; i < rank; i++) {

@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +53,9 @@ final class GraphDescription {
           && shapes.get(Tensors.node(node.getInput(1))) != null) {
         // the kernel is a constant input, not an attribute: its shape gives the kernel size
         ArrayNode filter = config.putArray("filter_shape");
-        shapes.get(Tensors.node(node.getInput(1))).forEach(filter::add);
+        for (Long d : shapes.get(Tensors.node(node.getInput(1)))) {
+          filter.add(d);
+        }
       }
       nodes.add(new NetworkDescription.Node(name, node.getOp(), config, shape, inbound));
       if (node.getOp().equals("Placeholder")) {
@@ -81,9 +84,16 @@ final class GraphDescription {
         case SHAPE -> config.set(e.getKey(), dims(v.getShape()));
         case LIST -> {
           ArrayNode list = config.putArray(e.getKey());
-          v.getList().getIList().forEach(list::add);
-          v.getList().getFList().forEach(list::add);
-          v.getList().getSList().forEach(s -> list.add(s.toStringUtf8()));
+          // loops, not lambdas: a fresh JVM links each lambda on first use
+          for (Long i : v.getList().getIList()) {
+            list.add(i);
+          }
+          for (Float f : v.getList().getFList()) {
+            list.add(f);
+          }
+          for (ByteString s : v.getList().getSList()) {
+            list.add(s.toStringUtf8());
+          }
         }
         default -> { }
       }
@@ -93,7 +103,9 @@ final class GraphDescription {
 
   private static ArrayNode dims(TensorShapeProto shape) {
     ArrayNode out = JsonNodeFactory.instance.arrayNode();
-    shape.getDimList().forEach(d -> out.add(d.getSize()));
+    for (TensorShapeProto.Dim d : shape.getDimList()) {
+      out.add(d.getSize());
+    }
     return out;
   }
 

@@ -52,7 +52,9 @@ public final class GraphJson {
     }
     if (v.getBadConsumersCount() > 0) {
       ArrayNode bad = versions.putArray("badConsumers");
-      v.getBadConsumersList().forEach(bad::add);
+      for (Integer b : v.getBadConsumersList()) {
+        bad.add(b);
+      }
     }
     return out;
   }
@@ -63,7 +65,9 @@ public final class GraphJson {
     out.put("op", node.getOp());
     if (node.getInputCount() > 0) {
       ArrayNode inputs = out.putArray("input");
-      node.getInputList().forEach(inputs::add);
+      for (String input : node.getInputList()) {
+        inputs.add(input);
+      }
     }
     if (!node.getDevice().isEmpty()) {
       out.put("device", node.getDevice());
@@ -76,7 +80,9 @@ public final class GraphJson {
 
   private static ObjectNode attrs(Map<String, AttrValue> attrs) {
     ObjectNode out = F.objectNode();
-    new TreeMap<>(attrs).forEach((k, v) -> out.set(k, attr(v)));
+    for (Map.Entry<String, AttrValue> e : new TreeMap<>(attrs).entrySet()) {
+      out.set(e.getKey(), attr(e.getValue()));
+    }
     return out;
   }
 
@@ -97,35 +103,51 @@ public final class GraphJson {
         AttrValue.ListValue l = value.getList();
         if (l.getSCount() > 0) {
           ArrayNode a = list.putArray("s");
-          l.getSList().forEach(s -> a.add(base64(s)));
+          for (ByteString s : l.getSList()) {
+            a.add(base64(s));
+          }
         }
         if (l.getICount() > 0) {
           ArrayNode a = list.putArray("i");
-          l.getIList().forEach(i -> a.add(Long.toString(i)));
+          for (Long i : l.getIList()) {
+            a.add(Long.toString(i));
+          }
         }
         if (l.getFCount() > 0) {
           ArrayNode a = list.putArray("f");
-          l.getFList().forEach(f -> addFloat(a, f));
+          for (Float f : l.getFList()) {
+            addFloat(a, f);
+          }
         }
         if (l.getBCount() > 0) {
           ArrayNode a = list.putArray("b");
-          l.getBList().forEach(a::add);
+          for (Boolean b : l.getBList()) {
+            a.add(b);
+          }
         }
         if (l.getTypeCount() > 0) {
           ArrayNode a = list.putArray("type");
-          l.getTypeList().forEach(t -> a.add(typeName(t)));
+          for (DataType t : l.getTypeList()) {
+            a.add(typeName(t));
+          }
         }
         if (l.getShapeCount() > 0) {
           ArrayNode a = list.putArray("shape");
-          l.getShapeList().forEach(s -> a.add(shape(s)));
+          for (TensorShapeProto s : l.getShapeList()) {
+            a.add(shape(s));
+          }
         }
         if (l.getTensorCount() > 0) {
           ArrayNode a = list.putArray("tensor");
-          l.getTensorList().forEach(t -> a.add(tensor(t)));
+          for (TensorProto t : l.getTensorList()) {
+            a.add(tensor(t));
+          }
         }
         if (l.getFuncCount() > 0) {
           ArrayNode a = list.putArray("func");
-          l.getFuncList().forEach(fn -> a.add(func(fn)));
+          for (NameAttrList fn : l.getFuncList()) {
+            a.add(func(fn));
+          }
         }
       }
       case VALUE_NOT_SET -> { }
@@ -176,27 +198,39 @@ public final class GraphJson {
     }
     if (t.getFloatValCount() > 0) {
       ArrayNode a = out.putArray("floatVal");
-      t.getFloatValList().forEach(f -> addFloat(a, f));
+      for (Float f : t.getFloatValList()) {
+        addFloat(a, f);
+      }
     }
     if (t.getDoubleValCount() > 0) {
       ArrayNode a = out.putArray("doubleVal");
-      t.getDoubleValList().forEach(a::add);
+      for (Double d : t.getDoubleValList()) {
+        a.add(d);
+      }
     }
     if (t.getIntValCount() > 0) {
       ArrayNode a = out.putArray("intVal");
-      t.getIntValList().forEach(a::add);
+      for (Integer i : t.getIntValList()) {
+        a.add(i);
+      }
     }
     if (t.getStringValCount() > 0) {
       ArrayNode a = out.putArray("stringVal");
-      t.getStringValList().forEach(s -> a.add(base64(s)));
+      for (ByteString s : t.getStringValList()) {
+        a.add(base64(s));
+      }
     }
     if (t.getInt64ValCount() > 0) {
       ArrayNode a = out.putArray("int64Val");
-      t.getInt64ValList().forEach(i -> a.add(Long.toString(i)));
+      for (Long i : t.getInt64ValList()) {
+        a.add(Long.toString(i));
+      }
     }
     if (t.getBoolValCount() > 0) {
       ArrayNode a = out.putArray("boolVal");
-      t.getBoolValList().forEach(a::add);
+      for (Boolean b : t.getBoolValList()) {
+        a.add(b);
+      }
     }
     return out;
   }
@@ -316,14 +350,31 @@ public final class GraphJson {
     } else if (has(json, "list")) {
       JsonNode l = field(json, "list");
       AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
-      field(l, "s").forEach(s -> list.addS(bytes(s)));
-      field(l, "i").forEach(i -> list.addI(longValue(i)));
-      field(l, "f").forEach(f -> list.addF((float) doubleValue(f)));
-      field(l, "b").forEach(b -> list.addB(b.asBoolean()));
-      field(l, "type").forEach(t -> list.addType(type(t)));
-      field(l, "shape").forEach(s -> list.addShape(readShape(s)));
-      field(l, "tensor").forEach(t -> list.addTensor(readTensor(t)));
-      field(l, "func").forEach(fn -> list.addFunc(readFunc(fn)));
+      // loops, not lambdas: a fresh JVM links each lambda on first use
+      for (JsonNode s : field(l, "s")) {
+        list.addS(bytes(s));
+      }
+      for (JsonNode i : field(l, "i")) {
+        list.addI(longValue(i));
+      }
+      for (JsonNode f : field(l, "f")) {
+        list.addF((float) doubleValue(f));
+      }
+      for (JsonNode b : field(l, "b")) {
+        list.addB(b.asBoolean());
+      }
+      for (JsonNode t : field(l, "type")) {
+        list.addType(type(t));
+      }
+      for (JsonNode s : field(l, "shape")) {
+        list.addShape(readShape(s));
+      }
+      for (JsonNode t : field(l, "tensor")) {
+        list.addTensor(readTensor(t));
+      }
+      for (JsonNode fn : field(l, "func")) {
+        list.addFunc(readFunc(fn));
+      }
       v.setList(list);
     }
     return v.build();
@@ -363,13 +414,27 @@ public final class GraphJson {
     if (has(json, "tensorContent")) {
       t.setTensorContent(bytes(field(json, "tensorContent")));
     }
-    field(json, "floatVal").forEach(f -> t.addFloatVal((float) doubleValue(f)));
-    field(json, "doubleVal").forEach(d -> t.addDoubleVal(doubleValue(d)));
-    field(json, "intVal").forEach(i -> t.addIntVal((int) longValue(i)));
-    field(json, "halfVal").forEach(i -> t.addHalfVal((int) longValue(i)));
-    field(json, "stringVal").forEach(s -> t.addStringVal(bytes(s)));
-    field(json, "int64Val").forEach(i -> t.addInt64Val(longValue(i)));
-    field(json, "boolVal").forEach(b -> t.addBoolVal(b.asBoolean()));
+    for (JsonNode f : field(json, "floatVal")) {
+      t.addFloatVal((float) doubleValue(f));
+    }
+    for (JsonNode d : field(json, "doubleVal")) {
+      t.addDoubleVal(doubleValue(d));
+    }
+    for (JsonNode i : field(json, "intVal")) {
+      t.addIntVal((int) longValue(i));
+    }
+    for (JsonNode i : field(json, "halfVal")) {
+      t.addHalfVal((int) longValue(i));
+    }
+    for (JsonNode s : field(json, "stringVal")) {
+      t.addStringVal(bytes(s));
+    }
+    for (JsonNode i : field(json, "int64Val")) {
+      t.addInt64Val(longValue(i));
+    }
+    for (JsonNode b : field(json, "boolVal")) {
+      t.addBoolVal(b.asBoolean());
+    }
     return t.build();
   }
 
@@ -401,7 +466,12 @@ public final class GraphJson {
   static JsonNode field(JsonNode json, String camel) {
     JsonNode v = json.path(camel);
     if (v.isMissingNode()) {
-      v = json.path(SNAKE_CASE.computeIfAbsent(camel, GraphJson::snakeCase));
+      String snake = SNAKE_CASE.get(camel);
+      if (snake == null) {
+        snake = snakeCase(camel);
+        SNAKE_CASE.put(camel, snake);
+      }
+      v = json.path(snake);
     }
     return v;
   }

@@ -114,23 +114,27 @@ final class NodeSelection {
   /** The default visual set, in topological order. */
   List<String> defaults() {
     List<String> order = graph.topologicalOrder();
-    Map<String, Integer> position = new HashMap<>();
-    for (int i = 0; i < order.size(); i++) {
-      position.put(order.get(i), i);
-    }
     List<String> anchors = new ArrayList<>();
     for (String name : order) {
       if (ANCHORS.contains(graph.node(name).getOp()) && inference(name)) {
         anchors.add(name);
       }
     }
-    List<String> merges = order.stream()
-        .filter(name -> MERGES.contains(graph.node(name).getOp()) && inference(name)
-            && dataInputs(name) >= 2)
-        .toList();
+    // loops, not streams: a fresh JVM links each lambda on first use
+    List<String> merges = new ArrayList<>();
+    for (String name : order) {
+      if (MERGES.contains(graph.node(name).getOp()) && inference(name) && dataInputs(name) >= 2) {
+        merges.add(name);
+      }
+    }
     Set<String> picked = new LinkedHashSet<>();
     // an unrolled RNN repeats its anchors once per step: they would outvote the other layers
-    List<String> voters = anchors.stream().filter(a -> !inUnrolledStep(a)).toList();
+    List<String> voters = new ArrayList<>();
+    for (String anchor : anchors) {
+      if (!inUnrolledStep(anchor)) {
+        voters.add(anchor);
+      }
+    }
     if (keras(voters.isEmpty() ? anchors : voters)) {
       // Keras layer scopes sit at one depth ([call/]model/layer): the depth most anchors have.
       // Deeper scopes (flatten/Reshape, dense/Tensordot) belong to their layer; ops above that
@@ -173,8 +177,12 @@ final class NodeSelection {
         picked.add(end);
       }
     }
-    List<String> out = new ArrayList<>(picked);
-    out.sort((a, b) -> Integer.compare(position.get(a), position.get(b)));
+    List<String> out = new ArrayList<>();
+    for (String name : order) {
+      if (picked.contains(name)) {
+        out.add(name);
+      }
+    }
     return out;
   }
 
@@ -199,7 +207,8 @@ final class NodeSelection {
   private static int layerDepth(List<String> anchors) {
     Map<Integer, Integer> counts = new java.util.TreeMap<>();
     for (String anchor : anchors) {
-      counts.merge(scope(anchor).split("/").length, 1, Integer::sum);
+      int depth = scope(anchor).split("/").length;
+      counts.put(depth, counts.getOrDefault(depth, 0) + 1);
     }
     int best = 1;
     int bestCount = -1;

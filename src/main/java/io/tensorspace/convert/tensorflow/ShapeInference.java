@@ -3,6 +3,7 @@ package io.tensorspace.convert.tensorflow;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -304,6 +305,10 @@ final class ShapeInference {
     if (shape.getUnknownRank()) {
       return null;
     }
-    return shape.getDimList().stream().map(TensorShapeProto.Dim::getSize).toList();
+    List<Long> dims = new ArrayList<>(shape.getDimCount());
+    for (TensorShapeProto.Dim d : shape.getDimList()) {
+      dims.add(d.getSize());
+    }
+    return Collections.unmodifiableList(dims);
   }
 }

@@ -55,7 +55,13 @@ final class TfGraph {
     Map<String, List<String>> out = new HashMap<>();
     for (NodeDef node : nodes.values()) {
       for (String input : node.getInputList()) {
-        out.computeIfAbsent(Tensors.node(input), k -> new ArrayList<>()).add(node.getName());
+        String producer = Tensors.node(input);
+        List<String> readers = out.get(producer);
+        if (readers == null) {
+          readers = new ArrayList<>();
+          out.put(producer, readers);
+        }
+        readers.add(node.getName());
       }
     }
     return out;
@@ -65,7 +71,9 @@ final class TfGraph {
   Set<String> ancestors(Iterable<String> roots) {
     Set<String> seen = new HashSet<>();
     Deque<String> todo = new ArrayDeque<>();
-    roots.forEach(r -> todo.add(Tensors.node(r)));
+    for (String root : roots) {
+      todo.add(Tensors.node(root));
+    }
     while (!todo.isEmpty()) {
       String name = todo.pop();
       NodeDef node = nodes.get(name);

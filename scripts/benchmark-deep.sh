@@ -21,7 +21,10 @@
 #   noop   ./mvnw -o generate-resources                       (converted already, input unchanged)
 # Figures are medians over RUNS rounds: added = force - skip and noop_added = noop - skip (paired
 # per round, so load that hits one round hits both), ratio = added / anchor; plugin_ms is the time
-# the plugin logs; RSS is the Maven JVM's peak (/usr/bin/time %M). Targets: deep models ratio <= 0.5
+# the plugin logs; RSS is the Maven JVM's peak (/usr/bin/time %M). goal_add and goal_noop are the
+# same differences of the time from Maven's "--- tensorspace:...:preprocess" log line to BUILD
+# SUCCESS: they leave out Maven's start (the same work in every build, whose length varies by
+# +-150 ms between fresh JVMs) and are what the verdict uses. Targets: deep models ratio <= 0.5
 # and RSS growth <= 100 MiB; LeNet added <= 150 ms; every no-op added <= 50 ms.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -97,18 +100,30 @@ EOF
 
 now() { date +%s%N; }
 
-mvn_once() { # project, flags... -> "wall_ms rss_KiB plugin_ms" (plugin_ms: the logged time or -)
+# Maven's log lines with a time of day, to time the build from the goal's start to its end
+stamped=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
+
+ms_of_day() { # "HH:MM:SS.mmm" -> milliseconds
+  awk -F'[:.]' '{ print ((($1 * 60) + $2) * 60 + $3) * 1000 + $4 }' <<< "$1"
+}
+
+mvn_once() { # project, flags... -> "wall_ms rss_KiB plugin_ms goal_ms" (plugin_ms: the logged
+  # time or -; goal_ms: from Maven's "--- tensorspace:...:preprocess" line to BUILD SUCCESS, which
+  # leaves out Maven's start, the same work in every build and most of their noise)
   local dir=$1 t0 t1 out
   shift
   t0=$(now)
   out=$(cd "$dir" && /usr/bin/time -f 'PEAK_RSS %M' "$root/mvnw" -o -B -Dstyle.color=never \
-    "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed in $dir" >&2; return 1; }
+    "${stamped[@]}" "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed in $dir" >&2; return 1; }
   t1=$(now)
   echo "$out" >>"$log"
-  local plugin
+  local plugin goal_start goal_end
   plugin=$(echo "$out" | grep -o -E "TensorSpace model '[^']*' .*[ (]([0-9]+) ms\)? -> " \
     | grep -o -E '[0-9]+ ms' | tail -1 | cut -d' ' -f1)
-  echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2) ${plugin:--}"
+  goal_start=$(ms_of_day "$(echo "$out" | grep -- '--- tensorspace:' | head -1 | cut -d' ' -f1)")
+  goal_end=$(ms_of_day "$(echo "$out" | grep 'BUILD SUCCESS' | head -1 | cut -d' ' -f1)")
+  echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2) ${plugin:--}" \
+    "$(( goal_end - goal_start ))"
 }
 
 anchor_once() { # kind, model.json, out, nodes file -> wall_ms
@@ -142,14 +157,19 @@ measure() { # case -> one result line
     [ "$kind" = graph ] && exposed_nodes "$dir/target/models/$id/model.json" > "$nodes"
     anchor=$(anchor_once "$kind" "$anchor_model" "$dir/anchor-out" "$nodes")
     noop=$(mvn_once "$dir")
-    # skip_ms skip_rss force_ms force_rss plugin_ms noop_ms noop_plugin_ms anchor_ms
+    # 1 skip_ms 2 skip_rss 3 force_ms 4 force_rss 5 plugin_ms 6 noop_ms 7 noop_plugin_ms
+    # 8 anchor_ms 9 skip_goal_ms 10 force_goal_ms 11 noop_goal_ms
     echo "$(echo "$skip" | cut -d' ' -f1,2) $(echo "$force" | cut -d' ' -f1-3)" \
-      "$(echo "$noop" | cut -d' ' -f1,3) $anchor" >> "$rows"
+      "$(echo "$noop" | cut -d' ' -f1,3) $anchor $(echo "$skip" | cut -d' ' -f4)" \
+      "$(echo "$force" | cut -d' ' -f4) $(echo "$noop" | cut -d' ' -f4)" >> "$rows"
     echo "  $id round $round: $(tail -1 "$rows")" >&2
   done
-  local added noop_added anchor_ms plugin_ms noop_plugin skip_rss force_rss outputs
+  local added noop_added anchor_ms plugin_ms noop_plugin skip_rss force_rss outputs goal_added
+  local goal_noop
   added=$(awk '{ print $3 - $1 }' "$rows" | median)
   noop_added=$(awk '{ print $6 - $1 }' "$rows" | median)
+  goal_added=$(awk '{ print $10 - $9 }' "$rows" | median)
+  goal_noop=$(awk '{ print $11 - $9 }' "$rows" | median)
   anchor_ms=$(awk '{ print $8 }' "$rows" | median)
   plugin_ms=$(awk '{ print $5 }' "$rows" | median)
   noop_plugin=$(awk '{ print $7 }' "$rows" | median)
@@ -158,7 +178,8 @@ measure() { # case -> one result line
   outputs=$(node -e 'const j = require(process.argv[1]); const m = j.userDefinedMetadata || {};
     console.log((m.outputNodes || (j.modelTopology.model_config || j.modelTopology).config.output_layers).length)' \
     "$dir/target/models/$id/model.json" 2>/dev/null || echo '?')
-  echo "$id $outputs $added $plugin_ms $anchor_ms $noop_added $noop_plugin $skip_rss $force_rss"
+  echo "$id $outputs $added $plugin_ms $anchor_ms $noop_added $noop_plugin $skip_rss $force_rss" \
+    "$goal_added $goal_noop"
 }
 
 verdict() { # case added anchor noop_added rss_growth -> PASS/FAIL with the failed targets
@@ -182,15 +203,19 @@ for id in $cases; do
   line=$(measure "$id") || line="$id FAILED"   # a failing case is reported, the others still run
   results+=("$line")
 done
-printf '\n%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s  %s\n' case outputs added_ms plugin_ms \
-  anchor_ms ratio noop_add noop_plug rss_skip rss_conv growth verdict
+printf '\n%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s %9s %6s %9s  %s\n' case outputs added_ms \
+  plugin_ms anchor_ms ratio noop_add noop_plug rss_skip rss_conv growth goal_add g_ratio goal_noop \
+  "verdict (on the goal_ figures)"
 for line in "${results[@]}"; do
-  read -r id outputs added plugin anchor noop_added noop_plugin skip_rss force_rss <<< "$line"
+  read -r id outputs added plugin anchor noop_added noop_plugin skip_rss force_rss goal_added \
+    goal_noop <<< "$line"
   [ "$outputs" = FAILED ] && { printf '%-18s FAILED (see %s)\n' "$id" "$log"; continue; }
   ratio=$(awk -v a="$added" -v n="$anchor" 'BEGIN { printf "%.2f", a / n }')
+  goal_ratio=$(awk -v a="$goal_added" -v n="$anchor" 'BEGIN { printf "%.2f", a / n }')
   growth=$((force_rss - skip_rss))
-  printf '%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s  %s\n' "$id" "$outputs" "$added" "$plugin" \
-    "$anchor" "$ratio" "$noop_added" "$noop_plugin" "$skip_rss" "$force_rss" "$growth" \
-    "$(verdict "$id" "$added" "$anchor" "$noop_added" "$growth")"
+  printf '%-18s %7s %9s %9s %9s %6s %9s %9s %8s %9s %7s %9s %6s %9s  %s\n' "$id" "$outputs" \
+    "$added" "$plugin" "$anchor" "$ratio" "$noop_added" "$noop_plugin" "$skip_rss" "$force_rss" \
+    "$growth" "$goal_added" "$goal_ratio" "$goal_noop" \
+    "$(verdict "$id" "$goal_added" "$anchor" "$goal_noop" "$growth")"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); times in ms, RSS in MiB; log: $log"

@@ -18,7 +18,9 @@
 # that hits one round hits both): *_added = build - skip. speedup = sequential_added /
 # parallel_added. cpu is the Maven JVM's user + system CPU time (/usr/bin/time %U + %S), which
 # other processes on a busy machine disturb less than the wall time. RSS is the Maven JVM's peak
-# (/usr/bin/time %M). The no-op figures come from NOOP_RUNS further skip/no-op pairs as well. noop
+# (/usr/bin/time %M). goal is the same difference of the time from Maven's "--- tensorspace:..."
+# log line to BUILD SUCCESS, which leaves out Maven's start, whose length varies by +-150 ms between
+# fresh JVMs. The no-op figures come from NOOP_RUNS further skip/no-op pairs as well. noop
 # per model is the time each model's up-to-date check logs. load is the 1-minute load average
 # before and after.
 set -euo pipefail
@@ -68,16 +70,28 @@ now() { date +%s%N; }
 load() { cut -d' ' -f1 /proc/loadavg; }
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-mvn_once() { # flags... -> "wall_ms rss_KiB cpu_ms"; the build's output goes to $work/last.txt
-  local t0 t1 out
+# Maven's log lines with a time of day, to time the build from the goal's start to its end
+stamped=(-Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS)
+
+ms_of_day() { # "HH:MM:SS.mmm" -> milliseconds
+  awk -F'[:.]' '{ print ((($1 * 60) + $2) * 60 + $3) * 1000 + $4 }' <<< "$1"
+}
+
+mvn_once() { # flags... -> "wall_ms rss_KiB cpu_ms goal_ms"; the build's output goes to $work/last.txt
+  # goal_ms: from Maven's "--- tensorspace:...:preprocess" line to BUILD SUCCESS, leaving out
+  # Maven's start (the same in every build, and most of the noise between fresh JVMs)
+  local t0 t1 out goal_start goal_end
   t0=$(now)
   out=$(cd "$dir" && /usr/bin/time -f 'PEAK_RSS %M CPU %U %S' "$root/mvnw" -o -B -Dstyle.color=never \
-    "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed" >&2; return 1; }
+    "${stamped[@]}" "${repo[@]}" generate-resources "$@" 2>&1) || { echo "$out" >>"$log"; echo "maven failed" >&2; return 1; }
   t1=$(now)
   echo "$out" >>"$log"
   echo "$out" > "$work/last.txt"
+  goal_start=$(ms_of_day "$(echo "$out" | grep -- '--- tensorspace:' | head -1 | cut -d' ' -f1)")
+  goal_end=$(ms_of_day "$(echo "$out" | grep 'BUILD SUCCESS' | head -1 | cut -d' ' -f1)")
   echo "$(( (t1 - t0) / 1000000 )) $(echo "$out" | grep -o 'PEAK_RSS [0-9]*' | cut -d' ' -f2)" \
-    "$(echo "$out" | grep -o 'CPU [0-9.]* [0-9.]*' | awk '{ printf "%d", ($2 + $3) * 1000 }')"
+    "$(echo "$out" | grep -o 'CPU [0-9.]* [0-9.]*' | awk '{ printf "%d", ($2 + $3) * 1000 }')" \
+    "$(( goal_end - goal_start ))"
 }
 
 parallel_flags=(-Dtensorspace.force)
@@ -101,7 +115,8 @@ for round in $(seq "$runs"); do
   sequential=$(mvn_once -Dtensorspace.force -Dtensorspace.threads=1)
   parallel=$(mvn_once "${parallel_flags[@]}")
   noop=$(noop_once)
-  # skip: wall rss cpu, sequential: wall rss cpu, parallel: wall rss cpu, noop: wall rss cpu
+  # skip: wall rss cpu goal, sequential: wall rss cpu goal, parallel: wall rss cpu goal,
+  # noop: wall rss cpu goal
   echo "$skip $sequential $parallel $noop" >> "$rows"
   echo "$skip $noop" >> "$pairs"
   echo "  round $round: $(tail -1 "$rows")" >&2
@@ -115,21 +130,25 @@ load_after=$(load)
 col() { # file, column[, minus column] -> median
   awk -v c="$2" -v s="${3:-0}" '{ print $c - (s ? $s : 0) }' "$1" | median
 }
-sequential_added=$(col "$rows" 4 1)
-parallel_added=$(col "$rows" 7 1)
+sequential_added=$(col "$rows" 5 1)
+parallel_added=$(col "$rows" 9 1)
 printf '%-36s %s\n' "machine" "$(nproc) cores; load average $load_before before, $load_after after"
 printf '%-36s %s\n' "models" "inceptionv3, resnet50, mobilenet (tfjs layers, float32), lenet (Keras HDF5)"
 printf '%-36s %s\n' "rounds" "$runs, and $(wc -l < "$pairs") skip/no-op pairs (medians of paired differences)"
 printf '%-36s %s ms (cpu %s ms)\n' "skip build" "$(col "$rows" 1)" "$(col "$rows" 3)"
-printf '%-36s %s ms (cpu %s ms)\n' "sequential_added (threads=1)" "$sequential_added" "$(col "$rows" 6 3)"
-printf '%-36s %s ms (cpu %s ms)\n' "parallel_added (threads=${THREADS:-$(nproc), the default})" \
-  "$parallel_added" "$(col "$rows" 9 3)"
-printf '%-36s %s\n' "speedup" "$(awk -v a="$sequential_added" -v b="$parallel_added" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
-printf '%-36s %s ms (cpu %s ms; target <= 50 for the POM)\n' "noop_added (4 models)" \
-  "$(col "$pairs" 4 1)" "$(col "$pairs" 6 3)"
+printf '%-36s %s ms (cpu %s ms; goal %s ms)\n' "sequential_added (threads=1)" "$sequential_added" \
+  "$(col "$rows" 7 3)" "$(col "$rows" 8 4)"
+printf '%-36s %s ms (cpu %s ms; goal %s ms)\n' \
+  "parallel_added (threads=${THREADS:-$(nproc), the default})" "$parallel_added" \
+  "$(col "$rows" 11 3)" "$(col "$rows" 12 4)"
+printf '%-36s %s (goal %s)\n' "speedup" \
+  "$(awk -v a="$sequential_added" -v b="$parallel_added" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')" \
+  "$(awk -v a="$(col "$rows" 8 4)" -v b="$(col "$rows" 12 4)" 'BEGIN { printf "%.2f", a / (b > 0 ? b : 1) }')"
+printf '%-36s %s ms (cpu %s ms; goal %s ms; target <= 50 for the POM)\n' "noop_added (4 models)" \
+  "$(col "$pairs" 5 1)" "$(col "$pairs" 7 3)" "$(col "$pairs" 8 4)"
 printf '%-36s %s / %s / %s / %s MiB\n' "peak RSS skip/seq/par/noop" \
-  $(( $(col "$rows" 2) / 1024 )) $(( $(col "$rows" 5) / 1024 )) $(( $(col "$rows" 8) / 1024 )) \
-  $(( $(col "$rows" 11) / 1024 ))
+  $(( $(col "$rows" 2) / 1024 )) $(( $(col "$rows" 6) / 1024 )) $(( $(col "$rows" 10) / 1024 )) \
+  $(( $(col "$rows" 14) / 1024 ))
 for model in inceptionv3 resnet50 mobilenet lenet; do
   printf '%-36s %s ms\n' "noop check logged: $model" \
     "$(awk -v m="$model" '$1 == m { print $2 }' "$noops" | median)"

@@ -136,41 +136,40 @@ final class RegionTransfers implements AutoCloseable {
    * small tensors is not two opens and closes per tensor. Two open files per thread at most.
    */
   private final class Channels {
-    private Path readPath;
-    private FileChannel reader;
-    private Path writePath;
-    private FileChannel writer;
+    private final Held reader = new Held(StandardOpenOption.READ);
+    private final Held writer = new Held(StandardOpenOption.WRITE);
 
     FileChannel reading(Path file) throws IOException {
-      if (!file.equals(readPath)) {
-        release(reader);
-        reader = null;
-        reader = hold(FileChannel.open(file, StandardOpenOption.READ));
-        readPath = file;
-      }
-      return reader;
+      return reader.of(file);
     }
 
     FileChannel writing(Path file) throws IOException {
-      if (!file.equals(writePath)) {
-        release(writer);
-        writer = null;
-        writer = hold(FileChannel.open(file, StandardOpenOption.WRITE));
-        writePath = file;
-      }
-      return writer;
+      return writer.of(file);
     }
   }
 
-  private FileChannel hold(FileChannel channel) {
-    open.add(channel);
-    return channel;
-  }
+  /** One open channel, replaced when another file is asked for. */
+  private final class Held {
+    private final StandardOpenOption mode;
+    private Path path;
+    private FileChannel channel;
 
-  private void release(FileChannel channel) throws IOException {
-    if (channel != null) {
-      open.remove(channel);
-      channel.close();
+    Held(StandardOpenOption mode) {
+      this.mode = mode;
+    }
+
+    FileChannel of(Path file) throws IOException {
+      if (!file.equals(path)) {
+        if (channel != null) {
+          open.remove(channel);
+          channel.close();
+          channel = null;
+        }
+        channel = FileChannel.open(file, mode);
+        open.add(channel);
+        path = file;
+      }
+      return channel;
     }
   }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Loads the classes a conversion will need on a second thread while the first one converts: in a
@@ -34,6 +36,9 @@ public final class FirstUse {
       "org.tensorflow.proto.AttrValue$Builder", "org.tensorflow.proto.AttrValue$ListValue$Builder",
       "org.tensorflow.proto.TensorProto$Builder", "org.tensorflow.proto.TensorShapeProto$Builder",
       "org.tensorflow.proto.TensorShapeProto$Dim$Builder", "org.tensorflow.proto.VersionDef$Builder");
+
+  /** The formats whose lists were loaded in this class loader: several models of a POM share one. */
+  private static final Set<InputFormat> LISTED = ConcurrentHashMap.newKeySet();
 
   private FirstUse() {}
 
@@ -90,6 +95,9 @@ public final class FirstUse {
       format = ModelSources.locate(source, weights).format();
     } catch (ConversionException | RuntimeException e) {
       return; // the conversion reports it
+    }
+    if (!LISTED.add(format)) {
+      return; // another model of this format had its classes loaded already
     }
     if (format.isGraph() && !protos) {
       initialize(GRAPH_PROTOS, loader);

@@ -27,10 +27,15 @@ public final class Json {
 
   /** A tokenizer over {@code file}'s bytes. */
   public static JsonTokenizer tokens(Path file) throws IOException {
+    return JsonTokenizer.of(fileBytes(file));
+  }
+
+  /** The bytes of a JSON file, refused when over what this reader reads. */
+  public static byte[] fileBytes(Path file) throws IOException {
     if (Files.size(file) > Integer.MAX_VALUE - 16) {
       throw new JsonSyntaxException("a JSON file over 2 GiB, more than this reader reads", 1, 1);
     }
-    return JsonTokenizer.of(Files.readAllBytes(file));
+    return Files.readAllBytes(file);
   }
 
   /** The tree of {@code file}, as {@code ObjectMapper.readTree(File)} gives it. */

@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.CRC32;
 
 /**
  * What format detection and the up-to-date check need of a TensorFlow.js model.json, read with a
@@ -19,6 +22,15 @@ import java.util.Set;
  * keeps its last value, and a value is read as text as a Jackson tree's {@code asText} would.
  */
 public final class ModelJsonOutline {
+  /**
+   * Outlines read lately, by absolute path: format detection (on the converting thread and on
+   * {@code FirstUse}'s), the up-to-date check and the reader each ask for the same file's outline,
+   * and tokenizing a deep model's model.json costs milliseconds where reading and checksumming
+   * its bytes costs a tenth of one. An entry counts only for the same bytes (length and CRC-32).
+   */
+  private static final Map<Path, Recent> RECENT = new ConcurrentHashMap<>();
+  private static final int MAX_RECENT = 64;
+
   private boolean object;
   private String format;
   private boolean topologyObject;
@@ -30,12 +42,33 @@ public final class ModelJsonOutline {
 
   /** The outline of {@code file}, or null when it is not JSON. */
   public static ModelJsonOutline read(Path file) throws IOException {
+    byte[] bytes;
     try {
-      JsonTokenizer parser = Json.tokens(file);
+      bytes = Json.fileBytes(file);
+    } catch (JsonSyntaxException e) {
+      return null; // over 2 GiB: no model.json, whatever it is
+    }
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    Path key = file.toAbsolutePath().normalize();
+    Recent recent = RECENT.get(key);
+    if (recent == null || recent.length != bytes.length || recent.crc != crc.getValue()) {
+      if (RECENT.size() >= MAX_RECENT) {
+        RECENT.clear();
+      }
+      recent = new Recent(bytes.length, crc.getValue());
+      RECENT.put(key, recent);
+    }
+    return recent.outline(bytes);
+  }
+
+  private static ModelJsonOutline parse(byte[] bytes) throws IOException {
+    try {
+      JsonTokenizer parser = JsonTokenizer.of(bytes);
       ModelJsonOutline outline = new ModelJsonOutline();
       Token root = parser.next();
       if (root == Token.START_ARRAY) {
-        outline.manifestPaths = manifestPaths(parser);
+        outline.manifestPaths = List.copyOf(manifestPaths(parser));
       } else if (root == Token.START_OBJECT) {
         outline.object = true;
         outline.readTopLevel(parser);
@@ -44,6 +77,30 @@ public final class ModelJsonOutline {
     } catch (JsonSyntaxException e) {
       // not JSON, or bytes whose encoding detection reads as broken UTF-32 (found by fuzzing)
       return null;
+    }
+  }
+
+  /**
+   * The outline of one content, read by the first thread that asks while the others wait for it.
+   * A failed read is not kept, so each caller sees its own exception.
+   */
+  private static final class Recent {
+    private final int length;
+    private final long crc;
+    private boolean read;
+    private ModelJsonOutline outline;
+
+    Recent(int length, long crc) {
+      this.length = length;
+      this.crc = crc;
+    }
+
+    synchronized ModelJsonOutline outline(byte[] bytes) throws IOException {
+      if (!read) {
+        outline = parse(bytes);
+        read = true;
+      }
+      return outline;
     }
   }
 
@@ -74,7 +131,7 @@ public final class ModelJsonOutline {
       switch (key) {
         case "format" -> format = text(parser, value);
         case "modelTopology" -> readTopology(parser, value);
-        case "weightsManifest" -> manifestPaths = manifestPaths(parser);
+        case "weightsManifest" -> manifestPaths = List.copyOf(manifestPaths(parser));
         default -> parser.skipChildren();
       }
     }
@@ -82,7 +139,8 @@ public final class ModelJsonOutline {
 
   private void readTopology(JsonTokenizer parser, Token value) throws IOException {
     topologyObject = value == Token.START_OBJECT;
-    topologyKeys = new HashSet<>();
+    Set<String> keys = new HashSet<>();
+    topologyKeys = keys;
     nodeArray = false;
     if (!topologyObject) {
       parser.skipChildren();
@@ -90,7 +148,7 @@ public final class ModelJsonOutline {
     }
     while (parser.next() == Token.NAME) {
       String key = parser.text();
-      topologyKeys.add(key);
+      keys.add(key);
       Token child = parser.next();
       if (key.equals("node")) {
         nodeArray = child == Token.START_ARRAY;

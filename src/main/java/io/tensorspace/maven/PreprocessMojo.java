@@ -204,7 +204,9 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     File base = resolve(outputDirectory);
     Optional<Model> commandLine = commandLineModel();
     List<Model> all = new ArrayList<>(configuredModels());
-    commandLine.ifPresent(all::add);
+    if (commandLine.isPresent()) {
+      all.add(commandLine.get());
+    }
     if (all.isEmpty()) {
       throw new MojoFailureException(
           "No model to preprocess: configure <models> in the POM, or pass"

@@ -9,6 +9,7 @@ import io.tensorspace.convert.write.FreshPaths;
 import io.tensorspace.convert.write.OutputGuard;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Remembers, per output folder, what a conversion was made from, so an unchanged model is not
@@ -237,8 +237,8 @@ public final class UpToDateCheck {
     if (!Files.isDirectory(directory)) {
       return files;
     }
-    try (Stream<Path> list = Files.list(directory)) {
-      for (Path file : (Iterable<Path>) list::iterator) {
+    try (DirectoryStream<Path> list = Files.newDirectoryStream(directory)) {
+      for (Path file : list) {
         files.put(file.getFileName().toString(), FileStamp.of(file));
       }
     }

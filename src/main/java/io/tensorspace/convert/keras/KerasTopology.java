@@ -8,6 +8,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.LayersModel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -179,7 +180,9 @@ public final class KerasTopology {
       }
     }
     List<String> others = new ArrayList<>();
-    layer.fieldNames().forEachRemaining(others::add);
+    for (Iterator<String> names = layer.fieldNames(); names.hasNext(); ) {
+      others.add(names.next());
+    }
     for (String key : others) {
       if (!List.of("name", "class_name", "config", "inbound_nodes").contains(key)) {
         layer.set(key, layer.remove(key));

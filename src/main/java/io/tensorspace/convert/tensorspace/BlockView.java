@@ -1,5 +1,6 @@
 package io.tensorspace.convert.tensorspace;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,9 +109,12 @@ final class BlockView {
       NetworkDescription.Node node, Map<String, List<String>> wiring) {
     NetworkDescription.Node up = node;
     for (int hops = 0; hops < 3 && up != null; hops++) {
-      List<String> data = up.inbound().stream()
-          .filter(name -> nodes.get(name) == null || !"Const".equals(nodes.get(name).className()))
-          .toList();
+      List<String> data = new ArrayList<>();
+      for (String name : up.inbound()) {
+        if (nodes.get(name) == null || !"Const".equals(nodes.get(name).className())) {
+          data.add(name);
+        }
+      }
       if (up != node && MERGES.contains(up.className()) && data.size() >= 2) {
         return !wiring.containsKey(up.name());
       }
@@ -120,8 +124,12 @@ final class BlockView {
   }
 
   private static List<Long> inputShape(NetworkDescription net, String name) {
-    return net.inputs().stream().filter(i -> i.name().equals(name)).findFirst()
-        .map(NetworkDescription.Tensor::shape).orElse(null);
+    for (NetworkDescription.Tensor input : net.inputs()) {
+      if (input.name().equals(name)) {
+        return input.shape();
+      }
+    }
+    return null;
   }
 
   private static boolean spatialChanges(List<Long> from, List<Long> to) {

@@ -100,7 +100,9 @@ public final class LayersModelWriter {
       }
     }
     ArrayNode paths = groupNode.putArray("paths");
-    ShardedOutputStream.names(groupNumber, groupBytes, shardSizeBytes).forEach(paths::add);
+    for (String name : ShardedOutputStream.names(groupNumber, groupBytes, shardSizeBytes)) {
+      paths.add(name);
+    }
     ArrayNode specs = groupNode.putArray("weights");
     for (WeightEncoder.Entry entry : group) {
       WeightEncoder.spec(specs.addObject(), entry);

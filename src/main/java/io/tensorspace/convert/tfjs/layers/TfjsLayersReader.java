@@ -108,7 +108,9 @@ public final class TfjsLayersReader {
         }
         files.add(ConfinedPaths.resolve(modelJson, path.asText()));
       }
-      weights.forEach(specs::add);
+      for (JsonNode weight : weights) {
+        specs.add(weight);
+      }
     }
     ConcatenatedFiles bytes = new ConcatenatedFiles(files);
     Map<String, List<Weight>> byLayer = new LinkedHashMap<>();
@@ -130,7 +132,12 @@ public final class TfjsLayersReader {
             modelJson + ": the weight '" + weight.name() + "' belongs to no layer of the model (no"
                 + " layer is named '" + layer + "'); TensorFlow.js could not load it either.");
       }
-      byLayer.computeIfAbsent(owner, k -> new ArrayList<>()).add(weight);
+      List<Weight> owned = byLayer.get(owner);
+      if (owned == null) {
+        owned = new ArrayList<>();
+        byLayer.put(owner, owned);
+      }
+      owned.add(weight);
     }
     if (offset > bytes.length()) {
       throw new ConversionException(

@@ -20,7 +20,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /** The converter's one entry point: read, make tfjs-compatible, select, write. */
 public final class Converter {
@@ -73,17 +73,9 @@ public final class Converter {
           new LayerSelection(request.outputLayers(), request.excludeLayers()).apply(flat);
       LayersModel selected =
           ProgressTracking.track(new TfjsCompatibility().apply(chosen), progress);
-      AtomicLong bytes = new AtomicLong();
       LayersModelWriter writer = new LayersModelWriter(request.shardSizeBytes(),
           request.quantize(), request.quantizeWeights(), request.splitWeightsByLayer());
-      new AtomicDirectory(request.outputDirectory(),
-          name -> LayersModelWriter.writes(name) || TensorSpaceFiles.writes(name))
-          .write(AtomicDirectory.concurrently(
-              directory -> bytes.set(writer.write(selected, directory, copied)),
-              // the TensorSpace companion files, from the same selected outputs in the same order
-              directory -> TensorSpaceFiles.write(
-                  NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON), directory,
-                  request.outputDirectory().getFileName().toString(), request.tensorSpace())));
+      long bytes = write(request, selected, writer);
       List<String> warnings = new ArrayList<>(writer.warnings());
       warnings.addAll(0, TfjsCompatibility.requirements(selected));
       String minimumTfjs = TfjsCompatibility.minimumTfjsVersion(selected);
@@ -91,10 +83,46 @@ public final class Converter {
         warnings.add(0, Quantize.FLOAT16_WARNING);
         minimumTfjs = TfjsVersions.max(minimumTfjs, Quantize.FLOAT16_MINIMUM_TFJS);
       }
-      return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes.get(),
+      return new ConversionResult(request.outputDirectory(), selected.outputNames(), bytes,
           warnings, minimumTfjs);
     }
   }
+
+  /**
+   * Writes the layers model and, at the same time, the TensorSpace companion files (from the same
+   * selected outputs in the same order) into the output folder; returns the weight bytes written.
+   * Anonymous classes rather than lambdas: {@code FirstUse} loads a class ahead, while a lambda's
+   * first call bootstraps one on this thread.
+   */
+  private long write(ConversionRequest request, LayersModel selected, LayersModelWriter writer)
+      throws ConversionException, IOException {
+    long[] bytes = new long[1];
+    AtomicDirectory.Filler model = new AtomicDirectory.Filler() {
+      @Override
+      public void fill(Path directory) throws IOException, ConversionException {
+        bytes[0] = writer.write(selected, directory, copied);
+      }
+    };
+    AtomicDirectory.Filler companion = new AtomicDirectory.Filler() {
+      @Override
+      public void fill(Path directory) throws IOException, ConversionException {
+        TensorSpaceFiles.write(NetworkDescription.of(selected, LayersModelWriter.MODEL_JSON),
+            directory, request.outputDirectory().getFileName().toString(),
+            request.tensorSpace());
+      }
+    };
+    new AtomicDirectory(request.outputDirectory(), OWN_FILES)
+        .write(AtomicDirectory.concurrently(model, companion));
+    return bytes[0];
+  }
+
+  /** The files of a layers model's output folder, which replacing the folder may remove. */
+  private static final Predicate<String> OWN_FILES = new Predicate<>() {
+    @Override
+    public boolean test(String name) {
+      return LayersModelWriter.writes(name) || TensorSpaceFiles.writes(name);
+    }
+  };
 
   /** Lists every layer (or graph node) a user can pick. */
   public Summary summarize(Path source, Path weights, GraphOptions graph)

@@ -44,7 +44,13 @@ public final class FirstUse {
 
   /** Starts loading what converting {@code source} needs; returns at once. */
   public static void start(Path source, Path weights) {
-    Thread thread = new Thread(() -> load(source, weights), "tensorspace-class-loading");
+    // an anonymous class rather than a lambda, whose first call would bootstrap one on this thread
+    Thread thread = new Thread(new Runnable() {
+      @Override
+      public void run() {
+        load(source, weights);
+      }
+    }, "tensorspace-class-loading");
     thread.setDaemon(true);
     thread.start();
   }

@@ -134,21 +134,25 @@ public final class InputFailures {
     if (data == null) {
       return null;
     }
-    return out -> {
-      MarkedStream marked = new MarkedStream(out);
-      try {
-        data.writeTo(marked);
-      } catch (WeightReadException e) {
-        throw e;
-      } catch (OutOfMemoryError e) {
-        throw new WeightReadException(tooLarge(file, null, e));
-      } catch (IOException | RuntimeException | StackOverflowError e) {
-        if (marked.failure != null && (e == marked.failure || hasCause(e, marked.failure))) {
-          throw marked.failure;
+    // an anonymous class rather than a lambda: FirstUse loads it ahead
+    return new TensorData() {
+      @Override
+      public void writeTo(OutputStream out) throws IOException {
+        MarkedStream marked = new MarkedStream(out);
+        try {
+          data.writeTo(marked);
+        } catch (WeightReadException e) {
+          throw e;
+        } catch (OutOfMemoryError e) {
+          throw new WeightReadException(tooLarge(file, null, e));
+        } catch (IOException | RuntimeException | StackOverflowError e) {
+          if (marked.failure != null && (e == marked.failure || hasCause(e, marked.failure))) {
+            throw marked.failure;
+          }
+          throw new WeightReadException(new ConversionException(
+              file + ": cannot read the weight '" + name + "': " + describe(e)
+                  + ". The file is truncated or damaged; re-download or re-save the model.", e));
         }
-        throw new WeightReadException(new ConversionException(
-            file + ": cannot read the weight '" + name + "': " + describe(e)
-                + ". The file is truncated or damaged; re-download or re-save the model.", e));
       }
     };
   }

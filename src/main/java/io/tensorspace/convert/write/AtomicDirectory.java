@@ -59,23 +59,30 @@ public final class AtomicDirectory {
    * failure of {@code main} wins; the side's is thrown as it was thrown.
    */
   public static Filler concurrently(Filler main, Filler side) {
-    return directory -> {
-      Throwable[] sideFailure = new Throwable[1];
-      Thread thread = new Thread(() -> {
+    // anonymous classes rather than lambdas, whose first calls bootstrap classes in a fresh JVM
+    return new Filler() {
+      @Override
+      public void fill(Path directory) throws IOException, ConversionException {
+        Throwable[] sideFailure = new Throwable[1];
+        Thread thread = new Thread(new Runnable() {
+          @Override
+          public void run() {
+            try {
+              side.fill(directory);
+            } catch (Throwable t) {
+              sideFailure[0] = t;
+            }
+          }
+        }, "tensorspace-companion");
+        thread.setDaemon(true);
+        thread.start();
         try {
-          side.fill(directory);
-        } catch (Throwable t) {
-          sideFailure[0] = t;
+          main.fill(directory);
+        } finally {
+          joinUninterruptibly(thread);
         }
-      }, "tensorspace-companion");
-      thread.setDaemon(true);
-      thread.start();
-      try {
-        main.fill(directory);
-      } finally {
-        joinUninterruptibly(thread);
+        rethrow(sideFailure[0]);
       }
-      rethrow(sideFailure[0]);
     };
   }
 

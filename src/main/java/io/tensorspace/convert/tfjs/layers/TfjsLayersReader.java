@@ -33,6 +33,11 @@ import java.util.Set;
  */
 public final class TfjsLayersReader {
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
+  /** The weights are read through channels opened per copy: nothing stays open. */
+  private static final AutoCloseable NOTHING_TO_CLOSE = new AutoCloseable() {
+    @Override
+    public void close() {}
+  };
 
   /** Whether {@code file} is a tfjs layers-model model.json (decided by content, not name). */
   public static boolean isLayersModel(Path file) throws IOException {
@@ -148,7 +153,7 @@ public final class TfjsLayersReader {
         modelConfig.path("keras_version").asText(""));
     String generatedBy = root.path("generatedBy").asText(
         version.isEmpty() ? "TensorFlow.js layers model" : version);
-    return new LayersModel(modelJson, generatedBy, functional, byLayer, () -> { });
+    return new LayersModel(modelJson, generatedBy, functional, byLayer, NOTHING_TO_CLOSE);
   }
 
   private static Weight weight(Path modelJson, JsonNode spec, ConcatenatedFiles bytes, long offset)

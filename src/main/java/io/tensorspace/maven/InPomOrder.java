@@ -77,7 +77,9 @@ final class InPomOrder {
     boolean interrupted = false;
     while (head < slots.size()) {
       Slot slot = slots.get(head);
-      slot.held.forEach(line -> line.accept(log));
+      for (Consumer<Log> line : slot.held) {
+        line.accept(log);
+      }
       slot.held.clear();
       if (slot.done) {
         retire(slot);

@@ -261,22 +261,6 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
     return own == null ? goal : own;
   }
 
-  /**
-   * {@code 1234567} as {@code 1,234,567}, as {@code %,d} in an English locale writes it, without
-   * the cost of a first {@code Formatter} in a fresh JVM.
-   */
-  static String grouped(long number) {
-    String digits = Long.toString(Math.abs(number));
-    StringBuilder out = new StringBuilder(number < 0 ? "-" : "");
-    for (int i = 0; i < digits.length(); i++) {
-      if (i > 0 && (digits.length() - i) % 3 == 0) {
-        out.append(',');
-      }
-      out.append(digits.charAt(i));
-    }
-    return out.toString();
-  }
-
   private void convert(UpToDateCheck upToDate, Model model, ConversionRequest request, Log log)
       throws MojoExecutionException, MojoFailureException {
     String name = model.getName();
@@ -303,7 +287,7 @@ public class PreprocessMojo extends AbstractTensorSpaceMojo {
       return converted;
     });
     log.info("TensorSpace model '" + name + "' from " + request.source() + ": "
-        + result.outputs().size() + " outputs, " + grouped(result.weightBytes())
+        + result.outputs().size() + " outputs, " + GroupedDigits.of(result.weightBytes())
         + " weight bytes, " + (System.nanoTime() - start) / 1_000_000 + " ms -> " + target);
     for (String warning : result.warnings()) {
       log.warn("TensorSpace model '" + name + "': " + warning);

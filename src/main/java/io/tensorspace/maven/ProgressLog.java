@@ -31,7 +31,7 @@ final class ProgressLog implements ProgressListener {
       return;
     }
     last = now;
-    log.info(String.format("TensorSpace model '%s': %d%% of %,d weight bytes (layer %s)",
-        model, written * 100 / total, total, layer));
+    log.info("TensorSpace model '" + model + "': " + written * 100 / total + "% of "
+        + GroupedDigits.of(total) + " weight bytes (layer " + layer + ")");
   }
 }

@@ -108,8 +108,8 @@ public class ViewMojo extends PreprocessMojo {
 
     @Override
     public void converted(String model, ConversionResult result, long millis) {
-      getLog().info(String.format("TensorSpace model '%s': %d outputs, %,d weight bytes, %d ms",
-          model, result.outputs().size(), result.weightBytes(), millis));
+      getLog().info("TensorSpace model '" + model + "': " + result.outputs().size() + " outputs, "
+          + GroupedDigits.of(result.weightBytes()) + " weight bytes, " + millis + " ms");
       result.warnings().forEach(warning -> getLog().warn("TensorSpace model '" + model + "': " + warning));
     }
 

@@ -57,18 +57,8 @@ public final class FirstUseLists {
   record Sample(String id, Path source, Path weights) {
     static Sample of(CorpusCase c, Path copy) {
       c.copyTo(copy);
-      Path source = copy.resolve(c.mainFile());
-      Path weights = null;
-      if (c.mainFile().contains("weight")) {
-        for (String topology : List.of("topology.json", "model.json", "config.json")) {
-          if (c.hasFile(topology)) {
-            weights = source;
-            source = copy.resolve(topology);
-            break;
-          }
-        }
-      }
-      return new Sample(c.id(), source, weights);
+      CorpusCase.SourceFiles files = c.sourceFilesIn(copy);
+      return new Sample(c.id(), files.source(), files.weights());
     }
 
     /** Converts in a fresh loader; the names of the classes it loaded, in order. */

@@ -54,8 +54,8 @@ class FolderSourceTest {
       for (CorpusCase c : ModelCorpus.cases(format)) {
         cases++;
         Path folder = c.copyTo(temp.resolve("in").resolve(c.id()));
-        Path[] byFile = fileSource(c, folder);
-        Outcome fromFile = convert(byFile[0], byFile[1], temp.resolve("file").resolve(c.id()));
+        CorpusCase.SourceFiles byFile = c.sourceFilesIn(folder);
+        Outcome fromFile = convert(byFile.source(), byFile.weights(), temp.resolve("file").resolve(c.id()));
         Path out = temp.resolve("folder").resolve(c.id()).resolve("model");
         Outcome fromFolder = convert(folder, null, out.getParent());
         refused += fromFile.error() == null ? 0 : 1;
@@ -92,19 +92,6 @@ class FolderSourceTest {
         + (cases - refused) + " converted, " + refused + " refused by file), " + results.size()
         + " tfjs runs");
     return tests.stream();
-  }
-
-  /** The model file of the copied case (and its weights, for split Keras models). */
-  private static Path[] fileSource(CorpusCase c, Path folder) {
-    Path main = folder.resolve(c.mainFile());
-    if (c.mainFile().contains("weight")) {
-      for (String topology : List.of("topology.json", "model.json", "config.json")) {
-        if (Files.isRegularFile(folder.resolve(topology))) {
-          return new Path[] {folder.resolve(topology), main};
-        }
-      }
-    }
-    return new Path[] {main, null};
   }
 
   private static Outcome convert(Path source, Path weights, Path parent) throws IOException {

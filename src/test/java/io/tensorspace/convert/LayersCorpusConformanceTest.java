@@ -79,21 +79,10 @@ class LayersCorpusConformanceTest {
     return tests.stream();
   }
 
-  /** The model file and, for split models, the topology JSON next to the weights. */
+  /** The case's model file, or its topology JSON and weights when it is split in two. */
   static ConversionResult convert(CorpusCase c, Path target) throws ConversionException, IOException {
-    Path main = c.mainPath();
-    Path source = main;
-    Path weights = null;
-    if (c.mainFile().contains("weight")) {
-      for (String topology : List.of("topology.json", "model.json", "config.json")) {
-        if (c.hasFile(topology)) {
-          source = c.file(topology);
-          weights = main;
-          break;
-        }
-      }
-    }
-    return new Converter().convert(new ConversionRequest(
-        source, weights, target, List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+    CorpusCase.SourceFiles files = c.sourceFiles();
+    return new Converter().convert(new ConversionRequest(files.source(), files.weights(), target,
+        List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
   }
 }

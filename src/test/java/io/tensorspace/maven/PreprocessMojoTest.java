@@ -21,14 +21,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.model.Resource;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -312,6 +315,25 @@ class PreprocessMojoTest extends MojoHarness {
   void skipWritesNothing(PreprocessMojo mojo) throws Exception {
     mojo.execute();
     assertFalse(Files.exists(basedir.resolve("target")));
+  }
+
+  @Test
+  @InjectMojo(goal = "preprocess", pom = POM + "<models>" + MNIST_MODEL + "</models>" + END)
+  void theConvertedLineGroupsTheWeightBytesInTheDefaultLocale(PreprocessMojo mojo)
+      throws Exception {
+    List<String> lines = new ArrayList<>();
+    mojo.setLog(new SystemStreamLog() {
+      @Override
+      public void info(CharSequence content) {
+        lines.add(content.toString());
+      }
+    });
+    GroupedDigitsTest.inLocale(Locale.GERMAN, () -> {
+      mojo.execute();
+      return null;
+    });
+    assertTrue(lines.stream().anyMatch(line -> line.matches("TensorSpace model 'mnist' from .*: "
+        + "\\d+ outputs, \\d{1,3}(\\.\\d{3})+ weight bytes, \\d+ ms -> .*")), lines.toString());
   }
 
   @Test

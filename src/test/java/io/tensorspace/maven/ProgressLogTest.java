@@ -10,6 +10,7 @@ import io.tensorspace.testing.ModelCorpus;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.maven.plugin.logging.SystemStreamLog;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,20 @@ class ProgressLogTest {
     assertEquals(3, log.lines.size(), log.lines.toString());
     assertTrue(log.lines.get(0).startsWith("TensorSpace model 'vgg': 27% of 524,288,000"),
         log.lines.get(0));
+  }
+
+  @Test
+  void theTotalIsGroupedInTheDefaultLocale() throws Exception {
+    CapturingLog log = new CapturingLog();
+    AtomicLong now = new AtomicLong();
+    ProgressLog progress = new ProgressLog(log, "vgg", now::get);
+    now.set(5 * SECOND);
+    GroupedDigitsTest.inLocale(Locale.GERMAN, () -> {
+      progress.weightsWritten("dense", 100L << 20, 500L << 20);
+      return null;
+    });
+    assertEquals(List.of("TensorSpace model 'vgg': 20% of 524.288.000 weight bytes (layer dense)"),
+        log.lines);
   }
 
   @Test

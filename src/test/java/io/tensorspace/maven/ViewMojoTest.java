@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -78,6 +79,22 @@ class ViewMojoTest {
     } finally {
       viewer.close();
     }
+  }
+
+  @Test
+  void theConvertedLineGroupsTheWeightBytesInTheDefaultLocale() throws Exception {
+    ViewMojo mojo = mojo(MNIST, null);
+    List<String> lines = new CopyOnWriteArrayList<>();
+    mojo.setLog(new SystemStreamLog() {
+      @Override
+      public void info(CharSequence content) {
+        lines.add(content.toString());
+      }
+    });
+    GroupedDigitsTest.inLocale(Locale.GERMAN, mojo::start).close();
+    assertTrue(lines.stream().anyMatch(line -> line.matches(
+        "TensorSpace model 'mnist': \\d+ outputs, \\d{1,3}(\\.\\d{3})+ weight bytes, \\d+ ms")),
+        lines.toString());
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +25,13 @@ public final class CorpusCase {
     /** Parsed {@code reference/expect-error.json}: the converter must refuse the model naming {@code layer}. */
     public record ExpectError(String reason, String layer, String className) {
     }
+
+    /** What a conversion of the case is given: the source and, for a model split in two, its weights file. */
+    public record SourceFiles(Path source, Path weights) {
+    }
+
+    /** The names a split model's topology JSON has beside its weights file, in the order they are looked for. */
+    private static final List<String> TOPOLOGY_FILES = List.of("topology.json", "model.json", "config.json");
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,6 +77,32 @@ public final class CorpusCase {
     /** {@link #file(String)} of {@link #mainFile()}. */
     public Path mainPath() {
         return file(mainFile());
+    }
+
+    /** {@link #sourceFilesAt} in the corpus itself. */
+    public SourceFiles sourceFiles() {
+        return sourceFilesAt(this::file);
+    }
+
+    /** {@link #sourceFilesAt} in a copy of the case ({@link #copyTo}) in {@code folder}. */
+    public SourceFiles sourceFilesIn(Path folder) {
+        return sourceFilesAt(folder::resolve);
+    }
+
+    /**
+     * The main file as the source; but when the main file is a weights file (a Keras model split in
+     * two, e.g. {@code weights.h5}), the topology JSON beside it is the source and the main file the
+     * weights. {@code at} says where a file of the case is, by name.
+     */
+    private SourceFiles sourceFilesAt(Function<String, Path> at) {
+        if (mainFile().contains("weight")) {
+            for (String topology : TOPOLOGY_FILES) {
+                if (hasFile(topology)) {
+                    return new SourceFiles(at.apply(topology), at.apply(mainFile()));
+                }
+            }
+        }
+        return new SourceFiles(at.apply(mainFile()), null);
     }
 
     /** The whole MANIFEST.tsv row, keyed by column name (source, license, tolerance, notes, ...). */

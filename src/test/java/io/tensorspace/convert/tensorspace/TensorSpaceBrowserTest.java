@@ -330,18 +330,8 @@ class TensorSpaceBrowserTest {
 
   /** Converting the case into {@code target}: a weights-only file goes with its topology. */
   static ConversionRequest request(CorpusCase c, Path target) {
-    Path source = c.mainPath();
-    Path weights = null;
-    if (c.mainFile().contains("weight") && !c.mainFile().endsWith(".json")) {
-      for (String topology : List.of("topology.json", "model.json", "config.json")) {
-        if (c.hasFile(topology)) {
-          source = c.file(topology);
-          weights = c.mainPath();
-          break;
-        }
-      }
-    }
-    return new ConversionRequest(source, weights, target, List.of(), List.of(),
+    CorpusCase.SourceFiles files = c.sourceFiles();
+    return new ConversionRequest(files.source(), files.weights(), target, List.of(), List.of(),
         ConversionRequest.DEFAULT_SHARD_SIZE);
   }
 

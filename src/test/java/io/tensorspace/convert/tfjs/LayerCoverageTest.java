@@ -584,19 +584,9 @@ class LayerCoverageTest {
 
   private static ConversionResult convert(CorpusCase c, List<String> outputs, Path target)
       throws ConversionException, IOException {
-    Path source = c.mainPath();
-    Path weights = null;
-    if (c.mainFile().contains("weight")) {
-      for (String topology : List.of("topology.json", "model.json", "config.json")) {
-        if (c.hasFile(topology)) {
-          source = c.file(topology);
-          weights = c.mainPath();
-          break;
-        }
-      }
-    }
-    return new Converter().convert(new ConversionRequest(
-        source, weights, target, outputs, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+    CorpusCase.SourceFiles files = c.sourceFiles();
+    return new Converter().convert(new ConversionRequest(files.source(), files.weights(), target,
+        outputs, List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
   }
 
   private static ConversionResult convert(Path source, List<String> outputs, Path target)

@@ -27,7 +27,7 @@ import org.apache.maven.plugins.annotations.Parameter;
  * @since 0.1.0
  */
 @Mojo(name = "view", requiresProject = false, threadSafe = true)
-public class ViewMojo extends PreprocessMojo {
+public class ViewMojo extends AbstractConvertingMojo {
   /** How often the model's files are checked for a change. */
   static final long POLL_MILLIS = 500;
 
@@ -70,6 +70,12 @@ public class ViewMojo extends PreprocessMojo {
       Runtime.getRuntime().removeShutdownHook(stop);
       viewer.close();
     }
+  }
+
+  /** Every model shown gets its preview page: the viewer serves it. */
+  @Override
+  boolean previewByDefault() {
+    return true;
   }
 
   /** Converts the models and starts serving them; the caller closes the viewer. */

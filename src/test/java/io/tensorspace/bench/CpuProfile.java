@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Reads async-profiler's CPU samples of every thread of the Maven JVM (collapsed stacks with
@@ -101,13 +99,7 @@ public final class CpuProfile {
         groups.merge(group, count, Long::sum);
         if (activity != null && group.equals("the plugin's threads")) {
           activity.merge(activityOf(stack), count, Long::sum);
-          Set<String> seen = new HashSet<>();
-          for (String frame : stack.split(";")) {
-            if (frame.startsWith("io/tensorspace/") && !frame.contains("$$Lambda")
-                && seen.add(frame)) {
-              inclusive.merge(frame.replace('/', '.'), count, Long::sum);
-            }
-          }
+          Stacks.addInclusive(stack, count, inclusive);
         }
       }
     }
@@ -134,13 +126,6 @@ public final class CpuProfile {
   }
 
   private static String activityOf(String stack) {
-    for (Map.Entry<String, List<String>> e : ACTIVITIES.entrySet()) {
-      for (String marker : e.getValue()) {
-        if (stack.contains(marker)) {
-          return e.getKey();
-        }
-      }
-    }
-    return "running code";
+    return Stacks.classify(stack, ACTIVITIES, "running code");
   }
 }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -46,12 +44,7 @@ public final class WallProfile {
         long count = Long.parseLong(line.substring(space + 1));
         samples += count;
         activity.merge(activityOf(stack), count, Long::sum);
-        Set<String> seen = new HashSet<>();
-        for (String frame : stack.split(";")) {
-          if (frame.startsWith("io/tensorspace/") && !frame.contains("$$Lambda") && seen.add(frame)) {
-            inclusive.merge(frame.replace('/', '.'), count, Long::sum);
-          }
-        }
+        Stacks.addInclusive(stack, count, inclusive);
       }
     }
     System.out.printf("%d runs, %.0f ms per run on the goal's thread%n", runs, (double) samples / runs);
@@ -69,14 +62,7 @@ public final class WallProfile {
   }
 
   private static String activityOf(String stack) {
-    for (Map.Entry<String, List<String>> e : ACTIVITIES.entrySet()) {
-      for (String marker : e.getValue()) {
-        if (stack.contains(marker)) {
-          return e.getKey();
-        }
-      }
-    }
-    return "running code";
+    return Stacks.classify(stack, ACTIVITIES, "running code");
   }
 
   private static Map<String, List<String>> activities() {

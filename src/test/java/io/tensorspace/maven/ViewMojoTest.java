@@ -49,6 +49,18 @@ class ViewMojoTest {
     return mojo;
   }
 
+  /** The goal's info lines, as it logs them. */
+  private static List<String> infoLines(ViewMojo mojo) {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    mojo.setLog(new SystemStreamLog() {
+      @Override
+      public void info(CharSequence content) {
+        lines.add(content.toString());
+      }
+    });
+    return lines;
+  }
+
   @Test
   void withoutAPomTheModelGoesToATemporaryFolderDeletedOnClose() throws Exception {
     Set<Path> before = viewFolders();
@@ -84,13 +96,7 @@ class ViewMojoTest {
   @Test
   void theConvertedLineGroupsTheWeightBytesInTheDefaultLocale() throws Exception {
     ViewMojo mojo = mojo(MNIST, null);
-    List<String> lines = new CopyOnWriteArrayList<>();
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        lines.add(content.toString());
-      }
-    });
+    List<String> lines = infoLines(mojo);
     GroupedDigitsTest.inLocale(Locale.GERMAN, mojo::start).close();
     assertTrue(lines.stream().anyMatch(line -> line.matches(
         "TensorSpace model 'mnist': \\d+ outputs, \\d{1,3}(\\.\\d{3})+ weight bytes, \\d+ ms")),
@@ -112,13 +118,7 @@ class ViewMojoTest {
   @Test
   void executePrintsTheAddressAndServesUntilInterrupted() throws Exception {
     ViewMojo mojo = mojo(MNIST, null);
-    List<String> lines = new CopyOnWriteArrayList<>();
-    mojo.setLog(new SystemStreamLog() {
-      @Override
-      public void info(CharSequence content) {
-        lines.add(content.toString());
-      }
-    });
+    List<String> lines = infoLines(mojo);
     List<Throwable> failures = new CopyOnWriteArrayList<>();
     Set<Path> before = viewFolders();
     Thread goal = new Thread(() -> {

@@ -62,7 +62,7 @@ public final class Converter {
     }
     if (model.format().isGraph()) {
       return graphConverter(request.graph())
-          .convert(request.withSource(model.file(), model.weights()), copied);
+          .convert(request.withSource(model.file(), model.weights()), copied, model.format());
     }
     try (LayersModel source = ModelReaders.open(model)) {
       ModelChecks.check(source);

@@ -85,12 +85,27 @@ public final class GraphConverter {
   /** Converts; {@code copied} hears each input file region copied unchanged into the output. */
   public ConversionResult convert(ConversionRequest request, CopiedRegions copied)
       throws ConversionException, IOException {
+    checkNoWeights(request);
+    return write(request, copied, prepare(request.source(), GraphSources.kind(request.source()),
+        request.outputLayers(), request.excludeLayers()));
+  }
+
+  /**
+   * Converts a source whose {@code format} the caller found already ({@code ModelSources}): a
+   * model.json is not read once more to tell its format, which costs a big graph's whole text.
+   */
+  public ConversionResult convert(ConversionRequest request, CopiedRegions copied,
+      InputFormat format) throws ConversionException, IOException {
+    checkNoWeights(request);
+    return write(request, copied, prepare(request.source(), GraphSources.kind(format),
+        request.outputLayers(), request.excludeLayers()));
+  }
+
+  private static void checkNoWeights(ConversionRequest request) throws ConversionException {
     if (request.weights() != null) {
       throw new ConversionException(request.source() + " is a TensorFlow graph that holds its own"
           + " weights; remove <weights> (" + request.weights() + ").");
     }
-    return write(request, copied,
-        prepare(request.source(), request.outputLayers(), request.excludeLayers()));
   }
 
   /**
@@ -172,15 +187,15 @@ public final class GraphConverter {
    */
   public GraphModel read(Path source, List<String> outputNodes, List<String> exclude)
       throws ConversionException, IOException {
-    return prepare(source, outputNodes, exclude).model();
+    return prepare(source, GraphSources.kind(source), outputNodes, exclude).model();
   }
 
   /** A model ready to write, and its description for the TensorSpace companion files. */
   private record Prepared(GraphModel model, NetworkDescription description) {}
 
-  private Prepared prepare(Path source, List<String> outputNodes, List<String> exclude)
-      throws ConversionException, IOException {
-    TfGraph graph = GraphSources.read(source, signature, tags);
+  private Prepared prepare(Path source, GraphSources.Kind kind, List<String> outputNodes,
+      List<String> exclude) throws ConversionException, IOException {
+    TfGraph graph = GraphSources.read(source, kind, signature, tags);
     try {
       return finish(graph, outputNodes, exclude);
     } catch (ConversionException | IOException | RuntimeException e) {
@@ -191,7 +206,7 @@ public final class GraphConverter {
 
   /** Lists every node a user can select. */
   public GraphSummary summarize(Path source) throws ConversionException, IOException {
-    TfGraph graph = GraphSources.read(source, signature, tags);
+    TfGraph graph = GraphSources.read(source, GraphSources.kind(source), signature, tags);
     try {
       normalize(graph);
       return GraphSummary.of(graph, new NodeSelection(graph));
@@ -253,7 +268,18 @@ public final class GraphConverter {
     List<Weight> weights = new ArrayList<>();
     for (NodeDef node : graph.nodeList()) {
       boolean isConst = node.getOp().equals("Const");
-      if (!isConst && inputsCanonical(node)) {
+      TensorProto stripped = null;
+      if (isConst) {
+        weights.add(weight(graph, node));
+        // the value moves to the weights: the node keeps only its dtype and shape
+        TensorProto value = node.getAttrOrThrow("value").getTensor();
+        stripped = TensorProto.newBuilder().setDtype(value.getDtype())
+            .setTensorShape(value.getTensorShape()).build();
+        if (stripped.equals(value)) {
+          stripped = null; // a tfjs graph's Consts carry no value already
+        }
+      }
+      if (stripped == null && inputsCanonical(node)) {
         nodes.add(node); // most nodes: copying one into a builder would change nothing
         continue;
       }
@@ -264,12 +290,8 @@ public final class GraphConverter {
           b.addInput(Tensors.canonical(input));
         }
       }
-      if (isConst) {
-        Weight weight = weight(graph, node);
-        weights.add(weight);
-        TensorProto value = node.getAttrOrThrow("value").getTensor();
-        b.putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
-            .setDtype(value.getDtype()).setTensorShape(value.getTensorShape())).build());
+      if (stripped != null) {
+        b.putAttr("value", AttrValue.newBuilder().setTensor(stripped).build());
       }
       nodes.add(b.build());
     }

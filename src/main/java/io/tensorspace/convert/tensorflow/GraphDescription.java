@@ -32,10 +32,11 @@ final class GraphDescription {
   private GraphDescription() {}
 
   static NetworkDescription of(TfGraph graph, List<String> outputs, String url) {
-    Map<String, List<Long>> shapes = ShapeInference.dims(graph);
+    List<String> order = graph.topologicalOrder();
+    Map<String, List<Long>> shapes = ShapeInference.dims(graph, order);
     List<NetworkDescription.Node> nodes = new ArrayList<>();
     List<NetworkDescription.Tensor> inputs = new ArrayList<>();
-    for (String name : graph.topologicalOrder()) {
+    for (String name : order) {
       NodeDef node = graph.node(name);
       if (node.getOp().equals("Const")) {
         continue;

@@ -329,55 +329,90 @@ public final class GraphJson {
 
   static AttrValue readAttr(JsonNode json) {
     AttrValue.Builder v = AttrValue.newBuilder();
-    if (has(json, "s")) {
-      v.setS(bytes(field(json, "s")));
-    } else if (has(json, "i")) {
-      v.setI(longValue(field(json, "i")));
-    } else if (has(json, "f")) {
-      v.setF((float) doubleValue(field(json, "f")));
-    } else if (has(json, "b")) {
-      v.setB(field(json, "b").asBoolean());
-    } else if (has(json, "type")) {
-      v.setType(type(field(json, "type")));
-    } else if (has(json, "shape")) {
-      v.setShape(readShape(field(json, "shape")));
-    } else if (has(json, "tensor")) {
-      v.setTensor(readTensor(field(json, "tensor")));
-    } else if (has(json, "func")) {
-      v.setFunc(readFunc(field(json, "func")));
-    } else if (has(json, "placeholder")) {
-      v.setPlaceholder(field(json, "placeholder").asText());
-    } else if (has(json, "list")) {
-      JsonNode l = field(json, "list");
-      AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
-      // loops, not lambdas: a fresh JVM links each lambda on first use
-      for (JsonNode s : field(l, "s")) {
-        list.addS(bytes(s));
-      }
-      for (JsonNode i : field(l, "i")) {
-        list.addI(longValue(i));
-      }
-      for (JsonNode f : field(l, "f")) {
-        list.addF((float) doubleValue(f));
-      }
-      for (JsonNode b : field(l, "b")) {
-        list.addB(b.asBoolean());
-      }
-      for (JsonNode t : field(l, "type")) {
-        list.addType(type(t));
-      }
-      for (JsonNode s : field(l, "shape")) {
-        list.addShape(readShape(s));
-      }
-      for (JsonNode t : field(l, "tensor")) {
-        list.addTensor(readTensor(t));
-      }
-      for (JsonNode fn : field(l, "func")) {
-        list.addFunc(readFunc(fn));
-      }
-      v.setList(list);
+    String key = valueKey(json);
+    if (key == null) {
+      return v.build();
+    }
+    JsonNode value = json.get(key);
+    switch (key) {
+      case "s" -> v.setS(bytes(value));
+      case "i" -> v.setI(longValue(value));
+      case "f" -> v.setF((float) doubleValue(value));
+      case "b" -> v.setB(value.asBoolean());
+      case "type" -> v.setType(type(value));
+      case "shape" -> v.setShape(readShape(value));
+      case "tensor" -> v.setTensor(readTensor(value));
+      case "func" -> v.setFunc(readFunc(value));
+      case "placeholder" -> v.setPlaceholder(value.asText());
+      default -> v.setList(readList(value));
     }
     return v.build();
+  }
+
+  /**
+   * The key holding an attr's value: proto3 JSON writes one of the oneof's fields; should several
+   * be there (not null), the first of s, i, f, b, type, shape, tensor, func, placeholder, list.
+   * One pass over the attr's keys instead of a lookup per field (the names are one word, the same
+   * in camelCase and snake_case).
+   */
+  private static String valueKey(JsonNode json) {
+    String best = null;
+    int rank = Integer.MAX_VALUE;
+    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      int r = valueRank(e.getKey());
+      if (r < rank && !e.getValue().isNull()) {
+        best = e.getKey();
+        rank = r;
+      }
+    }
+    return best;
+  }
+
+  private static int valueRank(String key) {
+    return switch (key) {
+      case "s" -> 0;
+      case "i" -> 1;
+      case "f" -> 2;
+      case "b" -> 3;
+      case "type" -> 4;
+      case "shape" -> 5;
+      case "tensor" -> 6;
+      case "func" -> 7;
+      case "placeholder" -> 8;
+      case "list" -> 9;
+      default -> Integer.MAX_VALUE;
+    };
+  }
+
+  private static AttrValue.ListValue readList(JsonNode l) {
+    AttrValue.ListValue.Builder list = AttrValue.ListValue.newBuilder();
+    // loops, not lambdas: a fresh JVM links each lambda on first use
+    for (JsonNode s : field(l, "s")) {
+      list.addS(bytes(s));
+    }
+    for (JsonNode i : field(l, "i")) {
+      list.addI(longValue(i));
+    }
+    for (JsonNode f : field(l, "f")) {
+      list.addF((float) doubleValue(f));
+    }
+    for (JsonNode b : field(l, "b")) {
+      list.addB(b.asBoolean());
+    }
+    for (JsonNode t : field(l, "type")) {
+      list.addType(type(t));
+    }
+    for (JsonNode s : field(l, "shape")) {
+      list.addShape(readShape(s));
+    }
+    for (JsonNode t : field(l, "tensor")) {
+      list.addTensor(readTensor(t));
+    }
+    for (JsonNode fn : field(l, "func")) {
+      list.addFunc(readFunc(fn));
+    }
+    return list.build();
   }
 
   private static NameAttrList readFunc(JsonNode json) {

@@ -56,9 +56,20 @@ final class GraphSources {
     return null;
   }
 
-  static TfGraph read(Path source, String signature, Set<String> tags)
+  /** The kind a graph {@link InputFormat} is read as; null for the other formats. */
+  static Kind kind(InputFormat format) {
+    return switch (format) {
+      case SAVED_MODEL -> Kind.SAVED_MODEL;
+      case FROZEN_GRAPH -> Kind.GRAPH_DEF;
+      case TFJS_GRAPH -> Kind.TFJS_GRAPH;
+      case TFJS_0_GRAPH -> Kind.OLD_TFJS_GRAPH;
+      default -> null;
+    };
+  }
+
+  /** Reads {@code source}, found to be of {@code kind} (null: no graph this plugin reads). */
+  static TfGraph read(Path source, Kind kind, String signature, Set<String> tags)
       throws ConversionException, IOException {
-    Kind kind = kind(source);
     if (kind == null) {
       throw new ConversionException(source + " is not a TensorFlow model this plugin reads. "
           + InputFormat.all());

@@ -37,20 +37,23 @@ final class NodeSelection {
       "Size");
 
   private final TfGraph graph;
+  /** The graph's topological order, computed once: the graph does not change while selecting. */
+  private final List<String> order;
   private final Map<String, String> blockers;
 
   NodeSelection(TfGraph graph) {
     this.graph = graph;
-    this.blockers = blockers(graph);
+    this.order = graph.topologicalOrder();
+    this.blockers = blockers(graph, order);
   }
 
   /**
    * For each node that tfjs cannot compute, the first node on its path whose op tfjs does not run
    * (or runs only asynchronously); runnable nodes are absent.
    */
-  private static Map<String, String> blockers(TfGraph graph) {
+  private static Map<String, String> blockers(TfGraph graph, List<String> order) {
     Map<String, String> out = new HashMap<>();
-    for (String name : graph.topologicalOrder()) {
+    for (String name : order) {
       NodeDef node = graph.node(name);
       if (!runs(node.getOp())) {
         out.put(name, name);
@@ -79,7 +82,7 @@ final class NodeSelection {
   /** Every node a user can pick (tfjs can compute it), in topological order. */
   List<String> selectable() {
     List<String> out = new ArrayList<>();
-    for (String name : graph.topologicalOrder()) {
+    for (String name : order) {
       if (!blockers.containsKey(name) && !graph.node(name).getOp().equals("Const")
           && !graph.node(name).getOp().equals("NoOp")) {
         out.add(name);
@@ -113,7 +116,6 @@ final class NodeSelection {
 
   /** The default visual set, in topological order. */
   List<String> defaults() {
-    List<String> order = graph.topologicalOrder();
     List<String> anchors = new ArrayList<>();
     for (String name : order) {
       if (ANCHORS.contains(graph.node(name).getOp()) && inference(name)) {

@@ -49,8 +49,13 @@ final class ShapeInference {
 
   /** Each node's first output shape, -1 for unknown dimensions; absent when unknown. */
   static Map<String, List<Long>> dims(TfGraph graph) {
+    return dims(graph, graph.topologicalOrder());
+  }
+
+  /** {@link #dims(TfGraph)} for a caller that has the graph's topological order already. */
+  static Map<String, List<Long>> dims(TfGraph graph, List<String> order) {
     ShapeInference inference = new ShapeInference(graph);
-    for (String name : graph.topologicalOrder()) {
+    for (String name : order) {
       List<Long> shape;
       try {
         shape = inference.shape(graph.node(name));

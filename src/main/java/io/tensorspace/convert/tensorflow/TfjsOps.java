@@ -52,8 +52,11 @@ final class TfjsOps {
         if (line.isBlank() || line.startsWith("#")) {
           continue;
         }
-        String[] cells = line.trim().split("\\s+");
-        ops.put(cells[0], new Op(cells[1], Integer.parseInt(cells[2])));
+        // "<op> <category> <since>": split by hand, String.split compiles a regex per line
+        int category = line.indexOf(' ');
+        int since = line.indexOf(' ', category + 1);
+        ops.put(line.substring(0, category), new Op(line.substring(category + 1, since),
+            Integer.parseInt(line.substring(since + 1))));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,7 +20,8 @@ import java.util.zip.CRC32;
  * tokenizer: its {@code format}, the keys of its {@code modelTopology} and the weight file
  * paths of its {@code weightsManifest} (or of a 0.x graph's bare manifest array). Building the
  * whole tree for these (hundreds of layers) cost as much as reading the model. A repeated key
- * keeps its last value, and a value is read as text as a Jackson tree's {@code asText} would.
+ * keeps its first place and its last value, as in a tree, and a value is read as text as a
+ * Jackson tree's {@code asText} would.
  */
 public final class ModelJsonOutline {
   /**
@@ -159,35 +161,32 @@ public final class ModelJsonOutline {
 
   /** The paths of a manifest (an array or object of groups); the parser is at its value. */
   private static List<String> manifestPaths(JsonTokenizer parser) throws IOException {
-    List<String> paths = new ArrayList<>();
-    if (!parser.current().isStructStart()) {
-      return paths;
-    }
-    Token end = parser.current() == Token.START_ARRAY
-        ? Token.END_ARRAY : Token.END_OBJECT;
-    for (Token group = nextValue(parser); group != end; group = nextValue(parser)) {
-      if (group == Token.START_OBJECT) {
-        paths.addAll(groupPaths(parser));
-      } else {
-        parser.skipChildren();
+    Map<Object, List<String>> groups = new LinkedHashMap<>();
+    if (parser.current().isStructStart()) {
+      for (Object at = next(parser, 0); at != null; at = next(parser, groups.size())) {
+        groups.put(at, groupPaths(parser));
       }
+    }
+    List<String> paths = new ArrayList<>();
+    for (List<String> group : groups.values()) {
+      paths.addAll(group);
     }
     return paths;
   }
 
-  /** The {@code paths} of one group; the parser is at the group's start. */
+  /** The {@code paths} of one group (none when it is no object); the parser is at its value. */
   private static List<String> groupPaths(JsonTokenizer parser) throws IOException {
+    if (parser.current() != Token.START_OBJECT) {
+      parser.skipChildren();
+      return List.of();
+    }
     List<String> paths = List.of();
     while (parser.next() == Token.NAME) {
       String key = parser.text();
-      Token value = parser.next();
-      if (key.equals("paths") && value.isStructStart()) {
-        paths = elements(parser, value == Token.START_ARRAY
-            ? Token.END_ARRAY : Token.END_OBJECT);
+      parser.next();
+      if (key.equals("paths")) {
+        paths = paths(parser);
       } else {
-        if (key.equals("paths")) {
-          paths = List.of();
-        }
         parser.skipChildren();
       }
     }
@@ -195,23 +194,38 @@ public final class ModelJsonOutline {
   }
 
   /** The scalar elements (array) or values (object) as text; nested containers are no path. */
-  private static List<String> elements(JsonTokenizer parser, Token end) throws IOException {
-    List<String> texts = new ArrayList<>();
-    for (Token element = nextValue(parser); element != end; element = nextValue(parser)) {
-      if (element.isScalar()) {
-        String text = text(parser, element);
-        texts.add(text == null ? "null" : text);
-      } else {
+  private static List<String> paths(JsonTokenizer parser) throws IOException {
+    Map<Object, String> texts = new LinkedHashMap<>();
+    if (parser.current().isStructStart()) {
+      for (Object at = next(parser, 0); at != null; at = next(parser, texts.size())) {
+        Token element = parser.current();
+        String text = element.isScalar() ? text(parser, element) : null;
+        texts.put(at, element == Token.NULL ? "null" : text);
         parser.skipChildren();
       }
     }
-    return texts;
+    List<String> paths = new ArrayList<>();
+    for (String text : texts.values()) {
+      if (text != null) {
+        paths.add(text);
+      }
+    }
+    return paths;
   }
 
-  /** The next value of an array, or of an object (skipping its key); or the container's end. */
-  private static Token nextValue(JsonTokenizer parser) throws IOException {
+  /**
+   * Moves to the next value of the array or object the parser is in and gives its place: its key,
+   * or {@code index} in an array; null at the container's end. A key an object repeats gives the
+   * same place again, so a map of places keeps its first place and last value, as a tree does.
+   */
+  private static Object next(JsonTokenizer parser, int index) throws IOException {
     Token token = parser.next();
-    return token == Token.NAME ? parser.next() : token;
+    if (token == Token.NAME) {
+      String key = parser.text();
+      parser.next();
+      return key;
+    }
+    return token == Token.END_ARRAY || token == Token.END_OBJECT ? null : index;
   }
 
   /** A scalar as a tree's {@code asText} gives it, null for JSON null; "" for a container. */

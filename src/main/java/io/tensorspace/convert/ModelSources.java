@@ -104,11 +104,19 @@ public final class ModelSources {
     return dot > 0 ? name.substring(0, dot) : name;
   }
 
-  /** Which format the file is, by content, or null if none. */
-  private static InputFormat formatOf(Path file) throws IOException {
+  /**
+   * Which format the file is, by content, or null if none; refused when it starts like an ONNX
+   * model but is damaged, which the TensorFlow readers would report as no TensorFlow model.
+   */
+  private static InputFormat formatOf(Path file) throws IOException, ConversionException {
     // before the TensorFlow check: a ModelProto starts with a varint field 1 like a SavedModel
     if (OnnxReader.isOnnx(file)) {
       return InputFormat.ONNX;
+    }
+    String damage = OnnxReader.damage(file);
+    if (damage != null) {
+      throw new ConversionException(file + " starts like an ONNX model but is damaged: " + damage
+          + ". Download or export the model again (a transfer may have cut or altered it).");
     }
     InputFormat graph = GraphConverter.format(file);
     if (graph != null) {
@@ -173,7 +181,12 @@ public final class ModelSources {
    * a weight shard could otherwise start like one.
    */
   private static Member member(Path file) throws IOException {
-    InputFormat format = formatOf(file);
+    InputFormat format;
+    try {
+      format = formatOf(file);
+    } catch (ConversionException e) {
+      return new Member(file, null, Role.OTHER, "a damaged ONNX model");
+    }
     String name = file.getFileName().toString();
     if (format == null) {
       return new Member(file, null, Role.OTHER, "no model");

@@ -1,45 +1,28 @@
 // Starts nginx serving target/http-repo (a Maven repository layout) on a free loopback port and
 // writes settings that declare it as the repository `models`. verify.groovy stops it; so does the
 // end of this JVM, should a build fail before verify.groovy runs.
-File nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].collect { new File(it) }
-    .find { it.canExecute() }
-if (nginx == null) {
+def nginx = evaluate(new File(projectBasedir, 'src/it/nginx.groovy'))
+String binary = nginx.binary()
+if (binary == null) {
   throw new IllegalStateException('nginx is not installed (apt-get install nginx); the'
       + ' plugin build skips this IT when /usr/sbin/nginx is missing')
 }
 File target = new File(basedir, 'target')
 File repo = new File(target, 'http-repo')
 File dir = new File(target, 'nginx')
-[repo, new File(dir, 'tmp')].each { it.mkdirs() }
+repo.mkdirs()
 // an artifact damaged on the way: its checksum file does not match it (the consumer's repository
 // has checksumPolicy fail, so Maven must refuse it)
 File broken = new File(repo, 'com/acme/http/broken/1.0')
 broken.mkdirs()
 new File(broken, 'broken-1.0.h5').setText('these bytes were damaged on the way', 'UTF-8')
 new File(broken, 'broken-1.0.h5.sha1').text = 'da39a3ee5e6b4b0d3255bfef95601890afd80709'
-int port = new ServerSocket(0, 1, InetAddress.getByName('127.0.0.1')).withCloseable { it.localPort }
-File conf = new File(dir, 'nginx.conf')
-conf.text = """
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log;
-worker_processes 1;
-events { worker_connections 64; }
-http {
-  access_log ${dir}/access.log;
-  client_body_temp_path ${dir}/tmp/body;
-  proxy_temp_path ${dir}/tmp/proxy;
-  fastcgi_temp_path ${dir}/tmp/fastcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi;
-  scgi_temp_path ${dir}/tmp/scgi;
+int port = nginx.freePort()
+File conf = nginx.conf(dir, port, '', """
   default_type application/octet-stream;
-  types { text/xml xml pom; application/zip zip; text/plain sha1 md5 sha256 sha512; }
-  server {
-    listen 127.0.0.1:${port};
-    root ${repo};
-  }
-}
-"""
-Process start = [nginx.path, '-p', dir.path, '-e', "${dir}/error.log", '-c', conf.path].execute()
+  types { text/xml xml pom; application/zip zip; text/plain sha1 md5 sha256 sha512; }""", """
+    root ${repo};""")
+Process start = [binary, '-p', dir.path, '-e', "${dir}/error.log", '-c', conf.path].execute()
 start.waitForProcessOutput(System.out, System.err)
 assert start.exitValue() == 0 : "nginx did not start: ${new File(dir, 'error.log').text}"
 File pid = new File(dir, 'nginx.pid')
@@ -65,5 +48,5 @@ new File(target, 'models-settings.xml').text = """<settings>
   <activeProfiles><activeProfile>models</activeProfile></activeProfiles>
 </settings>
 """
-println "nginx ${nginx} serves ${repo} on http://127.0.0.1:${port}/"
+println "nginx ${binary} serves ${repo} on http://127.0.0.1:${port}/"
 return true

@@ -1,5 +1,5 @@
 // Runs the IT only where nginx (with its WebDAV module) can serve the remote build cache.
-def nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find { new File(it).canExecute() }
+def nginx = evaluate(new File(projectBasedir, 'src/it/nginx.groovy')).binary()
 if (nginx == null) {
   println 'build-cache IT SKIPPED: nginx is not installed (apt-get install -y nginx; .ci/run does it).'
   return false

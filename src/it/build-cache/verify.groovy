@@ -177,38 +177,20 @@ String sha256(Path file) {
 // ---- the remote cache: nginx with WebDAV PUT on a free loopback port --------------------------
 Path nginxDir = agents.resolve('nginx')
 Files.createDirectories(nginxDir.resolve('www'))
-Files.createDirectories(nginxDir.resolve('tmp'))
-int port = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()).withCloseable { it.localPort }
-String user = System.getProperty('user.name')
-Files.writeString(nginxDir.resolve('nginx.conf'), """
-user ${user};
-worker_processes 1;
-daemon off;
-pid ${nginxDir}/nginx.pid;
-error_log ${nginxDir}/error.log;
-events { worker_connections 64; }
-http {
-  access_log ${nginxDir}/access.log;
-  client_body_temp_path ${nginxDir}/tmp/body;
-  proxy_temp_path ${nginxDir}/tmp/proxy;
-  fastcgi_temp_path ${nginxDir}/tmp/fastcgi;
-  uwsgi_temp_path ${nginxDir}/tmp/uwsgi;
-  scgi_temp_path ${nginxDir}/tmp/scgi;
-  server {
-    listen 127.0.0.1:${port};
+def nginx = evaluate(new File(projectBasedir, 'src/it/nginx.groovy'))
+int port = nginx.freePort()
+nginx.conf(nginxDir.toFile(), port, """
+user ${System.getProperty('user.name')};
+daemon off;""", '', """
     root ${nginxDir}/www;
     client_max_body_size 0;
     location / {
       dav_methods PUT;
       create_full_put_path on;
       dav_access user:rw group:r all:r;
-    }
-  }
-}
-""")
-String nginx = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find { new File(it).canExecute() }
+    }""")
 // `timeout` ends nginx even if this script never reaches its finally block
-Process server = new ProcessBuilder('timeout', '300', nginx, '-e', "${nginxDir}/error.log".toString(),
+Process server = new ProcessBuilder('timeout', '300', nginx.binary(), '-e', "${nginxDir}/error.log".toString(),
     '-p', nginxDir.toString(), '-c', nginxDir.resolve('nginx.conf').toString())
     .redirectErrorStream(true).redirectOutput(nginxDir.resolve('stdout.log').toFile()).start()
 List<Path> tmpFolders = Collections.synchronizedList([])

@@ -45,7 +45,8 @@ final class H5Attributes {
     return node.getAttribute(name) != null || node.getAttribute(name + "0") != null;
   }
 
-  private static List<String> asStrings(Object data) {
+  /** The strings in attribute data as jHDF decodes it (strings, byte arrays, arrays of them). */
+  static List<String> asStrings(Object data) {
     List<String> values = new ArrayList<>();
     collect(data, values);
     return values;

@@ -24,6 +24,8 @@ import java.nio.file.Path;
  */
 final class H5Tensor implements TensorData {
   private static final int COPY_CHUNK = 1 << 20;
+  /** The dataspace type of an HDF5 dataset without elements. */
+  private static final int NULL_DATASPACE = 2;
 
   /** jHDF's dataset, or null when {@link #plain} describes it. */
   private final Dataset dataset;
@@ -108,21 +110,12 @@ final class H5Tensor implements TensorData {
     } catch (ArithmeticException e) {
       throw new ConversionException(file + ": weight '" + name + "' declares an impossible shape.");
     }
-    HdfBackingStorage storage;
-    if (plain == null) {
-      storage = dataset.getHdfFile().getHdfBackingStorage();
-      boolean compressed = dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED
-          && !dataset.getFilters().isEmpty();
-      checkPlausibleSize(file, name, dataset.getPath(), storage.size(), compressed, shape,
-          elements, kind.size);
-    } else {
-      storage = plain.weights().getHdfFile().getHdfBackingStorage();
-      checkPlausibleSize(file, name, plain.path(), storage.size(), false, shape, elements,
-          kind.size);
-    }
+    HdfBackingStorage storage = plain == null ? dataset.getHdfFile().getHdfBackingStorage()
+        : plain.weights().getHdfFile().getHdfBackingStorage();
+    H5Tensor tensor = new H5Tensor(dataset, plain, storage, hdf5File, kind, order, elements);
+    tensor.checkPlausibleSize(file, name, shape);
     DType dtype = kind == Kind.INT32 || kind == Kind.INT64 ? DType.INT32 : DType.FLOAT32;
-    return new Weight(name, shape, dtype,
-        new H5Tensor(dataset, plain, storage, hdf5File, kind, order, elements));
+    return new Weight(name, shape, dtype, tensor);
   }
 
   /** Largest tensor jHDF can hand over (one ByteBuffer), and more than tfjs loads anyway. */
@@ -135,22 +128,25 @@ final class H5Tensor implements TensorData {
    * the file: more bytes than the file holds (uncompressed layouts) or than its compressed chunks
    * could expand to.
    */
-  private static void checkPlausibleSize(Path file, String name, String path, long fileSize,
-      boolean compressed, long[] shape, long elements, int elementSize)
+  private void checkPlausibleSize(Path file, String name, long[] shape)
       throws ConversionException {
     long bytes;
     try {
-      bytes = Math.multiplyExact(elements, elementSize);
+      bytes = Math.multiplyExact(elements, kind.size);
     } catch (ArithmeticException e) {
       bytes = Long.MAX_VALUE;
     }
+    long fileSize = storage.size();
+    boolean compressed = plain == null
+        && dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED
+        && !dataset.getFilters().isEmpty();
     long limit = compressed
         ? Math.min(MAX_TENSOR_BYTES, fileSize > MAX_TENSOR_BYTES / MAX_EXPANSION
             ? MAX_TENSOR_BYTES : fileSize * MAX_EXPANSION)
         : Math.min(MAX_TENSOR_BYTES, fileSize);
     if (bytes > limit) {
       throw new ConversionException(
-          file + ": weight '" + name + "' (dataset " + path + ") declares shape "
+          file + ": weight '" + name + "' (dataset " + path() + ") declares shape "
               + java.util.Arrays.toString(shape) + ", " + bytes + " bytes, but the HDF5 file holds"
               + " only " + fileSize + " bytes" + (compressed ? " (compressed)" : "")
               + ". The file is damaged or crafted; refusing to read it.");
@@ -171,7 +167,7 @@ final class H5Tensor implements TensorData {
     ByteBuffer source = dataBuffer().duplicate().order(order);
     if ((long) source.remaining() < elements * kind.size) {
       throw new IOException(
-          (plain == null ? dataset.getPath() : plain.path()) + " holds " + source.remaining()
+          path() + " holds " + source.remaining()
               + " bytes, its shape needs " + elements * kind.size);
     }
     boolean storedAsTfjsReads =
@@ -241,18 +237,23 @@ final class H5Tensor implements TensorData {
 
   /**
    * The dataset's bytes as jHDF maps them. A plainly read dataset is mapped as jHDF's contiguous
-   * dataset would be; if that fails, jHDF's own node is asked, so the error is jHDF's.
+   * dataset would be (its size from the element count computed already, or 0 for HDF5's null
+   * dataspace, as jHDF counts); if that fails, jHDF's own node is asked, so the error is jHDF's.
    */
   private ByteBuffer dataBuffer() {
     if (plain != null) {
       try {
-        long bytes = plain.space().getTotalLength() * plain.type().getSize();
+        long bytes = plain.space().getType() == NULL_DATASPACE ? 0 : elements * kind.size;
         return storage.map(plain.address(), bytes);
       } catch (RuntimeException e) {
         return ((DatasetBase) plain.jhdf()).getDataBuffer();
       }
     }
     return ((DatasetBase) dataset).getDataBuffer();
+  }
+
+  private String path() {
+    return plain == null ? dataset.getPath() : plain.path();
   }
 
   private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {

@@ -1,6 +1,5 @@
 package io.tensorspace.convert.keras;
 
-import io.jhdf.AbstractNode;
 import io.jhdf.Constants;
 import io.jhdf.GroupSymbolTableNode;
 import io.jhdf.LocalHeap;
@@ -67,6 +66,8 @@ final class H5Layers {
 
   /** Marks a layer that is not stored plainly, so it is not tried twice. */
   private static final Layer NOT_PLAIN = new Layer(List.of(), List.of());
+  /** Marks layer names that are not stored plainly. */
+  private static final List<String> NOT_PLAIN_NAMES = List.of();
   /** Marks a group whose links are not stored plainly. */
   private static final Map<String, Child> NOT_PLAIN_GROUP = Map.of();
 
@@ -75,6 +76,7 @@ final class H5Layers {
   private final Map<Long, ObjectHeader> headers = new ConcurrentHashMap<>();
   private final Map<Long, Map<String, Child>> groups = new ConcurrentHashMap<>();
   private final Map<String, Layer> layers = new ConcurrentHashMap<>();
+  private volatile List<String> layerNames;
 
   H5Layers(Group weights) {
     this.storage = weights.getHdfFile().getHdfBackingStorage();
@@ -83,6 +85,26 @@ final class H5Layers {
 
   Group weights() {
     return weights;
+  }
+
+  /**
+   * The weights group's {@code layer_names}, as {@link KerasH5Reader#layerNames} reads them, or
+   * null when they are not stored plainly or are empty (then jHDF reads them, or lists the group).
+   * jHDF's node for the group is then never asked for its attributes or children, which would
+   * parse its header (the largest: a link per layer) a second time.
+   */
+  List<String> layerNames() {
+    List<String> names = layerNames;
+    if (names == null) {
+      try {
+        names = strings(header(weights.getAddress()), "layer_names");
+      } catch (RuntimeException e) {
+        names = null;
+      }
+      names = names == null || names.isEmpty() ? NOT_PLAIN_NAMES : names;
+      layerNames = names;
+    }
+    return names == NOT_PLAIN_NAMES ? null : names;
   }
 
   /**
@@ -111,7 +133,7 @@ final class H5Layers {
     if (group == null || !isGroup(group)) {
       return null;
     }
-    List<String> names = weightNames(header(group.address()));
+    List<String> names = strings(header(group.address()), "weight_names");
     if (names == null) {
       return null;
     }
@@ -242,10 +264,10 @@ final class H5Layers {
   }
 
   /**
-   * The {@code weight_names} attribute as {@link H5Attributes#strings} reads it, or null when the
-   * attributes are not all compact in the header, or are split into chunks.
+   * The {@code name} attribute as {@link H5Attributes#strings} reads it, or null when the
+   * attributes are not all compact in the header, or {@code name} is split into chunks.
    */
-  private List<String> weightNames(ObjectHeader header) {
+  private List<String> strings(ObjectHeader header, String name) {
     AttributeInfoMessage info = single(header, AttributeInfoMessage.class);
     if (info == null ? count(header, AttributeInfoMessage.class) > 0
         : info.getFractalHeapAddress() != Constants.UNDEFINED_ADDRESS) {
@@ -258,13 +280,13 @@ final class H5Layers {
         if (!seen.add(attribute.getName())) {
           return null;
         }
-        if (attribute.getName().equals("weight_names")) {
+        if (attribute.getName().equals(name)) {
           names = attribute;
         }
       }
     }
     if (names == null) {
-      return seen.contains("weight_names0") ? null : List.of();
+      return seen.contains(name + "0") ? null : List.of();
     }
     ByteBuffer data = names.getDataBuffer();
     if (data == null) {
@@ -277,9 +299,7 @@ final class H5Layers {
   private ObjectHeader header(long address) {
     ObjectHeader header = headers.get(address);
     if (header == null) {
-      // jHDF has parsed the weights group's header already, for its layer_names attribute
-      header = address == weights.getAddress() && weights instanceof AbstractNode node
-          ? node.getHeader() : ObjectHeader.readObjectHeader(storage, address);
+      header = ObjectHeader.readObjectHeader(storage, address);
       ObjectHeader prior = headers.putIfAbsent(address, header);
       if (prior != null) {
         header = prior;

@@ -61,7 +61,10 @@ final class H5Prefetch implements AutoCloseable {
       // the root's attributes hold the model config the reading thread reads meanwhile
       Group weights = hdf.getChild("model_weights") instanceof Group g ? g : hdf;
       H5Layers plain = layers(weights);
-      List<String> names = KerasH5Reader.layerNames(weights);
+      List<String> names = plain.layerNames();
+      if (names == null) {
+        names = KerasH5Reader.layerNames(weights);
+      }
       for (int i = names.size() - 1; i > reached.get(); i--) {
         if (plain.layer(names.get(i)) == null) {
           parse(weights, names.get(i));

@@ -171,14 +171,17 @@ public final class KerasH5Reader {
     for (JsonNode layer : functional.path("config").path("layers")) {
       layersByName.put(layer.path("name").asText(), (ObjectNode) layer);
     }
-    List<String> layers = layerNames(weightsGroup);
+    H5Layers plainLayers = prefetch.layers(weightsGroup);
+    List<String> layers = plainLayers.layerNames();
+    if (layers == null) {
+      layers = layerNames(weightsGroup);
+    }
     boolean theano = "theano".equals(version.backend())
         || (keras1 && version.backend() == null && writtenByTheano(file, weightsGroup, layers));
     // Keras 3 names variables by their path, which may start with the model's name (tfjs#8321)
     boolean keras3Version = version.keras() != null && version.keras().trim().startsWith("3.");
     String modelPrefix = keras3Version ? functional.path("config").path("name").asText("") + "/" : null;
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
-    H5Layers plainLayers = prefetch.layers(weightsGroup);
     for (int index = 0; index < layers.size(); index++) {
       String layer = layers.get(index);
       prefetch.reached(index);

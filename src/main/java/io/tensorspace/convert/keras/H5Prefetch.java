@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * done. The reading thread makes every call itself, so what it reads and the errors it reports
  * are as without this; a failure here only ends the prefetch.
  */
-final class H5Prefetch implements AutoCloseable {
+final class H5Prefetch implements AutoCloseable, Runnable {
   private final HdfFile hdf;
   /** Layers the reading thread has started on; the prefetch stops where the two meet. */
   private final AtomicInteger reached = new AtomicInteger(-1);
@@ -33,7 +33,7 @@ final class H5Prefetch implements AutoCloseable {
    */
   static H5Prefetch start(HdfFile hdf) {
     H5Prefetch prefetch = new H5Prefetch(hdf);
-    Thread thread = new Thread(prefetch::run, "tensorspace-hdf5-prefetch");
+    Thread thread = new Thread(prefetch, "tensorspace-hdf5-prefetch");
     thread.setDaemon(true);
     thread.start();
     return prefetch;
@@ -41,7 +41,10 @@ final class H5Prefetch implements AutoCloseable {
 
   /** The reading thread has started on layer {@code index}: the prefetch leaves it and earlier. */
   void reached(int index) {
-    reached.accumulateAndGet(index, Math::max);
+    // only the reading thread moves it (a method reference here cost a class on first use)
+    if (index > reached.get()) {
+      reached.set(index);
+    }
   }
 
   /** The layers of {@code weights}, shared with the prefetch when it reads the same group. */
@@ -56,7 +59,9 @@ final class H5Prefetch implements AutoCloseable {
     reached.set(Integer.MAX_VALUE);
   }
 
-  private void run() {
+  /** The prefetch thread's work (this, not a method reference: no class made at run time). */
+  @Override
+  public void run() {
     try {
       // the root's attributes hold the model config the reading thread reads meanwhile
       Group weights = hdf.getChild("model_weights") instanceof Group g ? g : hdf;

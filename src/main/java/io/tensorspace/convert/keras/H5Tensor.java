@@ -24,8 +24,13 @@ import java.nio.file.Path;
  */
 final class H5Tensor implements TensorData {
   private static final int COPY_CHUNK = 1 << 20;
+  /** The dataspace type of an HDF5 dataset without elements. */
+  private static final int NULL_DATASPACE = 2;
 
+  /** jHDF's dataset, or null when {@link #plain} describes it. */
   private final Dataset dataset;
+  private final H5Layers.Contiguous plain;
+  private final HdfBackingStorage storage;
   private final Path hdf5File;
   private final Kind kind;
   private final ByteOrder order;
@@ -41,8 +46,11 @@ final class H5Tensor implements TensorData {
     }
   }
 
-  private H5Tensor(Dataset dataset, Path hdf5File, Kind kind, ByteOrder order, long elements) {
+  private H5Tensor(Dataset dataset, H5Layers.Contiguous plain, HdfBackingStorage storage,
+      Path hdf5File, Kind kind, ByteOrder order, long elements) {
     this.dataset = dataset;
+    this.plain = plain;
+    this.storage = storage;
     this.hdf5File = hdf5File;
     this.kind = kind;
     this.order = order;
@@ -55,7 +63,19 @@ final class H5Tensor implements TensorData {
    */
   static Weight weight(Path file, Path hdf5File, String name, Dataset dataset)
       throws ConversionException {
-    DataType type = dataset.getDataType();
+    return weight(file, hdf5File, name, dataset, null);
+  }
+
+  /** As {@link #weight(Path, Path, String, Dataset)}, for a dataset read by {@link H5Layers}. */
+  static Weight weight(Path file, Path hdf5File, String name, H5Layers.Contiguous dataset)
+      throws ConversionException {
+    return weight(file, hdf5File, name, null, dataset);
+  }
+
+  private static Weight weight(
+      Path file, Path hdf5File, String name, Dataset dataset, H5Layers.Contiguous plain)
+      throws ConversionException {
+    DataType type = plain == null ? dataset.getDataType() : plain.type();
     Kind kind;
     ByteOrder order;
     if (type instanceof FloatingPoint floating) {
@@ -77,7 +97,8 @@ final class H5Tensor implements TensorData {
     } else {
       throw unsupported(file, name, type.getClass().getSimpleName());
     }
-    long[] shape = dataset.isScalar() ? new long[0] : dataset.getDimensionsAsLong();
+    long[] shape =
+        plain == null ? dataset.getDimensionsAsLong() : plain.space().getDimensionsAsLong();
     long elements = 1;
     try {
       for (long dim : shape) {
@@ -89,9 +110,12 @@ final class H5Tensor implements TensorData {
     } catch (ArithmeticException e) {
       throw new ConversionException(file + ": weight '" + name + "' declares an impossible shape.");
     }
-    checkPlausibleSize(file, name, dataset, shape, elements, kind.size);
+    HdfBackingStorage storage = plain == null ? dataset.getHdfFile().getHdfBackingStorage()
+        : plain.weights().getHdfFile().getHdfBackingStorage();
+    H5Tensor tensor = new H5Tensor(dataset, plain, storage, hdf5File, kind, order, elements);
+    tensor.checkPlausibleSize(file, name, shape);
     DType dtype = kind == Kind.INT32 || kind == Kind.INT64 ? DType.INT32 : DType.FLOAT32;
-    return new Weight(name, shape, dtype, new H5Tensor(dataset, hdf5File, kind, order, elements));
+    return new Weight(name, shape, dtype, tensor);
   }
 
   /** Largest tensor jHDF can hand over (one ByteBuffer), and more than tfjs loads anyway. */
@@ -104,17 +128,17 @@ final class H5Tensor implements TensorData {
    * the file: more bytes than the file holds (uncompressed layouts) or than its compressed chunks
    * could expand to.
    */
-  private static void checkPlausibleSize(
-      Path file, String name, Dataset dataset, long[] shape, long elements, int elementSize)
+  private void checkPlausibleSize(Path file, String name, long[] shape)
       throws ConversionException {
     long bytes;
     try {
-      bytes = Math.multiplyExact(elements, elementSize);
+      bytes = Math.multiplyExact(elements, kind.size);
     } catch (ArithmeticException e) {
       bytes = Long.MAX_VALUE;
     }
-    long fileSize = dataset.getHdfFile().size();
-    boolean compressed = dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED
+    long fileSize = storage.size();
+    boolean compressed = plain == null
+        && dataset.getDataLayout() == io.jhdf.object.message.DataLayout.CHUNKED
         && !dataset.getFilters().isEmpty();
     long limit = compressed
         ? Math.min(MAX_TENSOR_BYTES, fileSize > MAX_TENSOR_BYTES / MAX_EXPANSION
@@ -122,7 +146,7 @@ final class H5Tensor implements TensorData {
         : Math.min(MAX_TENSOR_BYTES, fileSize);
     if (bytes > limit) {
       throw new ConversionException(
-          file + ": weight '" + name + "' (dataset " + dataset.getPath() + ") declares shape "
+          file + ": weight '" + name + "' (dataset " + path() + ") declares shape "
               + java.util.Arrays.toString(shape) + ", " + bytes + " bytes, but the HDF5 file holds"
               + " only " + fileSize + " bytes" + (compressed ? " (compressed)" : "")
               + ". The file is damaged or crafted; refusing to read it.");
@@ -140,11 +164,11 @@ final class H5Tensor implements TensorData {
     if (elements == 0) {
       return;
     }
-    ByteBuffer source = ((DatasetBase) dataset).getDataBuffer().duplicate().order(order);
+    ByteBuffer source = dataBuffer().duplicate().order(order);
     if ((long) source.remaining() < elements * kind.size) {
       throw new IOException(
-          dataset.getPath() + " holds " + source.remaining() + " bytes, its shape needs "
-              + elements * kind.size);
+          path() + " holds " + source.remaining()
+              + " bytes, its shape needs " + elements * kind.size);
     }
     boolean storedAsTfjsReads =
         order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32);
@@ -192,11 +216,16 @@ final class H5Tensor implements TensorData {
    * again for each tensor.
    */
   private long fileOffset(ByteBuffer mapped) {
-    if (!(dataset instanceof ContiguousDatasetImpl contiguous)) {
+    long address;
+    if (plain != null) {
+      address = plain.address();
+    } else if (dataset instanceof ContiguousDatasetImpl contiguous) {
+      address = contiguous.getDataAddress();
+    } else {
       return -1;
     }
-    HdfBackingStorage file = dataset.getHdfFile().getHdfBackingStorage();
-    long position = contiguous.getDataAddress() + file.getUserBlockSize();
+    HdfBackingStorage file = storage;
+    long position = address + file.getUserBlockSize();
     int probe = (int) Math.min(64, mapped.remaining());
     if (position + Math.max(probe, elements * kind.size) > file.size()) {
       return -1;
@@ -204,6 +233,27 @@ final class H5Tensor implements TensorData {
     ByteBuffer expected = mapped.duplicate().limit(mapped.position() + probe);
     ByteBuffer actual = file.mapNoOffset(position, probe);
     return actual.equals(expected) ? position : -1;
+  }
+
+  /**
+   * The dataset's bytes as jHDF maps them. A plainly read dataset is mapped as jHDF's contiguous
+   * dataset would be (its size from the element count computed already, or 0 for HDF5's null
+   * dataspace, as jHDF counts); if that fails, jHDF's own node is asked, so the error is jHDF's.
+   */
+  private ByteBuffer dataBuffer() {
+    if (plain != null) {
+      try {
+        long bytes = plain.space().getType() == NULL_DATASPACE ? 0 : elements * kind.size;
+        return storage.map(plain.address(), bytes);
+      } catch (RuntimeException e) {
+        return ((DatasetBase) plain.jhdf()).getDataBuffer();
+      }
+    }
+    return ((DatasetBase) dataset).getDataBuffer();
+  }
+
+  private String path() {
+    return plain == null ? dataset.getPath() : plain.path();
   }
 
   private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {

@@ -171,7 +171,11 @@ public final class KerasH5Reader {
     for (JsonNode layer : functional.path("config").path("layers")) {
       layersByName.put(layer.path("name").asText(), (ObjectNode) layer);
     }
-    List<String> layers = layerNames(weightsGroup);
+    H5Layers plainLayers = prefetch.layers(weightsGroup);
+    List<String> layers = plainLayers.layerNames();
+    if (layers == null) {
+      layers = layerNames(weightsGroup);
+    }
     boolean theano = "theano".equals(version.backend())
         || (keras1 && version.backend() == null && writtenByTheano(file, weightsGroup, layers));
     // Keras 3 names variables by their path, which may start with the model's name (tfjs#8321)
@@ -181,25 +185,22 @@ public final class KerasH5Reader {
     for (int index = 0; index < layers.size(); index++) {
       String layer = layers.get(index);
       prefetch.reached(index);
-      List<String> names = H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
+      H5Layers.Layer plain = plainLayers.layer(layer);
+      List<String> names = plain != null ? plain.names()
+          : H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
       if (names.isEmpty()) {
         continue;
       }
-      Group layerGroup = group(file, weightsGroup, layer);
+      Group layerGroup = plain != null ? null : group(file, weightsGroup, layer);
       ObjectNode layerConfig = layersByName.get(layer);
       String className = layerConfig == null ? null : layerConfig.path("class_name").asText();
       boolean nested = NESTED_MODELS.contains(className);
       List<Weight> layerWeights = new ArrayList<>();
-      for (String storedName : names) {
-        Node node = layerGroup.getByPath(storedName);
-        if (!(node instanceof Dataset dataset)) {
-          throw new ConversionException(
-              file + ": layer '" + layer + "' lists weight '" + storedName
-                  + "' but the file has no such dataset. The file is damaged; save it again.");
-        }
+      for (int w = 0; w < names.size(); w++) {
+        String storedName = names.get(w);
         if (keras1) {
-          layerWeights.add(
-              H5Tensor.weight(file, file, WeightNames.withoutSuffix(storedName), dataset));
+          layerWeights.add(weight(file, layer, layerGroup, plain, w, storedName,
+              WeightNames.withoutSuffix(storedName)));
           continue;
         }
         String name = storedName;
@@ -212,8 +213,8 @@ public final class KerasH5Reader {
             name = Keras3Config.legacyWeightName(layerConfig, name);
           }
         }
-        Weight weight =
-            H5Tensor.weight(file, file, WeightNames.tfjsName(layer, nested, name), dataset);
+        Weight weight = weight(file, layer, layerGroup, plain, w, storedName,
+            WeightNames.tfjsName(layer, nested, name));
         if (theano && KernelFlip.applies(className, weight)) {
           weight = KernelFlip.flip(weight);
         }
@@ -231,6 +232,24 @@ public final class KerasH5Reader {
     }
     String generatedBy = version.keras() == null ? "keras" : "keras v" + version.keras();
     return new LayersModel(file, generatedBy, functional, weights, hdf);
+  }
+
+  /**
+   * Weight {@code storedName}, the {@code index}th of {@code layer}, as {@code name}: from
+   * {@code plain} when {@link H5Layers} read the layer, else from jHDF's {@code layerGroup}.
+   */
+  private static Weight weight(Path file, String layer, Group layerGroup, H5Layers.Layer plain,
+      int index, String storedName, String name) throws ConversionException {
+    if (plain != null) {
+      return H5Tensor.weight(file, file, name, plain.datasets().get(index));
+    }
+    Node node = layerGroup.getByPath(storedName);
+    if (!(node instanceof Dataset dataset)) {
+      throw new ConversionException(
+          file + ": layer '" + layer + "' lists weight '" + storedName
+              + "' but the file has no such dataset. The file is damaged; save it again.");
+    }
+    return H5Tensor.weight(file, file, name, dataset);
   }
 
   /**

@@ -127,15 +127,239 @@ public final class JsonTokenizer {
     return current = value(c);
   }
 
-  /** Skips the current container's remaining tokens when at its start; else does nothing. */
+  /**
+   * Skips the current container's remaining tokens when at its start; else does nothing. What
+   * {@link #text()} and {@link #numberText()} give is unspecified until the next token.
+   */
   public void skipChildren() throws JsonSyntaxException {
-    if (current == null || !current.isStructStart()) {
+    if (current == null || !current.isStructStart() || scanToEnd()) {
       return;
     }
     int level = depth;
     while (depth >= level) {
       next();
     }
+  }
+
+  /**
+   * Passes the end of the container just opened when all it holds is JSON that {@link #next()}
+   * accepts for sure: one loop over the bytes instead of a few calls per token, which the
+   * bytecode interpreter (where a Maven build runs most of our code) pays dearly. It writes no
+   * field before it succeeds and gives up (false) at anything else (errors, limits, rare forms),
+   * so that {@code next()} reads the container again and refuses it where and as it refuses it.
+   */
+  private boolean scanToEnd() {
+    final byte[] in = this.in;
+    final int end = this.end;
+    boolean[] kinds = objects;
+    int d = depth;
+    int p = pos;
+    int ln = line;
+    int ls = lineStart;
+    int state = ENTRY_OR_CLOSE;
+    while (true) {
+      if (p >= end) {
+        return false;
+      }
+      int c = in[p];
+      if (c <= ' ') {
+        p++;
+        if (c == '\n') {
+          ln++;
+          ls = p;
+        } else if (c == '\r') {
+          if (p < end && in[p] == '\n') {
+            p++;
+          }
+          ln++;
+          ls = p;
+        } else if (c != ' ' && c != '\t') {
+          return false;
+        }
+        continue;
+      }
+      if (state <= COMMA_OR_CLOSE && (c == ']' || c == '}')) {
+        if (kinds[d - 1] != (c == '}')) {
+          return false;
+        }
+        p++;
+        if (--d < depth) {
+          pos = p;
+          line = ln;
+          lineStart = ls;
+          this.depth = d;
+          hasEntry = true;
+          current = c == '}' ? Token.END_OBJECT : Token.END_ARRAY;
+          return true;
+        }
+        state = COMMA_OR_CLOSE;
+        continue;
+      }
+      switch (state) {
+        case COMMA_OR_CLOSE -> {
+          if (c != ',') {
+            return false;
+          }
+          p++;
+          state = kinds[d - 1] ? NAME : VALUE;
+          continue;
+        }
+        case COLON -> {
+          if (c != ':') {
+            return false;
+          }
+          p++;
+          state = VALUE;
+          continue;
+        }
+        case ENTRY_OR_CLOSE -> state = kinds[d - 1] ? NAME : VALUE;
+        default -> { }
+      }
+      if (state == NAME) {
+        if (c != '"' || (p = stringEnd(p, MAX_NAME_BYTES)) < 0) {
+          return false;
+        }
+        state = COLON;
+        continue;
+      }
+      switch (c) {
+        case '"' -> p = stringEnd(p, MAX_STRING_LENGTH);
+        case '[', '{' -> {
+          if (d == MAX_DEPTH) {
+            return false;
+          }
+          if (d == kinds.length) {
+            kinds = objects = java.util.Arrays.copyOf(kinds, d * 2);
+          }
+          kinds[d++] = c == '{';
+          p++;
+          state = ENTRY_OR_CLOSE;
+          continue;
+        }
+        case 't' -> p = literalEnd(p, "true");
+        case 'f' -> p = literalEnd(p, "false");
+        case 'n' -> p = literalEnd(p, "null");
+        default -> p = numberEnd(p);
+      }
+      if (p < 0) {
+        return false;
+      }
+      state = COMMA_OR_CLOSE;
+    }
+  }
+
+  // what scanToEnd expects next (after white space)
+  private static final int ENTRY_OR_CLOSE = 0;
+  private static final int COMMA_OR_CLOSE = 1;
+  private static final int NAME = 2;
+  private static final int COLON = 3;
+  private static final int VALUE = 4;
+
+  /**
+   * Where the string at the quote at {@code p} ends (past its closing quote) when it is valid and
+   * at most {@code maxBytes} long; else -1. UTF-8 is checked as {@link #string} checks it.
+   */
+  private int stringEnd(int p, int maxBytes) {
+    final byte[] in = this.in;
+    final int end = this.end;
+    int start = ++p;
+    while (true) {
+      if (p >= end) {
+        return -1;
+      }
+      int b = in[p];
+      if (b == '"') {
+        return p - start > maxBytes ? -1 : p + 1;
+      }
+      if (b >= 0x20 && b != '\\') {
+        p++;
+      } else if (b == '\\') {
+        if (p + 1 >= end) {
+          return -1;
+        }
+        int e = in[p + 1];
+        if (e == 'u') {
+          if (p + 6 > end || hex(in[p + 2]) < 0 || hex(in[p + 3]) < 0 || hex(in[p + 4]) < 0
+              || hex(in[p + 5]) < 0) {
+            return -1;
+          }
+          p += 6;
+        } else if (e == '"' || e == '\\' || e == '/' || e == 'b' || e == 'f' || e == 'n'
+            || e == 'r' || e == 't') {
+          p += 2;
+        } else {
+          return -1;
+        }
+      } else if (b >= 0) {
+        return -1; // a control character
+      } else {
+        int needed = (b & 0xE0) == 0xC0 ? 1 : (b & 0xF0) == 0xE0 ? 2 : (b & 0xF8) == 0xF0 ? 3 : 0;
+        if (needed == 0 || p + needed >= end) {
+          return -1;
+        }
+        for (int i = 1; i <= needed; i++) {
+          if ((in[p + i] & 0xC0) != 0x80) {
+            return -1;
+          }
+        }
+        p += needed + 1;
+      }
+    }
+  }
+
+  /** Past the literal {@code word} at {@code p}, when nothing but a delimiter may follow it; else -1. */
+  private int literalEnd(int p, String word) {
+    int n = word.length();
+    if (p + n > end) {
+      return -1;
+    }
+    for (int i = 1; i < n; i++) {
+      if (in[p + i] != word.charAt(i)) {
+        return -1;
+      }
+    }
+    p += n;
+    return p < end && (in[p] & 0xFF) >= '0' && in[p] != ']' && in[p] != '}' ? -1 : p;
+  }
+
+  /** Past the number at {@code p} when it is one in Jackson's grammar and within the limit; else -1. */
+  private int numberEnd(int p) {
+    final byte[] in = this.in;
+    final int end = this.end;
+    int start = p;
+    if (in[p] == '-') {
+      p++;
+    }
+    int intStart = p;
+    while (p < end && in[p] >= '0' && in[p] <= '9') {
+      p++;
+    }
+    if (p == intStart || in[intStart] == '0' && p - intStart > 1) {
+      return -1;
+    }
+    if (p < end && in[p] == '.') {
+      int fraction = ++p;
+      while (p < end && in[p] >= '0' && in[p] <= '9') {
+        p++;
+      }
+      if (p == fraction) {
+        return -1;
+      }
+    }
+    if (p < end && (in[p] | 0x20) == 'e') {
+      p++;
+      if (p < end && (in[p] == '+' || in[p] == '-')) {
+        p++;
+      }
+      int exponent = p;
+      while (p < end && in[p] >= '0' && in[p] <= '9') {
+        p++;
+      }
+      if (p == exponent) {
+        return -1;
+      }
+    }
+    return p - start > MAX_NUMBER_LENGTH ? -1 : p;
   }
 
   private boolean inObject() {

@@ -43,6 +43,8 @@ public final class JsonTokenizer {
   /** Per open container, outermost first: whether it is an object. */
   private boolean[] objects = new boolean[32];
   private int depth;
+  /** Whether the innermost container is an object (false at the root): objects[depth - 1]. */
+  private boolean inObject;
   /** Whether the innermost container has an entry already, so a comma must come first. */
   private boolean hasEntry;
   private Token current;
@@ -97,7 +99,7 @@ public final class JsonTokenizer {
     int c = skipSpace();
     if (c < 0) {
       if (depth > 0) {
-        throw error("unexpected end of input in " + (inObject() ? "an object" : "an array"));
+        throw error("unexpected end of input in " + (inObject ? "an object" : "an array"));
       }
       return current = null;
     }
@@ -106,13 +108,13 @@ public final class JsonTokenizer {
     }
     if (depth > 0 && hasEntry) {
       if (c != ',') {
-        throw unexpected(c, "expected ',' or '" + (inObject() ? '}' : ']') + "'");
+        throw unexpected(c, "expected ',' or '" + (inObject ? '}' : ']') + "'");
       }
       pos++;
-      c = spaceThenByte(inObject() ? "a name" : "a value");
+      c = spaceThenByte(inObject ? "a name" : "a value");
     }
     hasEntry = true;
-    if (depth > 0 && inObject()) {
+    if (inObject) {
       if (c != '"') {
         throw unexpected(c, "expected '\"' to start a name");
       }
@@ -188,6 +190,7 @@ public final class JsonTokenizer {
           line = ln;
           lineStart = ls;
           this.depth = d;
+          inObject = d > 0 && kinds[d - 1];
           hasEntry = true;
           current = c == '}' ? Token.END_OBJECT : Token.END_ARRAY;
           return true;
@@ -362,10 +365,6 @@ public final class JsonTokenizer {
     return p - start > MAX_NUMBER_LENGTH ? -1 : p;
   }
 
-  private boolean inObject() {
-    return objects[depth - 1];
-  }
-
   private Token value(int c) throws JsonSyntaxException {
     switch (c) {
       case '"' -> {
@@ -409,18 +408,20 @@ public final class JsonTokenizer {
       objects = java.util.Arrays.copyOf(objects, depth * 2);
     }
     objects[depth++] = object;
+    inObject = object;
     pos++;
     hasEntry = false;
   }
 
   private Token close(int c) throws JsonSyntaxException {
     boolean object = c == '}';
-    if (depth == 0 || inObject() != object) {
+    if (depth == 0 || inObject != object) {
       throw unexpected(c, depth == 0 ? "no container to close"
-          : "expected '" + (inObject() ? '}' : ']') + "' to close the " + (inObject() ? "object"
+          : "expected '" + (inObject ? '}' : ']') + "' to close the " + (inObject ? "object"
               : "array"));
     }
     depth--;
+    inObject = depth > 0 && objects[depth - 1];
     pos++;
     hasEntry = true;
     return object ? Token.END_OBJECT : Token.END_ARRAY;
@@ -555,11 +556,14 @@ public final class JsonTokenizer {
   }
 
   private int digits() {
+    final byte[] in = this.in;
     int start = pos;
-    while (pos < end && digit(in[pos])) {
-      pos++;
+    int p = start;
+    while (p < end && in[p] >= '0' && in[p] <= '9') {
+      p++;
     }
-    return pos - start;
+    pos = p;
+    return p - start;
   }
 
   private static boolean digit(byte b) {
@@ -571,19 +575,24 @@ public final class JsonTokenizer {
    * which checks continuation bytes but neither overlong forms nor surrogates.
    */
   private String string(boolean name) throws JsonSyntaxException {
-    int start = ++pos;
-    while (pos < end) {
-      byte b = in[pos];
+    final byte[] in = this.in;
+    final int end = this.end;
+    int start = pos + 1;
+    int p = start;
+    while (p < end) {
+      byte b = in[p];
       if (b == '"') {
-        String s = new String(in, start, pos - start, StandardCharsets.ISO_8859_1);
-        pos++;
-        return checkLength(s, name, s.length());
+        String s = new String(in, start, p - start, StandardCharsets.ISO_8859_1);
+        pos = p + 1;
+        // ASCII: as many chars as bytes, and within both limits unless longer than a name's
+        return s.length() > MAX_NAME_BYTES ? checkLength(s, name, s.length()) : s;
       }
       if (b == '\\' || b < 0x20) {
         break;
       }
-      pos++;
+      p++;
     }
+    pos = p;
     StringBuilder out = new StringBuilder(pos - start + 16);
     out.append(new String(in, start, pos - start, StandardCharsets.ISO_8859_1));
     int utf8Length = pos - start;
@@ -702,26 +711,31 @@ public final class JsonTokenizer {
 
   /** Skips white space; the byte after it, or -1 at the end. */
   private int skipSpace() throws JsonSyntaxException {
-    while (pos < end) {
-      int b = in[pos] & 0xFF;
+    final byte[] in = this.in;
+    final int end = this.end;
+    int p = pos;
+    while (p < end) {
+      int b = in[p] & 0xFF;
       if (b > ' ') {
+        pos = p;
         return b;
       }
-      pos++;
+      p++;
       if (b == '\n') {
         line++;
-        lineStart = pos;
+        lineStart = p;
       } else if (b == '\r') {
-        if (pos < end && in[pos] == '\n') {
-          pos++;
+        if (p < end && in[p] == '\n') {
+          p++;
         }
         line++;
-        lineStart = pos;
+        lineStart = p;
       } else if (b != ' ' && b != '\t') {
-        pos--;
+        pos = p - 1;
         throw error("control character " + hexByte(b) + " outside a string");
       }
     }
+    pos = p;
     return -1;
   }
 

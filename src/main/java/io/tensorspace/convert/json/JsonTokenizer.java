@@ -93,10 +93,15 @@ public final class JsonTokenizer {
 
   /** The next token; null at the end of the input after the last root value. */
   public Token next() throws JsonSyntaxException {
+    // each white space skip is called only at white space: compact JSON has none, and a call
+    // costs the interpreter more than the test
+    int c = pos < end ? in[pos] & 0xFF : -1;
     if (current == Token.NAME) {
-      return current = value(spaceThenByte("a value"));
+      return current = value(c > ' ' ? c : spaceThenByte("a value"));
     }
-    int c = skipSpace();
+    if (c <= ' ') {
+      c = skipSpace();
+    }
     if (c < 0) {
       if (depth > 0) {
         throw error("unexpected end of input in " + (inObject ? "an object" : "an array"));
@@ -110,8 +115,10 @@ public final class JsonTokenizer {
       if (c != ',') {
         throw unexpected(c, "expected ',' or '" + (inObject ? '}' : ']') + "'");
       }
-      pos++;
-      c = spaceThenByte(inObject ? "a name" : "a value");
+      c = ++pos < end ? in[pos] & 0xFF : -1;
+      if (c <= ' ') {
+        c = spaceThenByte(inObject ? "a name" : "a value");
+      }
     }
     hasEntry = true;
     if (inObject) {
@@ -119,7 +126,10 @@ public final class JsonTokenizer {
         throw unexpected(c, "expected '\"' to start a name");
       }
       text = string(true);
-      int colon = spaceThenByte("':'");
+      int colon = pos < end ? in[pos] & 0xFF : -1;
+      if (colon <= ' ') {
+        colon = spaceThenByte("':'");
+      }
       if (colon != ':') {
         throw unexpected(colon, "expected ':' after a name");
       }

@@ -156,9 +156,10 @@ public final class JsonTokenizer {
   /**
    * Passes the end of the container just opened when all it holds is JSON that {@link #next()}
    * accepts for sure: one loop over the bytes instead of a few calls per token, which the
-   * bytecode interpreter (where a Maven build runs most of our code) pays dearly. It writes no
-   * field before it succeeds and gives up (false) at anything else (errors, limits, rare forms),
-   * so that {@code next()} reads the container again and refuses it where and as it refuses it.
+   * bytecode interpreter (where a Maven build runs most of our code) pays dearly. It changes no
+   * state before it succeeds (but for growing the stack) and gives up (false) at anything else
+   * (errors, limits, rare forms), so that {@code next()} reads the container again and refuses
+   * it where and as it refuses it.
    */
   private boolean scanToEnd() {
     final byte[] in = this.in;

@@ -40,6 +40,24 @@ class JsonSkipTest {
     assertTrue(refused > total / 6 && refused < total / 2, refused + " of " + total + " refused");
   }
 
+  /** Nesting past the stack's first size and up to and past the limit, whole and damaged. */
+  @Test
+  void deepNestingSkipsAsItTokenizes() throws IOException {
+    Random random = new Random(3);
+    int refused = 0;
+    for (int depth : new int[] {31, 32, 33, 64, 65, 999, 1000, 1001}) {
+      for (String text : List.of("[".repeat(depth) + "]".repeat(depth),
+          "{\"a\":".repeat(depth) + "[1, \"x\", true]" + "}".repeat(depth),
+          "[{\"k\": [".repeat(depth / 2) + "null" + "]}]".repeat(depth / 2))) {
+        refused += compare(text.getBytes(StandardCharsets.UTF_8), random.nextLong()) ? 1 : 0;
+        for (int i = 0; i < 20; i++) {
+          refused += compare(damage(random, text), random.nextLong()) ? 1 : 0;
+        }
+      }
+    }
+    assertTrue(refused > 60, "refused: " + refused);
+  }
+
   @Test
   void corpusModelJsonFilesSkipAsTheyTokenize() throws IOException {
     List<Path> files;

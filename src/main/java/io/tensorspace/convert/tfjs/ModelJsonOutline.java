@@ -70,7 +70,7 @@ public final class ModelJsonOutline {
       ModelJsonOutline outline = new ModelJsonOutline();
       Token root = parser.next();
       if (root == Token.START_ARRAY) {
-        outline.manifestPaths = List.copyOf(manifestPaths(parser));
+        outline.manifestPaths = manifestPaths(parser);
       } else if (root == Token.START_OBJECT) {
         outline.object = true;
         outline.readTopLevel(parser);
@@ -133,7 +133,7 @@ public final class ModelJsonOutline {
       switch (key) {
         case "format" -> format = text(parser, value);
         case "modelTopology" -> readTopology(parser, value);
-        case "weightsManifest" -> manifestPaths = List.copyOf(manifestPaths(parser));
+        case "weightsManifest" -> manifestPaths = manifestPaths(parser);
         default -> parser.skipChildren();
       }
     }
@@ -159,7 +159,10 @@ public final class ModelJsonOutline {
     }
   }
 
-  /** The paths of a manifest (an array or object of groups); the parser is at its value. */
+  /**
+   * The paths of a manifest (an array or object of groups), unmodifiable; the parser is at its
+   * value.
+   */
   private static List<String> manifestPaths(JsonTokenizer parser) throws IOException {
     Map<Object, List<String>> groups = new LinkedHashMap<>();
     if (parser.current().isStructStart()) {
@@ -171,7 +174,7 @@ public final class ModelJsonOutline {
     for (List<String> group : groups.values()) {
       paths.addAll(group);
     }
-    return paths;
+    return List.copyOf(paths); // unmodifiable: threads share an outline
   }
 
   /** The {@code paths} of one group (none when it is no object); the parser is at its value. */

@@ -66,15 +66,7 @@ public final class GraphConverter {
   /** Which TensorFlow graph format {@code source} is, or null for none (checked by content). */
   public static InputFormat format(Path source) throws IOException {
     GraphSources.Kind kind = GraphSources.kind(source);
-    if (kind == null) {
-      return null;
-    }
-    return switch (kind) {
-      case SAVED_MODEL -> InputFormat.SAVED_MODEL;
-      case GRAPH_DEF -> InputFormat.FROZEN_GRAPH;
-      case TFJS_GRAPH -> InputFormat.TFJS_GRAPH;
-      case OLD_TFJS_GRAPH -> InputFormat.TFJS_0_GRAPH;
-    };
+    return kind == null ? null : kind.format;
   }
 
   public ConversionResult convert(ConversionRequest request)

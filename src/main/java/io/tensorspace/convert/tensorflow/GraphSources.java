@@ -14,7 +14,19 @@ import java.util.stream.Stream;
 
 /** Recognises TensorFlow sources by content and opens them with the matching reader. */
 final class GraphSources {
-  enum Kind { SAVED_MODEL, GRAPH_DEF, OLD_TFJS_GRAPH, TFJS_GRAPH }
+  /** The graph sources this plugin reads, each with the input format users see. */
+  enum Kind {
+    SAVED_MODEL(InputFormat.SAVED_MODEL),
+    GRAPH_DEF(InputFormat.FROZEN_GRAPH),
+    OLD_TFJS_GRAPH(InputFormat.TFJS_0_GRAPH),
+    TFJS_GRAPH(InputFormat.TFJS_GRAPH);
+
+    final InputFormat format;
+
+    Kind(InputFormat format) {
+      this.format = format;
+    }
+  }
 
   static final String SAVED_MODEL_PB = "saved_model.pb";
   static final String OLD_TFJS_MANIFEST = "weights_manifest.json";
@@ -58,13 +70,12 @@ final class GraphSources {
 
   /** The kind a graph {@link InputFormat} is read as; null for the other formats. */
   static Kind kind(InputFormat format) {
-    return switch (format) {
-      case SAVED_MODEL -> Kind.SAVED_MODEL;
-      case FROZEN_GRAPH -> Kind.GRAPH_DEF;
-      case TFJS_GRAPH -> Kind.TFJS_GRAPH;
-      case TFJS_0_GRAPH -> Kind.OLD_TFJS_GRAPH;
-      default -> null;
-    };
+    for (Kind kind : Kind.values()) {
+      if (kind.format == format) {
+        return kind;
+      }
+    }
+    return null;
   }
 
   /** Reads {@code source}, found to be of {@code kind} (null: no graph this plugin reads). */

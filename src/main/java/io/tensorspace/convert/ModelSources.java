@@ -109,6 +109,19 @@ public final class ModelSources {
    * model but is damaged, which the TensorFlow readers would report as no TensorFlow model.
    */
   private static InputFormat formatOf(Path file) throws IOException, ConversionException {
+    // what no protobuf file looks like first, so that HDF5 files, archives and layers models do
+    // not load the ONNX and TensorFlow readers' classes just to be told apart from them
+    byte[] head = head(file);
+    if (isHdf5(head)) {
+      return InputFormat.KERAS_HDF5;
+    }
+    if (isZip(head)) {
+      return InputFormat.KERAS3_ARCHIVE;
+    }
+    boolean json = startsLikeJson(head);
+    if (json && TfjsLayersReader.isLayersModel(file)) {
+      return InputFormat.TFJS_LAYERS; // never a graph-model: that has a node list
+    }
     // before the TensorFlow check: a ModelProto starts with a varint field 1 like a SavedModel
     if (OnnxReader.isOnnx(file)) {
       return InputFormat.ONNX;
@@ -122,18 +135,7 @@ public final class ModelSources {
     if (graph != null) {
       return graph;
     }
-    byte[] head = head(file);
-    if (isHdf5(head)) {
-      return InputFormat.KERAS_HDF5;
-    }
-    if (startsLikeJson(head)) {
-      return TfjsLayersReader.isLayersModel(file)
-          ? InputFormat.TFJS_LAYERS : InputFormat.KERAS_TOPOLOGY_JSON;
-    }
-    if (head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) {
-      return InputFormat.KERAS3_ARCHIVE;
-    }
-    return null;
+    return json ? InputFormat.KERAS_TOPOLOGY_JSON : null;
   }
 
   /** What a file of a folder is, for choosing the folder's model and for telling the user. */
@@ -345,6 +347,10 @@ public final class ModelSources {
 
   private static boolean isHdf5(byte[] head) {
     return head.length >= 8 && Arrays.equals(Arrays.copyOf(head, 8), HDF5_SIGNATURE);
+  }
+
+  private static boolean isZip(byte[] head) {
+    return head.length >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4;
   }
 
   private static boolean startsLikeJson(byte[] head) {

@@ -122,22 +122,16 @@ public final class TfjsCompatibility {
   /** The rewrite a top-level layer needs, or null if it loads in tfjs as it is. */
   private static Rewriting.Replacement rewrite(
       Rewriting rewriting, ObjectNode layer, List<Weight> weights) throws ConversionException {
-    if (EluRewrite.applies(layer)) {
-      return EluRewrite.rewrite(rewriting, layer);
-    }
-    if (Conv1DRewrite.applies(layer)) {
-      return Conv1DRewrite.rewrite(rewriting, layer, weights);
-    }
-    if (AttentionRewrite.applies(layer)) {
-      return AttentionRewrite.rewrite(rewriting, layer, weights);
-    }
-    if (LocallyConnected2DRewrite.applies(layer)) {
-      return LocallyConnected2DRewrite.rewrite(rewriting, layer, weights);
-    }
-    if (Cropping3DRewrite.applies(layer)) {
-      return Cropping3DRewrite.rewrite(rewriting, layer);
-    }
-    return null;
+    // by class name first: a model without these layers loads none of the rewrites' classes
+    return switch (layer.path("class_name").asText()) {
+      case "ELU" -> EluRewrite.applies(layer) ? EluRewrite.rewrite(rewriting, layer) : null;
+      case "Conv1D" -> Conv1DRewrite.applies(layer)
+          ? Conv1DRewrite.rewrite(rewriting, layer, weights) : null;
+      case "Attention" -> AttentionRewrite.rewrite(rewriting, layer, weights);
+      case "LocallyConnected2D" -> LocallyConnected2DRewrite.rewrite(rewriting, layer, weights);
+      case "Cropping3D" -> Cropping3DRewrite.rewrite(rewriting, layer);
+      default -> null;
+    };
   }
 
   /** The weights with one layer's entry replaced, in place, by the replacement's entries. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
+import io.jhdf.api.DatasetCreationOptions;
 import io.jhdf.api.WritableGroup;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -47,6 +48,19 @@ public final class KerasH5Writer {
    * config is 130 KiB; h5py, as Keras uses it, stores such an attribute densely).
    */
   public static Path fromTfjs(Path dir, Path out, Path configOut) throws IOException {
+    return fromTfjs(dir, out, configOut, false);
+  }
+
+  /**
+   * As {@link #fromTfjs(Path, Path)}, each weight a chunked, deflated dataset (as h5py writes
+   * with {@code compression="gzip"}) when {@code chunked}.
+   */
+  public static Path fromTfjs(Path dir, Path out, boolean chunked) throws IOException {
+    return fromTfjs(dir, out, null, chunked);
+  }
+
+  private static Path fromTfjs(Path dir, Path out, Path configOut, boolean chunked)
+      throws IOException {
     JsonNode model = JSON.readTree(dir.resolve("model.json").toFile());
     JsonNode topology = model.path("modelTopology");
     JsonNode config = topology.has("model_config") ? topology.get("model_config") : topology;
@@ -90,7 +104,7 @@ public final class KerasH5Writer {
         String holder = holders.get(name.substring(0, name.indexOf('/')));
         names.computeIfAbsent(holder, l -> new ArrayList<>()).add(name + ":0");
         put(groups.computeIfAbsent(holder, weights::putGroup), name + ":0",
-            floats(in, spec.path("shape")));
+            floats(in, spec.path("shape")), chunked ? chunks(spec.path("shape")) : null);
       }
       names.forEach((layer, list) ->
           groups.get(layer).putAttribute("weight_names", list.toArray(new String[0])));
@@ -120,16 +134,30 @@ public final class KerasH5Writer {
   }
 
   /** A dataset at a path of groups, as h5py creates for a name with slashes. */
-  private static void put(WritableGroup group, String path, Object data) {
+  private static void put(WritableGroup group, String path, Object data,
+      DatasetCreationOptions options) {
     int slash = path.indexOf('/');
     if (slash < 0) {
-      group.putDataset(path, data);
+      if (options == null) {
+        group.putDataset(path, data);
+      } else {
+        group.putDataset(path, data, options);
+      }
       return;
     }
     String child = path.substring(0, slash);
     WritableGroup next = group.getChild(child) instanceof WritableGroup existing
         ? existing : group.putGroup(child);
-    put(next, path.substring(slash + 1), data);
+    put(next, path.substring(slash + 1), data, options);
+  }
+
+  /** Chunks of half of each dimension (at least 1), deflated. */
+  private static DatasetCreationOptions chunks(JsonNode shape) {
+    int[] chunk = new int[shape.size()];
+    for (int i = 0; i < chunk.length; i++) {
+      chunk[i] = Math.max(1, (shape.get(i).asInt() + 1) / 2);
+    }
+    return DatasetCreationOptions.builder().chunkDimensions(chunk).deflate().build();
   }
 
   /** The next tensor of a tfjs weights file: a float array of {@code shape}, row-major. */

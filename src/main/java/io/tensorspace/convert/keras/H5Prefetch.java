@@ -68,7 +68,7 @@ final class H5Prefetch implements AutoCloseable, Runnable {
       H5Layers plain = layers(weights);
       List<String> names = plain.layerNames();
       if (names == null) {
-        names = KerasH5Reader.layerNames(weights);
+        names = JhdfKerasFiles.layerNames(weights);
       }
       for (int i = names.size() - 1; i > reached.get(); i--) {
         if (plain.layer(names.get(i)) == null) {

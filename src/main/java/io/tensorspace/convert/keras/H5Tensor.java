@@ -11,6 +11,7 @@ import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.RegionSink;
 import io.tensorspace.convert.model.TensorData;
+import io.tensorspace.convert.keras.TensorBytes.Kind;
 import io.tensorspace.convert.model.Weight;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
  * converted to what tfjs reads: float16/float64 to float32, int64 to int32, little-endian.
  */
 final class H5Tensor implements TensorData {
-  private static final int COPY_CHUNK = 1 << 20;
   /** The dataspace type of an HDF5 dataset without elements. */
   private static final int NULL_DATASPACE = 2;
 
@@ -35,16 +35,6 @@ final class H5Tensor implements TensorData {
   private final Kind kind;
   private final ByteOrder order;
   private final long elements;
-
-  private enum Kind {
-    FLOAT16(2), FLOAT32(4), FLOAT64(8), INT32(4), INT64(8), UINT8(1), BOOL(1);
-
-    final int size;
-
-    Kind(int size) {
-      this.size = size;
-    }
-  }
 
   private H5Tensor(Dataset dataset, H5Layers.Contiguous plain, HdfBackingStorage storage,
       Path hdf5File, Kind kind, ByteOrder order, long elements) {
@@ -170,42 +160,15 @@ final class H5Tensor implements TensorData {
           path() + " holds " + source.remaining()
               + " bytes, its shape needs " + elements * kind.size);
     }
-    boolean storedAsTfjsReads =
-        order == ByteOrder.LITTLE_ENDIAN && (kind == Kind.FLOAT32 || kind == Kind.INT32);
-    if (storedAsTfjsReads && out instanceof RegionSink) {
+    if (order == ByteOrder.LITTLE_ENDIAN && kind.asTfjsReads() && out instanceof RegionSink) {
       long position = fileOffset(source);
       if (position >= 0) {
         RegionSink.copy(hdf5File, position, elements * kind.size, out);
         return;
       }
     }
-    ByteBuffer chunk = ByteBuffer.allocate(COPY_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-    if (storedAsTfjsReads) {
-      // no file region (a chunked dataset, or an output that takes bytes): copy jHDF's bytes
-      byte[] bytes = chunk.array();
-      for (long left = elements * kind.size; left > 0; ) {
-        int n = (int) Math.min(left, COPY_CHUNK);
-        source.get(bytes, 0, n);
-        out.write(bytes, 0, n);
-        left -= n;
-      }
-      return;
-    }
-    for (long i = 0; i < elements; i++) {
-      if (chunk.remaining() < 4) {
-        flush(chunk, out);
-      }
-      switch (kind) {
-        case FLOAT16 -> chunk.putFloat(FloatingPoint.toFloat(source.getShort()));
-        case FLOAT32 -> chunk.putFloat(source.getFloat());
-        case FLOAT64 -> chunk.putFloat((float) source.getDouble());
-        case INT32 -> chunk.putInt(source.getInt());
-        case INT64 -> chunk.putInt(Math.toIntExact(source.getLong()));
-        case UINT8 -> chunk.putFloat(source.get() & 0xff);
-        case BOOL -> chunk.putFloat(source.get());
-      }
-    }
-    flush(chunk, out);
+    // no file region (a chunked dataset, or an output that takes bytes): copy jHDF's bytes
+    TensorBytes.write(source, kind, elements, out);
   }
 
   /**
@@ -254,10 +217,5 @@ final class H5Tensor implements TensorData {
 
   private String path() {
     return plain == null ? dataset.getPath() : plain.path();
-  }
-
-  private static void flush(ByteBuffer chunk, OutputStream out) throws IOException {
-    out.write(chunk.array(), 0, chunk.position());
-    chunk.clear();
   }
 }

@@ -2,12 +2,10 @@ package io.tensorspace.convert.keras;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.jhdf.HdfFile;
-import io.jhdf.api.Dataset;
-import io.jhdf.api.Group;
-import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.hdf5.Hdf5File;
+import io.tensorspace.convert.hdf5.Hdf5Object;
+import io.tensorspace.convert.hdf5.Hdf5Unsupported;
 import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
@@ -24,6 +22,11 @@ import java.util.Set;
  * Reads a Keras 2 / tf.keras HDF5 model: either one file with {@code model_config} and
  * {@code model_weights}, or a topology JSON ({@code model.to_json()}) with a weights-only HDF5
  * ({@code save_weights}). Weights stay in the file until written.
+ *
+ * <p>Files are read with the small {@link Hdf5File}, which reads the plain layout Keras and h5py
+ * write; a file it does not read, or whose reading fails in any way, is read again from the start
+ * by {@link JhdfKerasFiles} (jHDF), which then gives the result or reports the error. jHDF's ~90
+ * classes and their first, interpreted run were most of converting a Keras file.
  */
 public final class KerasH5Reader {
   private static final Set<String> NESTED_MODELS = Set.of("Model", "Functional", "Sequential");
@@ -37,40 +40,31 @@ public final class KerasH5Reader {
    * that reading it reports the damage.
    */
   public static Content content(Path file) {
-    try (HdfFile hdf = H5Files.open(file)) {
-      if (H5Attributes.has(hdf, "model_config")) {
+    try (Hdf5File plain = Hdf5File.open(file)) {
+      Hdf5Object root = plain.root();
+      if (PlainWeights.has(root, "model_config")) {
         return Content.MODEL;
       }
-      return H5Attributes.has(hdf, "layer_names") ? Content.WEIGHTS_ONLY : Content.NO_MODEL;
+      return PlainWeights.has(root, "layer_names") ? Content.WEIGHTS_ONLY : Content.NO_MODEL;
     } catch (IOException | RuntimeException e) {
-      return Content.MODEL;
+      return JhdfKerasFiles.content(file);
     }
   }
 
   /** Reads a combined HDF5 model file. */
   public LayersModel readCombined(Path file) throws ConversionException, IOException {
-    HdfFile hdf = open(file);
-    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
-      String config = H5Attributes.string(hdf, "model_config");
-      if (config == null) {
-        if (H5Attributes.has(hdf, "layer_names")) {
-          throw new ConversionException(
-              file + " holds only weights (it was written by save_weights). Give the model's"
-                  + " topology JSON (model.to_json()) as <source> and this file as <weights>.");
-        }
-        throw new ConversionException(
-            file + " is an HDF5 file but not a Keras model: it has no 'model_config' attribute.");
+    try {
+      Hdf5File hdf = Hdf5File.open(file);
+      Hdf5Object root = hdf.root();
+      String config = PlainWeights.string(root, "model_config");
+      Hdf5Object weights = root.child("model_weights");
+      if (config == null || weights == null || weights.isDataset()) {
+        throw new Hdf5Unsupported("no model config or weights"); // jHDF's path says which
       }
-      Node weights = hdf.getChild("model_weights");
-      if (!(weights instanceof Group weightsGroup)) {
-        throw new ConversionException(
-            file + " has a model config but no 'model_weights' group: save the model with its"
-                + " weights (model.save).");
-      }
-      return build(file, hdf, parse(file, config), versionOf(hdf), weightsGroup, prefetch);
-    } catch (ConversionException | RuntimeException e) {
-      hdf.close();
-      throw e;
+      return build(file, hdf, parse(file, config), versionOf(root),
+          new PlainWeights(file, weights));
+    } catch (ConversionException | IOException | RuntimeException e) {
+      return JhdfKerasFiles.readCombined(file);
     }
   }
 
@@ -78,63 +72,37 @@ public final class KerasH5Reader {
   public LayersModel readSeparated(Path topologyJson, Path weightsFile)
       throws ConversionException, IOException {
     JsonNode topology = parse(topologyJson, Files.readString(topologyJson));
-    HdfFile hdf = open(weightsFile);
-    try (H5Prefetch prefetch = H5Prefetch.start(hdf)) {
-      Group weights = hdf;
-      if (!H5Attributes.has(hdf, "layer_names") && hdf.getChild("model_weights") instanceof Group g) {
-        weights = g;
+    try {
+      Hdf5File hdf = Hdf5File.open(weightsFile);
+      Hdf5Object root = hdf.root();
+      Hdf5Object weights = root;
+      Hdf5Object child = root.child("model_weights");
+      if (!PlainWeights.has(root, "layer_names") && child != null && !child.isDataset()) {
+        weights = child;
       }
-      Version stored = versionOf(hdf);
-      Version version = new Version(
-          topology.path("keras_version").asText(stored.keras()),
-          topology.path("backend").asText(stored.backend()));
-      return build(weightsFile, hdf, topology, version, weights, prefetch);
-    } catch (ConversionException | RuntimeException e) {
-      hdf.close();
-      throw e;
+      return build(weightsFile, hdf, topology, version(topology, versionOf(root)),
+          new PlainWeights(weightsFile, weights));
+    } catch (ConversionException | IOException | RuntimeException e) {
+      return JhdfKerasFiles.readSeparated(topology, weightsFile);
     }
   }
 
-  private static HdfFile open(Path file) throws ConversionException, IOException {
-    HdfFile hdf;
-    try {
-      hdf = H5Files.open(file);
-    } catch (HdfException e) {
-      throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
-    }
-    try {
-      checkComplete(file, hdf);
-    } catch (ConversionException | RuntimeException e) {
-      hdf.close();
-      throw e;
-    }
-    return hdf;
+  /** The Keras version and backend a file names (either may be null). */
+  record Version(String keras, String backend) {}
+
+  /** The versions a plainly read file's root names. */
+  private static Version versionOf(Hdf5Object root) {
+    return new Version(PlainWeights.string(root, "keras_version"),
+        PlainWeights.string(root, "backend"));
   }
 
-  /** A file shorter than its superblock's end-of-file address was cut short (as HDF5 refuses). */
-  private static void checkComplete(Path file, HdfFile hdf) throws ConversionException {
-    long base = hdf.getUserBlockSize();
-    long end;
-    try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file)) {
-      end = io.jhdf.Superblock.readSuperblock(channel, base).getEndOfFileAddress();
-    } catch (IOException e) {
-      throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
-    }
-    if (end > 0 && end != -1 && hdf.size() < base + end) {
-      throw new ConversionException(file + " is truncated: its HDF5 superblock says it ends at byte "
-          + (base + end) + ", but the file has only " + hdf.size() + " bytes. Download or copy it"
-          + " again.");
-    }
+  /** A topology JSON's versions, else those stored with the weights. */
+  static Version version(JsonNode topology, Version stored) {
+    return new Version(topology.path("keras_version").asText(stored.keras()),
+        topology.path("backend").asText(stored.backend()));
   }
 
-  private record Version(String keras, String backend) {}
-
-  private static Version versionOf(HdfFile hdf) {
-    return new Version(
-        H5Attributes.string(hdf, "keras_version"), H5Attributes.string(hdf, "backend"));
-  }
-
-  private static JsonNode parse(Path file, String json) throws ConversionException {
+  static JsonNode parse(Path file, String json) throws ConversionException {
     try {
       JsonNode node = Json.read(json);
       if (node == null || !node.isObject()) {
@@ -162,8 +130,8 @@ public final class KerasH5Reader {
     return modelConfig;
   }
 
-  private LayersModel build(Path file, HdfFile hdf, JsonNode modelConfig, Version version,
-      Group weightsGroup, H5Prefetch prefetch) throws ConversionException {
+  static LayersModel build(Path file, AutoCloseable hdf, JsonNode modelConfig,
+      Version version, WeightsGroup weightsGroup) throws ConversionException {
     boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
     JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
     ObjectNode functional = KerasTopology.toFunctional(file, config);
@@ -171,27 +139,20 @@ public final class KerasH5Reader {
     for (JsonNode layer : functional.path("config").path("layers")) {
       layersByName.put(layer.path("name").asText(), (ObjectNode) layer);
     }
-    H5Layers plainLayers = prefetch.layers(weightsGroup);
-    List<String> layers = plainLayers.layerNames();
-    if (layers == null) {
-      layers = layerNames(weightsGroup);
-    }
+    List<String> layers = weightsGroup.layerNames();
     boolean theano = "theano".equals(version.backend())
-        || (keras1 && version.backend() == null && writtenByTheano(file, weightsGroup, layers));
+        || (keras1 && version.backend() == null && writtenByTheano(weightsGroup, layers));
     // Keras 3 names variables by their path, which may start with the model's name (tfjs#8321)
     boolean keras3Version = version.keras() != null && version.keras().trim().startsWith("3.");
     String modelPrefix = keras3Version ? functional.path("config").path("name").asText("") + "/" : null;
     Map<String, List<Weight>> weights = new LinkedHashMap<>();
     for (int index = 0; index < layers.size(); index++) {
       String layer = layers.get(index);
-      prefetch.reached(index);
-      H5Layers.Layer plain = plainLayers.layer(layer);
-      List<String> names = plain != null ? plain.names()
-          : H5Attributes.strings(group(file, weightsGroup, layer), "weight_names");
+      weightsGroup.reached(index);
+      List<String> names = weightsGroup.weightNames(layer);
       if (names.isEmpty()) {
         continue;
       }
-      Group layerGroup = plain != null ? null : group(file, weightsGroup, layer);
       ObjectNode layerConfig = layersByName.get(layer);
       String className = layerConfig == null ? null : layerConfig.path("class_name").asText();
       boolean nested = NESTED_MODELS.contains(className);
@@ -199,7 +160,7 @@ public final class KerasH5Reader {
       for (int w = 0; w < names.size(); w++) {
         String storedName = names.get(w);
         if (keras1) {
-          layerWeights.add(weight(file, layer, layerGroup, plain, w, storedName,
+          layerWeights.add(weightsGroup.weight(layer, w, storedName,
               WeightNames.withoutSuffix(storedName)));
           continue;
         }
@@ -213,7 +174,7 @@ public final class KerasH5Reader {
             name = Keras3Config.legacyWeightName(layerConfig, name);
           }
         }
-        Weight weight = weight(file, layer, layerGroup, plain, w, storedName,
+        Weight weight = weightsGroup.weight(layer, w, storedName,
             WeightNames.tfjsName(layer, nested, name));
         if (theano && KernelFlip.applies(className, weight)) {
           weight = KernelFlip.flip(weight);
@@ -235,33 +196,15 @@ public final class KerasH5Reader {
   }
 
   /**
-   * Weight {@code storedName}, the {@code index}th of {@code layer}, as {@code name}: from
-   * {@code plain} when {@link H5Layers} read the layer, else from jHDF's {@code layerGroup}.
-   */
-  private static Weight weight(Path file, String layer, Group layerGroup, H5Layers.Layer plain,
-      int index, String storedName, String name) throws ConversionException {
-    if (plain != null) {
-      return H5Tensor.weight(file, file, name, plain.datasets().get(index));
-    }
-    Node node = layerGroup.getByPath(storedName);
-    if (!(node instanceof Dataset dataset)) {
-      throw new ConversionException(
-          file + ": layer '" + layer + "' lists weight '" + storedName
-              + "' but the file has no such dataset. The file is damaged; save it again.");
-    }
-    return H5Tensor.weight(file, file, name, dataset);
-  }
-
-  /**
    * Keras 1 files carry no backend attribute. TensorFlow variables are named {@code name:0};
    * Theano shared variables have no such suffix, so a file whose weight names all lack it was
    * written with Theano.
    */
-  private static boolean writtenByTheano(Path file, Group weightsGroup, List<String> layers)
+  private static boolean writtenByTheano(WeightsGroup weightsGroup, List<String> layers)
       throws ConversionException {
     boolean any = false;
     for (String layer : layers) {
-      for (String name : H5Attributes.strings(group(file, weightsGroup, layer), "weight_names")) {
+      for (String name : weightsGroup.weightNames(layer)) {
         if (name.endsWith(":0")) {
           return false;
         }
@@ -269,20 +212,5 @@ public final class KerasH5Reader {
       }
     }
     return any;
-  }
-
-  static List<String> layerNames(Group weightsGroup) {
-    List<String> names = H5Attributes.strings(weightsGroup, "layer_names");
-    return names.isEmpty() ? new ArrayList<>(weightsGroup.getChildren().keySet()) : names;
-  }
-
-  private static Group group(Path file, Group parent, String name) throws ConversionException {
-    Node node = parent.getByPath(name);
-    if (!(node instanceof Group group)) {
-      throw new ConversionException(
-          file + ": the weights of layer '" + name + "' are missing from '" + parent.getPath()
-              + "'. The file is damaged or belongs to another model.");
-    }
-    return group;
   }
 }

@@ -1,6 +1,8 @@
 package io.tensorspace.convert.keras;
 
 import io.jhdf.HdfFile;
+import io.jhdf.exceptions.HdfException;
+import io.tensorspace.convert.ConversionException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -16,6 +18,19 @@ final class H5Files {
   private static final long LARGEST_MAP = Integer.MAX_VALUE;
 
   private H5Files() {}
+
+  /**
+   * Opens {@code file}; one jHDF cannot read is a {@link ConversionException} saying that
+   * {@code what} is not a readable HDF5 file (catching jHDF's exception here, not in the readers,
+   * keeps its class from loading with theirs).
+   */
+  static HdfFile open(Path file, String what) throws ConversionException, IOException {
+    try {
+      return open(file);
+    } catch (HdfException e) {
+      throw new ConversionException(what + " is not a readable HDF5 file: " + e.getMessage(), e);
+    }
+  }
 
   static HdfFile open(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.keras.KerasH5Reader.Content;
 import io.tensorspace.convert.keras.KerasH5Reader.Version;
@@ -93,12 +92,7 @@ final class JhdfKerasFiles {
   }
 
   private static HdfFile open(Path file) throws ConversionException, IOException {
-    HdfFile hdf;
-    try {
-      hdf = H5Files.open(file);
-    } catch (HdfException e) {
-      throw new ConversionException(file + " is not a readable HDF5 file: " + e.getMessage(), e);
-    }
+    HdfFile hdf = H5Files.open(file, file.toString());
     try {
       checkComplete(file, hdf);
     } catch (ConversionException | RuntimeException e) {

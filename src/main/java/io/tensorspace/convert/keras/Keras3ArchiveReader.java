@@ -3,12 +3,10 @@ package io.tensorspace.convert.keras;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jhdf.HdfFile;
-import io.jhdf.api.Dataset;
-import io.jhdf.api.Group;
-import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.archive.ArchiveRules;
+import io.tensorspace.convert.hdf5.Hdf5File;
+import io.tensorspace.convert.hdf5.Hdf5Object;
 import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
@@ -189,13 +187,16 @@ public final class Keras3ArchiveReader {
       }
       return new LayersModel(archive, generatedBy, functional, Map.of(), () -> { });
     }
+    LayersModel plain = readPlainly(archive, generatedBy, functional, normalised, weightsFile);
+    if (plain != null) {
+      return plain;
+    }
     HdfFile hdf;
     try {
-      hdf = H5Files.open(weightsFile);
-    } catch (HdfException e) {
+      hdf = H5Files.open(weightsFile, archive + ": '" + WEIGHTS + "'");
+    } catch (ConversionException e) {
       deleteTemporary(weightsFile);
-      throw new ConversionException(
-          archive + ": '" + WEIGHTS + "' is not a readable HDF5 file: " + e.getMessage(), e);
+      throw e;
     }
     Path temp = weightsFile;
     AutoCloseable resources = () -> {
@@ -207,11 +208,8 @@ public final class Keras3ArchiveReader {
     };
     try {
       Map<String, List<Weight>> weights = new LinkedHashMap<>();
-      Node root = hdf.getChild("layers");
-      Group layersGroup = root instanceof Group g ? g : null;
-      JsonNode config = normalised.path("config");
-      JsonNode layers = config.isArray() ? config : config.path("layers");
-      new Walker(archive, weightsFile, weights).container(layersGroup, "layers", layers, true, null);
+      new Walker(archive, weightsFile, weights)
+          .container(JhdfGroup.of(hdf.getChild("layers")), "layers", layers(normalised), true, null);
       return new LayersModel(archive, generatedBy, functional, weights, resources);
     } catch (ConversionException | RuntimeException e) {
       try {
@@ -223,10 +221,33 @@ public final class Keras3ArchiveReader {
     }
   }
 
-  private static boolean hasWeightedLayers(JsonNode model) {
+  /**
+   * The model with its weights read by {@link Hdf5File}, or null when that reader does not read
+   * the weights file or anything fails: then jHDF reads it again and reports what is wrong.
+   */
+  private LayersModel readPlainly(Path archive, String generatedBy, ObjectNode functional,
+      ObjectNode normalised, Path weightsFile) {
+    try {
+      Hdf5Object root = Hdf5File.open(weightsFile).root();
+      Map<String, List<Weight>> weights = new LinkedHashMap<>();
+      new Walker(archive, weightsFile, weights).container(
+          PlainGroup.of(root.child("layers"), "/layers/"), "layers", layers(normalised), true,
+          null);
+      return new LayersModel(archive, generatedBy, functional, weights,
+          () -> deleteTemporary(weightsFile));
+    } catch (ConversionException | IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The layers of a normalised config. */
+  private static JsonNode layers(JsonNode model) {
     JsonNode config = model.path("config");
-    JsonNode layers = config.isArray() ? config : config.path("layers");
-    for (JsonNode layer : layers) {
+    return config.isArray() ? config : config.path("layers");
+  }
+
+  private static boolean hasWeightedLayers(JsonNode model) {
+    for (JsonNode layer : layers(model)) {
       String className = layer.path("class_name").asText();
       if (!Set.of("InputLayer", "Activation", "Dropout", "Flatten", "Reshape", "Masking")
           .contains(className)) {
@@ -259,7 +280,7 @@ public final class Keras3ArchiveReader {
      * @param group the HDF5 group holding the container's layers ({@code layers/}), or null
      * @param topLevel whether weights go to {@code weights} keyed by layer; else into {@code into}
      */
-    void container(Group group, String path, JsonNode layers, boolean topLevel, List<Weight> into)
+    void container(H5Group group, String path, JsonNode layers, boolean topLevel, List<Weight> into)
         throws ConversionException {
       Map<String, Integer> used = new HashMap<>();
       for (JsonNode layer : layers) {
@@ -273,8 +294,7 @@ public final class Keras3ArchiveReader {
           used.put(key, count + 1);
           key = key + "_" + (count + 1);
         }
-        Node node = group == null ? null : group.getChild(key);
-        Group layerGroup = node instanceof Group g ? g : null;
+        H5Group layerGroup = child(group, key);
         List<Weight> layerWeights = topLevel ? new ArrayList<>() : into;
         layer(layerGroup, path + "/" + key, layer, name, name, layerWeights);
         if (topLevel && !layerWeights.isEmpty()) {
@@ -289,15 +309,14 @@ public final class Keras3ArchiveReader {
     }
 
     /** One layer's weights, named {@code <scope>/<weight>}. */
-    void layer(Group group, String path, JsonNode layer, String layerName, String scope,
+    void layer(H5Group group, String path, JsonNode layer, String layerName, String scope,
         List<Weight> into) throws ConversionException {
       String className = layer.path("class_name").asText();
       JsonNode config = layer.path("config");
       switch (className) {
         case "Sequential", "Model" -> {
           JsonNode inner = config.isArray() ? config : config.path("layers");
-          Node child = group == null ? null : group.getChild("layers");
-          container(child instanceof Group g ? g : null, path + "/layers", inner, false, into);
+          container(child(group, "layers"), path + "/layers", inner, false, into);
           return;
         }
         case "Bidirectional" -> {
@@ -320,51 +339,43 @@ public final class Keras3ArchiveReader {
       }
       boolean cell = Set.of("LSTM", "GRU", "SimpleRNN", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D")
           .contains(className);
-      Group varsOwner = cell ? child(group, "cell") : group;
-      List<Dataset> vars = vars(varsOwner);
-      if (vars.isEmpty()) {
+      H5Group vars = child(cell ? child(group, "cell") : group, "vars");
+      List<String> members = vars == null ? List.of() : members(vars);
+      if (members.isEmpty()) {
         return;
       }
       List<String> names = weightNames(className, config);
       if (names == null) {
         throw new ConversionException(
-            archive + ": layer '" + layerName + "' (" + className + ") has " + vars.size()
+            archive + ": layer '" + layerName + "' (" + className + ") has " + members.size()
                 + " weights in " + WEIGHTS + " (" + path + "), but the converter does not know"
                 + " their names for this class. Leave the layer out of the model you convert.");
       }
-      if (names.size() != vars.size()) {
+      if (names.size() != members.size()) {
         throw new ConversionException(
             archive + ": layer '" + layerName + "' (" + className + ") should have weights "
-                + names + " but " + WEIGHTS + " holds " + vars.size() + " at " + path
+                + names + " but " + WEIGHTS + " holds " + members.size() + " at " + path
                 + ". The archive does not match its config.json.");
       }
-      for (int i = 0; i < vars.size(); i++) {
-        into.add(H5Tensor.weight(archive, weightsFile, scope + "/" + names.get(i), vars.get(i)));
+      for (int i = 0; i < members.size(); i++) {
+        into.add(vars.weight(archive, weightsFile, members.get(i), scope + "/" + names.get(i)));
       }
     }
 
-    private static Group child(Group group, String name) {
-      if (group == null) {
-        return null;
-      }
-      Node node = group.getChild(name);
-      return node instanceof Group g ? g : null;
+    private static H5Group child(H5Group group, String name) {
+      return group == null ? null : group.group(name);
     }
 
-    /** The datasets {@code vars/0, vars/1, …} in numeric order. */
-    private List<Dataset> vars(Group owner) throws ConversionException {
-      Group vars = child(owner, "vars");
-      if (vars == null) {
-        return List.of();
-      }
-      TreeMap<Integer, Dataset> ordered = new TreeMap<>();
-      for (Map.Entry<String, Node> entry : vars.getChildren().entrySet()) {
-        if (!entry.getKey().matches("\\d{1,6}") || !(entry.getValue() instanceof Dataset d)) {
+    /** The names of the datasets {@code vars/0, vars/1, …} in numeric order. */
+    private List<String> members(H5Group vars) throws ConversionException {
+      TreeMap<Integer, String> ordered = new TreeMap<>();
+      for (String name : vars.memberNames()) {
+        if (!name.matches("\\d{1,6}") || !vars.isDataset(name)) {
           throw new ConversionException(
-              archive + ": unexpected entry '" + entry.getValue().getPath() + "' in "
+              archive + ": unexpected entry '" + vars.path(name) + "' in "
                   + WEIGHTS + "; Keras 3 stores weights as vars/0, vars/1, …");
         }
-        ordered.put(Integer.parseInt(entry.getKey()), d);
+        ordered.put(Integer.parseInt(name), name);
       }
       return new ArrayList<>(ordered.values());
     }

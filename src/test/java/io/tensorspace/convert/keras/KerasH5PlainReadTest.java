@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorspace.convert.model.LayersModel;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.testing.CorpusCase;
 import io.tensorspace.testing.KerasH5Writer;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.ByteArrayOutputStream;
@@ -49,6 +50,23 @@ class KerasH5PlainReadTest {
       }
     }
     assertTrue(models >= 10, "models written both ways: " + models);
+  }
+
+  @Test
+  void keras3ArchivesOfTheCorpusAreReadPlainly() throws Exception {
+    int weights = 0;
+    for (CorpusCase c : ModelCorpus.cases("keras3-zip")) {
+      if (c.expectsError()) {
+        continue; // refused for its config, before its weights are read
+      }
+      try (LayersModel model = new Keras3ArchiveReader().read(c.mainPath())) {
+        for (Weight weight : model.weights()) {
+          assertInstanceOf(Hdf5Tensor.class, weight.data(), c.id() + " " + weight.name());
+          weights++;
+        }
+      }
+    }
+    assertTrue(weights > 0, "weights in the corpus' Keras 3 archives: " + weights);
   }
 
   private static void assertSameWeights(Path model, Map<String, List<Weight>> plain,

@@ -5,9 +5,11 @@ import static io.tensorspace.convert.hdf5.Hdf5File.expect;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A group or dataset: its object header's messages, parsed when the object is first used, and
@@ -31,6 +33,8 @@ public final class Hdf5Object {
   private final Hdf5File file;
   private final long address;
   private final List<Message> messages = new ArrayList<>();
+  /** The header's continuation blocks, each read once (a damaged header may loop). */
+  private final Set<Long> continuations = new HashSet<>();
   private Map<String, Long> links;
   private Map<String, Hdf5Attribute> attributes;
 
@@ -273,6 +277,7 @@ public final class Hdf5Object {
     if (type == CONTINUATION) {
       long at = file.offset(data);
       long length = file.length(data);
+      expect(continuations.add(at), "a header continued twice at one address");
       if (file.at(at, 4).getInt(0) == 0x4b48434f) { // "OCHK"
         expect(length >= 8 && length < Integer.MAX_VALUE, "a continuation block's length");
         file.checksum(at, (int) length - 4);

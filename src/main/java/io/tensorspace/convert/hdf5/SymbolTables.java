@@ -45,6 +45,7 @@ final class SymbolTables {
       if (level > 0) {
         node(file, child, names, into, depth + 1, seen);
       } else {
+        expect(seen.add(child), "a symbol table node listed twice");
         entries(file, child, names, into);
       }
     }

@@ -141,10 +141,7 @@ public final class Hdf5Attribute {
     expect(index != 0 && length > 0, "an empty variable-length string");
     byte[] bytes = heapObject(collection, index);
     expect(bytes.length == length, "a heap object of another length");
-    for (byte b : bytes) {
-      expect(b != 0, "a string holding a null");
-    }
-    return new String(bytes, type.charset());
+    return new String(bytes, type.charset()); // nulls kept, as jHDF keeps them
   }
 
   /** Object {@code index} of the global heap collection ("GCOL") at {@code address}. */

@@ -54,7 +54,7 @@ public final class Hdf5Attribute {
     in.position(in.position() + spaceSize);
     align(in, version, spaceSize);
     boolean nullSpace = space.get(0) == 2 && space.get(3) == NULL_SPACE;
-    long[] shape = shape(space);
+    long[] shape = shape(file, space);
     boolean empty = nullSpace;
     for (long dim : shape) {
       empty |= dim == 0;
@@ -64,7 +64,7 @@ public final class Hdf5Attribute {
   }
 
   /** A dataspace message's dimensions (empty for a scalar or null dataspace). */
-  static long[] shape(ByteBuffer in) {
+  static long[] shape(Hdf5File file, ByteBuffer in) {
     int version = in.get();
     int rank = in.get() & 0xff;
     int flags = in.get();
@@ -78,8 +78,7 @@ public final class Hdf5Attribute {
     }
     long[] shape = new long[rank];
     for (int i = 0; i < rank; i++) {
-      shape[i] = Hdf5File.unsigned(in, 8);
-      expect(shape[i] >= 0, "a dimension past 2^63");
+      shape[i] = file.length(in);
     }
     return shape;
   }

@@ -43,7 +43,8 @@ public final class Hdf5File implements AutoCloseable {
       ByteBuffer sb = at(9, 15);
       offsetSize = sizeField(sb.get(13 - 9));
       lengthSize = sizeField(sb.get(14 - 9));
-      ByteBuffer rest = at(version == 0 ? 24 : 28, 4L * offsetSize + 2L * offsetSize + 24);
+      // four addresses, then the root's symbol table entry (two addresses and 24 bytes)
+      ByteBuffer rest = at(version == 0 ? 24 : 28, 6L * offsetSize + 24);
       expect(offset(rest) == 0, "a base address other than 0");
       offset(rest); // free-space info
       checkEnd(offset(rest));

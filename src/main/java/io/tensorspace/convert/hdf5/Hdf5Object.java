@@ -90,7 +90,7 @@ public final class Hdf5Object {
 
   /** A dataset's shape: empty for a scalar. */
   public long[] shape() {
-    return Hdf5Attribute.shape(required(DATASPACE));
+    return Hdf5Attribute.shape(file, required(DATASPACE));
   }
 
   /**

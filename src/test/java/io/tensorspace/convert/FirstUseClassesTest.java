@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,42 @@ class FirstUseClassesTest {
     }
     OnnxCorpus.cases().stream().limit(3).forEach(c -> tests.add(DynamicTest.dynamicTest(
         c.id(), () -> assertNoMapper(new Sample(c.id(), c.model(), null)))));
+    assertTrue(tests.size() >= 20, "cases: " + tests.size());
+    return tests.stream();
+  }
+
+  /**
+   * A model read from JSON or HDF5 (a tfjs graph model too) loads no protobuf class: building
+   * TensorFlow's generated messages and their descriptors was ~260 classes, half of the class
+   * loading of a tfjs graph model's conversion. And {@link FirstUse} guesses which models will
+   * (a SavedModel, a frozen or tfjs 0.x GraphDef), to initialize the generated classes early.
+   */
+  @TestFactory
+  Stream<DynamicTest> onlyTensorflowProtobufFilesLoadProtobufClasses() {
+    Set<InputFormat> protobuf =
+        Set.of(InputFormat.SAVED_MODEL, InputFormat.FROZEN_GRAPH, InputFormat.TFJS_0_GRAPH);
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String format : ModelCorpus.formats()) {
+      ModelCorpus.cases(format).stream()
+          .filter(c -> !c.expectsError() && c.hasReference())
+          .limit(3)
+          .forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(), () -> {
+            Sample sample = Sample.of(c, work.resolve("in-" + c.id()));
+            InputFormat read = ModelSources.locate(sample.source(), sample.weights()).format();
+            assertEquals(protobuf.contains(read), FirstUse.looksLikeProtobufGraph(sample.source()),
+                c.id() + " (" + read + "): FirstUse's guess");
+            if (!protobuf.contains(read)) {
+              List<String> loaded = sample.convertAlone(work.resolve("out-" + c.id()));
+              assertEquals(List.of(), loaded.stream()
+                  .filter(n -> n.startsWith("com.google.protobuf.")
+                      || n.startsWith("org.tensorflow.proto."))
+                  .limit(5).toList(),
+                  c.id() + " (" + read + ") loaded protobuf classes");
+            }
+          })));
+    }
+    OnnxCorpus.cases().stream().limit(3).forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(),
+        () -> assertFalse(FirstUse.looksLikeProtobufGraph(c.model()), c.id()))));
     assertTrue(tests.size() >= 20, "cases: " + tests.size());
     return tests.stream();
   }

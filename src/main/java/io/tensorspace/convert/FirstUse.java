@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -22,9 +24,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FirstUse {
   /**
-   * Graphs are built of these generated protobuf classes, and each builds its descriptors when
-   * initialized (parsing the .proto files' descriptors): pure work, and the first graph node waits
-   * for it.
+   * TensorFlow's protobuf files (SavedModel, frozen GraphDef, tfjs 0.x graph) are parsed into
+   * these generated classes, and each builds its descriptors when initialized (parsing the .proto
+   * files' descriptors): pure work, and the first graph node waits for it. A tfjs graph model
+   * (JSON) and ONNX (read field by field) load none of them.
    */
   private static final List<String> GRAPH_PROTOS = List.of("org.tensorflow.proto.GraphDef",
       "org.tensorflow.proto.NodeDef", "org.tensorflow.proto.NodeDef$AttrDefaultEntryHolder",
@@ -36,6 +39,10 @@ public final class FirstUse {
       "org.tensorflow.proto.AttrValue$Builder", "org.tensorflow.proto.AttrValue$ListValue$Builder",
       "org.tensorflow.proto.TensorProto$Builder", "org.tensorflow.proto.TensorShapeProto$Builder",
       "org.tensorflow.proto.TensorShapeProto$Dim$Builder", "org.tensorflow.proto.VersionDef$Builder");
+
+  /** The formats read with {@link #GRAPH_PROTOS}. */
+  private static final Set<InputFormat> PROTOBUF_GRAPHS =
+      EnumSet.of(InputFormat.SAVED_MODEL, InputFormat.FROZEN_GRAPH, InputFormat.TFJS_0_GRAPH);
 
   /** The formats whose lists were loaded in this class loader: several models of a POM share one. */
   private static final Set<InputFormat> LISTED = ConcurrentHashMap.newKeySet();
@@ -56,13 +63,17 @@ public final class FirstUse {
   }
 
   /**
-   * A guess from the first bytes, for starting early: a folder (SavedModel), a file that is
-   * neither JSON nor HDF5 nor zip (GraphDef, SavedModel, ONNX), or JSON that says graph-model or
-   * starts a node list. A wrong guess only costs the second core some work.
+   * A guess from the name and first bytes, for starting early: a folder (SavedModel), or a file
+   * that is neither JSON nor HDF5 nor zip nor named .onnx (GraphDef, saved_model.pb, tfjs 0.x
+   * tensorflowjs_model.pb). A wrong guess only costs the second core some work.
    */
-  static boolean looksLikeGraph(Path source) {
+  static boolean looksLikeProtobufGraph(Path source) {
     if (Files.isDirectory(source)) {
       return true;
+    }
+    Path name = source.getFileName();
+    if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+      return false;
     }
     byte[] head;
     try (InputStream in = Files.newInputStream(source)) {
@@ -72,11 +83,8 @@ public final class FirstUse {
     }
     String text = new String(head, StandardCharsets.ISO_8859_1);
     String start = text.strip();
-    if (start.startsWith("{")) {
-      return text.contains("\"graph-model\"") || text.contains("\"node\"");
-    }
-    return !start.isEmpty() && !start.startsWith("[") && !text.startsWith("\u0089HDF")
-        && !text.startsWith("PK");
+    return !start.isEmpty() && !start.startsWith("{") && !start.startsWith("[")
+        && !text.startsWith("\u0089HDF") && !text.startsWith("PK");
   }
 
   private static void initialize(List<String> names, ClassLoader loader) {
@@ -92,7 +100,7 @@ public final class FirstUse {
   private static void load(Path source, Path weights) {
     ClassLoader loader = FirstUse.class.getClassLoader();
     // before detecting the format, whose first JSON parse costs the time the first node waits
-    boolean protos = looksLikeGraph(source);
+    boolean protos = looksLikeProtobufGraph(source);
     if (protos) {
       initialize(GRAPH_PROTOS, loader);
     }
@@ -105,7 +113,7 @@ public final class FirstUse {
     if (!LISTED.add(format)) {
       return; // another model of this format had its classes loaded already
     }
-    if (format.isGraph() && !protos) {
+    if (PROTOBUF_GRAPHS.contains(format) && !protos) {
       initialize(GRAPH_PROTOS, loader);
     }
     try (InputStream in = FirstUse.class.getResourceAsStream("first-use/" + format + ".txt")) {

@@ -3,7 +3,7 @@ package io.tensorspace.convert;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.tensorspace.convert.json.Json;
 import io.tensorspace.convert.keras.KerasH5Reader;
-import io.tensorspace.convert.onnx.OnnxReader;
+import io.tensorspace.convert.onnx.OnnxDetection;
 import io.tensorspace.convert.tensorflow.GraphConverter;
 import io.tensorspace.convert.tfjs.layers.TfjsLayersReader;
 import java.io.IOException;
@@ -123,10 +123,10 @@ public final class ModelSources {
       return InputFormat.TFJS_LAYERS; // never a graph-model: that has a node list
     }
     // before the TensorFlow check: a ModelProto starts with a varint field 1 like a SavedModel
-    if (OnnxReader.isOnnx(file)) {
+    if (OnnxDetection.isOnnx(file)) {
       return InputFormat.ONNX;
     }
-    String damage = OnnxReader.damage(file);
+    String damage = OnnxDetection.damage(file);
     if (damage != null) {
       throw new ConversionException(file + " starts like an ONNX model but is damaged: " + damage
           + ". Download or export the model again (a transfer may have cut or altered it).");

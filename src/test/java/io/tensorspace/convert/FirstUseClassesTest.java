@@ -1,5 +1,6 @@
 package io.tensorspace.convert;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -59,6 +60,44 @@ class FirstUseClassesTest {
     }
     OnnxCorpus.cases().stream().limit(3).forEach(c -> tests.add(DynamicTest.dynamicTest(
         c.id(), () -> assertNoMapper(new Sample(c.id(), c.model(), null)))));
+    assertTrue(tests.size() >= 20, "cases: " + tests.size());
+    return tests.stream();
+  }
+
+  /**
+   * A model read from JSON or HDF5 (a tfjs graph model too) loads no protobuf class: building
+   * TensorFlow's generated messages and their descriptors was ~260 classes, half of the class
+   * loading of a tfjs graph model's conversion. Only TensorFlow's protobuf files (SavedModel,
+   * frozen or tfjs 0.x GraphDef) load them, and {@link FirstUse} guesses which models those are,
+   * to initialize the generated classes early. (The format is told by what the conversion loads,
+   * in its own loader: asking {@code ModelSources} here would fill this JVM's outline cache.)
+   */
+  @TestFactory
+  Stream<DynamicTest> onlyTensorflowProtobufFilesLoadProtobufClasses() {
+    List<DynamicTest> tests = new ArrayList<>();
+    for (String format : ModelCorpus.formats()) {
+      ModelCorpus.cases(format).stream()
+          .filter(c -> !c.expectsError() && c.hasReference())
+          .limit(3)
+          .forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(), () -> {
+            Sample sample = Sample.of(c, work.resolve("in-" + c.id()));
+            List<String> loaded = sample.convertAlone(work.resolve("out-" + c.id()));
+            boolean tensorflowProtos = loaded.stream()
+                .anyMatch(n -> n.startsWith("org.tensorflow.proto."));
+            assertEquals(tensorflowProtos, FirstUse.looksLikeProtobufGraph(sample.source()),
+                c.id() + (tensorflowProtos ? " loaded TensorFlow's protobuf classes, e.g. "
+                    + loaded.stream().filter(n -> n.startsWith("org.tensorflow.proto.")).findFirst()
+                        .orElseThrow() : " loaded no TensorFlow protobuf class")
+                    + ", but FirstUse guessed otherwise");
+            if (!tensorflowProtos) {
+              assertEquals(List.of(), loaded.stream()
+                  .filter(n -> n.startsWith("com.google.protobuf."))
+                  .limit(5).toList(), c.id() + " loaded protobuf classes");
+            }
+          })));
+    }
+    OnnxCorpus.cases().stream().limit(3).forEach(c -> tests.add(DynamicTest.dynamicTest(c.id(),
+        () -> assertFalse(FirstUse.looksLikeProtobufGraph(c.model()), c.id()))));
     assertTrue(tests.size() >= 20, "cases: " + tests.size());
     return tests.stream();
   }

@@ -2,6 +2,7 @@ package io.tensorspace.convert.incremental;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.onnx.OnnxDetection;
 import io.tensorspace.convert.onnx.OnnxReader;
 import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import java.io.IOException;
@@ -103,7 +104,7 @@ public final class InputFiles {
 
   /** The external data files an ONNX model names; nothing for other files or unreadable ones. */
   private static Set<Path> onnxDataFiles(Path source) throws IOException {
-    if (!OnnxReader.isOnnx(source)) {
+    if (!OnnxDetection.isOnnx(source)) {
       return Set.of();
     }
     try {

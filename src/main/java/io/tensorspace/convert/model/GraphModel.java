@@ -1,12 +1,12 @@
 package io.tensorspace.convert.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorspace.convert.tensorflow.graph.GraphDef;
+import io.tensorspace.convert.tensorflow.graph.SignatureDef;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.SignatureDef;
 
 /**
  * A TensorFlow graph as a TensorFlow.js graph-model holds it: frozen (no variables), inlined (no

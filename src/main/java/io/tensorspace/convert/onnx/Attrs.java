@@ -1,10 +1,10 @@
 package io.tensorspace.convert.onnx;
 
-import com.google.protobuf.ByteString;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.ByteString;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
 
 /** The attributes of one TensorFlow node, built fluently by op handlers. */
 public final class Attrs {

@@ -2,12 +2,12 @@ package io.tensorspace.convert.onnx;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.onnx.ops.OpTable;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
 
 /**
  * Translates an ONNX graph into TensorFlow nodes, node by node in file order, with the handler

@@ -2,10 +2,10 @@ package io.tensorspace.convert.tensorflow;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.proto.NodeDef;
 
 /**
  * A TensorFlow graph another format's translator built (ONNX), ready for the graph-model

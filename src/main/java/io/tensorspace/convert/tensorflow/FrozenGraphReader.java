@@ -3,12 +3,12 @@ package io.tensorspace.convert.tensorflow;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NodeDef;
 
 /** Reads a frozen GraphDef ({@code .pb}): variables already constants, no signature. */
 public final class FrozenGraphReader {
@@ -30,11 +30,11 @@ public final class FrozenGraphReader {
     GraphDef graph = parse(file);
     TfGraph out = new TfGraph(file, describe(graph));
     out.producer = graph.getVersions().getProducer();
-    for (NodeDef node : graph.getNodeList()) {
+    for (NodeDef node : ProtoGraphs.nodes(graph.getNodeList())) {
       out.put(node);
     }
     if (graph.getLibrary().getFunctionCount() > 0) {
-      FunctionInliner.inlineAll(out, graph.getLibrary(), null);
+      FunctionInliner.inlineAll(out, ProtoGraphs.library(graph.getLibrary()), null);
     }
     return out;
   }

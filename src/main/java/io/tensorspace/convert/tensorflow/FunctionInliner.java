@@ -1,6 +1,12 @@
 package io.tensorspace.convert.tensorflow;
 
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.FunctionDef;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.OpDef;
+import io.tensorspace.convert.tensorflow.graph.SignatureDef;
+import io.tensorspace.convert.tensorflow.graph.TensorInfo;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,13 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.FunctionDef;
-import org.tensorflow.proto.FunctionDefLibrary;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.OpDef;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
 
 /**
  * Replaces function calls ({@code PartitionedCall}, {@code StatefulPartitionedCall}, or an op named
@@ -38,9 +37,9 @@ final class FunctionInliner {
   /** Node names given to the bodies inlined in the current pass. */
   private final Set<String> taken = new HashSet<>();
 
-  private FunctionInliner(TfGraph graph, FunctionDefLibrary lib) {
+  private FunctionInliner(TfGraph graph, List<FunctionDef> lib) {
     this.graph = graph;
-    for (FunctionDef f : lib.getFunctionList()) {
+    for (FunctionDef f : lib) {
       library.put(f.getSignature().getName(), f);
     }
   }
@@ -50,7 +49,7 @@ final class FunctionInliner {
    *
    * @param unprefixed a call node whose body keeps its own node names, or null
    */
-  static void inlineAll(TfGraph graph, FunctionDefLibrary lib, String unprefixed)
+  static void inlineAll(TfGraph graph, List<FunctionDef> lib, String unprefixed)
       throws ConversionException {
     FunctionInliner inliner = new FunctionInliner(graph, lib);
     inliner.run(unprefixed);

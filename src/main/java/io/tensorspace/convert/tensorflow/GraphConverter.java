@@ -8,6 +8,13 @@ import io.tensorspace.convert.InputFormat;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.GraphDef;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.TensorInfo;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
+import io.tensorspace.convert.tensorflow.graph.VersionDef;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import io.tensorspace.convert.tensorspace.TensorSpaceFiles;
 import io.tensorspace.convert.tfjs.TfjsVersions;
@@ -22,13 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorInfo;
-import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.VersionDef;
 
 /**
  * TensorFlow graphs (SavedModel, frozen GraphDef, TensorFlow.js graph-model) to TensorFlow.js
@@ -144,7 +144,7 @@ public final class GraphConverter {
             + " no layers); its weights were written as one group.");
       }
       String minimumTfjs = ConversionResult.BASELINE_TFJS;
-      for (NodeDef node : model.graph().getNodeList()) {
+      for (NodeDef node : model.graph().nodes()) {
         if (!TfjsOps.inTfjs1(node.getOp()) && TfjsOps.supported(node.getOp())) {
           warnings.add("node '" + node.getName() + "' uses op '" + node.getOp() + "', which"
               + " TensorFlow.js 1.x (bundled with TensorSpace 0.6) does not run; load the model"
@@ -287,8 +287,7 @@ public final class GraphConverter {
       }
       nodes.add(b.build());
     }
-    GraphDef def = GraphDef.newBuilder().addAllNode(nodes)
-        .setVersions(VersionDef.newBuilder().setProducer(graph.producer)).build();
+    GraphDef def = new GraphDef(nodes, VersionDef.ofProducer(graph.producer));
     return new Prepared(new GraphModel(graph.source, graph.generatedBy, def, weights,
         graph.signature, outputs, graph.resources), description);
   }

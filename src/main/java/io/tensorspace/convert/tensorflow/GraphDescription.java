@@ -3,16 +3,16 @@ package io.tensorspace.convert.tensorflow;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.ByteString;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.ByteString;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.TensorShapeProto;
 import io.tensorspace.convert.tensorspace.NetworkDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * A graph-model described for the TensorSpace companion files: loaded with {@code type:

@@ -4,23 +4,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.protobuf.ByteString;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.ByteString;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.GraphDef;
+import io.tensorspace.convert.tensorflow.graph.NameAttrList;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.SignatureDef;
+import io.tensorspace.convert.tensorflow.graph.TensorInfo;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
+import io.tensorspace.convert.tensorflow.graph.TensorShapeProto;
+import io.tensorspace.convert.tensorflow.graph.VersionDef;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NameAttrList;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
-import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
-import org.tensorflow.proto.VersionDef;
 
 /**
  * GraphDef and SignatureDef to and from the JSON TensorFlow.js reads: proto3 JSON (camelCase field
@@ -39,20 +39,20 @@ public final class GraphJson {
   public static ObjectNode graph(GraphDef graph) {
     ObjectNode out = F.objectNode();
     ArrayNode nodes = out.putArray("node");
-    for (NodeDef node : graph.getNodeList()) {
+    for (NodeDef node : graph.nodes()) {
       nodes.add(node(node));
     }
     ObjectNode versions = out.putObject("versions");
-    VersionDef v = graph.getVersions();
-    if (v.getProducer() != 0) {
-      versions.put("producer", v.getProducer());
+    VersionDef v = graph.versions();
+    if (v.producer() != 0) {
+      versions.put("producer", v.producer());
     }
-    if (v.getMinConsumer() != 0) {
-      versions.put("minConsumer", v.getMinConsumer());
+    if (v.minConsumer() != 0) {
+      versions.put("minConsumer", v.minConsumer());
     }
-    if (v.getBadConsumersCount() > 0) {
+    if (!v.badConsumers().isEmpty()) {
       ArrayNode bad = versions.putArray("badConsumers");
-      for (Integer b : v.getBadConsumersList()) {
+      for (Integer b : v.badConsumers()) {
         bad.add(b);
       }
     }
@@ -293,21 +293,21 @@ public final class GraphJson {
 
   /** Reads a GraphDef written by any tfjs converter (proto3 JSON or the older pb2json layout). */
   public static GraphDef readGraph(JsonNode json) {
-    GraphDef.Builder graph = GraphDef.newBuilder();
+    List<NodeDef> nodes = new ArrayList<>();
     for (JsonNode n : field(json, "node")) {
-      graph.addNode(readNode(n));
+      nodes.add(readNode(n));
     }
     JsonNode versions = field(json, "versions");
+    VersionDef v = VersionDef.NONE;
     if (versions.isObject()) {
-      VersionDef.Builder v = VersionDef.newBuilder();
-      v.setProducer((int) longValue(field(versions, "producer")));
-      v.setMinConsumer((int) longValue(field(versions, "minConsumer")));
-      for (JsonNode bad : field(versions, "badConsumers")) {
-        v.addBadConsumers((int) longValue(bad));
+      List<Integer> bad = new ArrayList<>();
+      for (JsonNode b : field(versions, "badConsumers")) {
+        bad.add((int) longValue(b));
       }
-      graph.setVersions(v);
+      v = new VersionDef((int) longValue(field(versions, "producer")),
+          (int) longValue(field(versions, "minConsumer")), bad);
     }
-    return graph.build();
+    return new GraphDef(nodes, v);
   }
 
   static NodeDef readNode(JsonNode json) {
@@ -569,9 +569,9 @@ public final class GraphJson {
       for (int i = 0; i < b.length; i++) {
         b[i] = (byte) v.get(i).asInt();
       }
-      return ByteString.copyFrom(b);
+      return ByteString.ofFresh(b);
     }
-    return ByteString.copyFrom(Base64.getDecoder().decode(v.asText()));
+    return ByteString.ofFresh(Base64.getDecoder().decode(v.asText()));
   }
 
   static List<String> texts(JsonNode array) {

@@ -2,7 +2,7 @@ package io.tensorspace.convert.tensorflow;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.InputFormat;
-import io.tensorspace.convert.onnx.OnnxReader;
+import io.tensorspace.convert.onnx.OnnxDetection;
 import io.tensorspace.convert.tfjs.ModelJsonOutline;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +51,7 @@ final class GraphSources {
     if (startsLikeJson(head)) {
       return isTfjsGraph(source) ? Kind.TFJS_GRAPH : null;
     }
-    if (head[0] == 0x08 && OnnxReader.isOnnx(source)) {
+    if (head[0] == 0x08 && OnnxDetection.isOnnx(source)) {
       return null;
     }
     if (source.getFileName().toString().equals(SAVED_MODEL_PB) || head[0] == 0x08) {

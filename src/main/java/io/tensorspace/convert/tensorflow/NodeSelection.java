@@ -2,6 +2,7 @@ package io.tensorspace.convert.tensorflow;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.select.ClosestName;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -9,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.NodeDef;
 
 /**
  * Which nodes a graph-model exposes. Users name nodes in their order; by default a visualiser gets

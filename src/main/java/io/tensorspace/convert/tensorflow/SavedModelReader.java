@@ -3,6 +3,12 @@ package io.tensorspace.convert.tensorflow;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.tensorspace.convert.ConversionException;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.FunctionDef;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.SignatureDef;
+import io.tensorspace.convert.tensorflow.graph.TensorInfo;
+import io.tensorspace.convert.tensorflow.graph.TensorShapeProto;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,14 +19,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.MetaGraphDef;
-import org.tensorflow.proto.NodeDef;
 import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SavedObjectGraphOuterClass.SavedObject;
-import org.tensorflow.proto.SignatureDef;
-import org.tensorflow.proto.TensorInfo;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Reads a TF1 or TF2 SavedModel without TensorFlow: picks the MetaGraph by tags and one signature,
@@ -45,13 +46,15 @@ final class SavedModelReader {
     TfGraph graph = new TfGraph(folder,
         version.isEmpty() ? "TensorFlow SavedModel" : "TensorFlow " + version);
     graph.producer = meta.getGraphDef().getVersions().getProducer();
-    meta.getGraphDef().getNodeList().forEach(graph::put);
+    ProtoGraphs.nodes(meta.getGraphDef().getNodeList()).forEach(graph::put);
     graph.keras = kerasMade(meta, folder);
 
     // which checkpoint tensor restores which variable: read before pruning drops the saver
-    VariableKeys keys = VariableKeys.of(meta, graph);
+    List<FunctionDef> library = ProtoGraphs.library(meta.getGraphDef().getLibrary());
+    VariableKeys keys = VariableKeys.of(meta.getSaverDef().getRestoreOpName(), library, graph);
 
-    SignatureDef sig = meta.getSignatureDefMap().get(signature);
+    org.tensorflow.proto.SignatureDef found = meta.getSignatureDefMap().get(signature);
+    SignatureDef sig = found == null ? null : ProtoGraphs.signature(found);
     List<String> available = signatures(meta);
     if (sig == null && !available.isEmpty()) {
       throw new ConversionException(savedModelPb + " has no signature '" + signature
@@ -82,8 +85,8 @@ final class SavedModelReader {
         }
       }
     }
-    if (meta.getGraphDef().getLibrary().getFunctionCount() > 0) {
-      FunctionInliner.inlineAll(graph, meta.getGraphDef().getLibrary(), unprefixed);
+    if (!library.isEmpty()) {
+      FunctionInliner.inlineAll(graph, library, unprefixed);
     }
     VariableFreezer.freeze(graph, keys, folder.resolve("variables").resolve("variables"));
     if (unprefixed != null) {

@@ -1,5 +1,9 @@
 package io.tensorspace.convert.tensorflow;
 
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -8,10 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorProto;
 
 /**
  * The values of small integer tensors that a graph computes from constants and static shapes

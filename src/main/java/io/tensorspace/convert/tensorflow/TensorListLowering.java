@@ -1,6 +1,11 @@
 package io.tensorspace.convert.tensorflow;
 
-import com.google.protobuf.ByteString;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.ByteString;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
+import io.tensorspace.convert.tensorflow.graph.TensorShapeProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -9,11 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Replaces TensorList reads by plain ops where the graph holds no loop any more (after

@@ -1,12 +1,12 @@
 package io.tensorspace.convert.tensorflow;
 
-import com.google.protobuf.ByteString;
 import io.tensorspace.convert.model.DType;
+import io.tensorspace.convert.tensorflow.graph.ByteString;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
+import io.tensorspace.convert.tensorflow.graph.TensorShapeProto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.TensorProto;
-import org.tensorflow.proto.TensorShapeProto;
 
 /**
  * Turns TensorFlow tensor values into the little-endian bytes of the dtype a tfjs weights manifest

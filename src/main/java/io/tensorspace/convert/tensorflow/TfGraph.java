@@ -1,6 +1,8 @@
 package io.tensorspace.convert.tensorflow;
 
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.SignatureDef;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -11,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.SignatureDef;
 
 /**
  * A graph on its way to a graph-model: nodes by name in file order, the values of frozen variables

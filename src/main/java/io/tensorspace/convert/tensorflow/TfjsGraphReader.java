@@ -7,13 +7,13 @@ import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.Quantization;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorflow.graph.GraphDef;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.proto.GraphDef;
-import org.tensorflow.proto.NodeDef;
 
 /**
  * Reads TensorFlow.js graph-models: {@code model.json} with its shards (any converter version,
@@ -29,8 +29,8 @@ final class TfjsGraphReader {
     String generatedBy = root.path("generatedBy").asText("");
     TfGraph out = new TfGraph(modelJson, generatedBy.isEmpty()
         ? "TensorFlow.js graph-model" : generatedBy);
-    out.producer = graph.getVersions().getProducer();
-    graph.getNodeList().forEach(out::put);
+    out.producer = graph.versions().producer();
+    graph.nodes().forEach(out::put);
     JsonNode signature = root.path("signature");
     if (!signature.isObject()) {
       signature = root.path("userDefinedMetadata").path("signature");
@@ -43,10 +43,10 @@ final class TfjsGraphReader {
   }
 
   TfGraph readOldFormat(Path pb) throws ConversionException, IOException {
-    GraphDef graph = FrozenGraphReader.parse(pb);
+    org.tensorflow.proto.GraphDef graph = FrozenGraphReader.parse(pb);
     TfGraph out = new TfGraph(pb, "TensorFlow.js 0.x graph-model");
     out.producer = graph.getVersions().getProducer();
-    graph.getNodeList().forEach(out::put);
+    ProtoGraphs.nodes(graph.getNodeList()).forEach(out::put);
     Path manifest = pb.resolveSibling(GraphSources.OLD_TFJS_MANIFEST);
     bindWeights(out, Json.read(manifest), manifest);
     return out;

@@ -3,15 +3,15 @@ package io.tensorspace.convert.tensorflow;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.Weight;
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.DataType;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
+import io.tensorspace.convert.tensorflow.graph.TensorProto;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.proto.AttrValue;
 import org.tensorflow.proto.BundleEntryProto;
-import org.tensorflow.proto.DataType;
-import org.tensorflow.proto.NodeDef;
-import org.tensorflow.proto.TensorProto;
 
 /**
  * Turns variables into constants holding their checkpoint values, because tfjs runs no variable
@@ -96,13 +96,14 @@ final class VariableFreezer {
     return NodeDef.newBuilder().setName(name).setOp("Const")
         .putAttr("dtype", AttrValue.newBuilder().setType(type).build())
         .putAttr("value", AttrValue.newBuilder().setTensor(TensorProto.newBuilder()
-            .setDtype(type).setTensorShape(entry.getShape())).build())
+            .setDtype(type).setTensorShape(ProtoGraphs.shape(entry.getShape()))).build())
         .build();
   }
 
   /** The value type of a variable: its dtype attr, without *_REF, else the checkpoint's. */
   private static DataType plain(DataType dtype, BundleEntryProto entry) {
-    DataType type = dtype == null || dtype == DataType.DT_INVALID ? entry.getDtype() : dtype;
+    DataType type = dtype == null || dtype == DataType.DT_INVALID
+        ? ProtoGraphs.type(entry.getDtype()) : dtype;
     // a TF1 variable's dtype attr may be a *_REF type; the constant holds the plain type
     return type.getNumber() > 100 ? DataType.forNumber(type.getNumber() - 100) : type;
   }
@@ -110,21 +111,22 @@ final class VariableFreezer {
   private static Weight weight(TfGraph graph, String name, TensorBundle bundle, String key)
       throws ConversionException {
     BundleEntryProto entry = bundle.entry(key);
-    DType dtype = TensorValues.manifestType(entry.getDtype());
+    DataType stored = ProtoGraphs.type(entry.getDtype());
+    DType dtype = TensorValues.manifestType(stored);
     if (dtype == null) {
       throw new ConversionException(graph.source + ": variable '" + key + "' (node '" + name
-          + "') has dtype " + entry.getDtype() + ", which TensorFlow.js weights cannot hold.");
+          + "') has dtype " + stored + ", which TensorFlow.js weights cannot hold.");
     }
-    long[] shape = TensorValues.dims(entry.getShape());
+    long[] shape = TensorValues.dims(ProtoGraphs.shape(entry.getShape()));
     long count = TensorValues.elements(shape);
-    boolean storedAsTfjsReads = (entry.getDtype() == DataType.DT_FLOAT
-        || entry.getDtype() == DataType.DT_INT32) && entry.getSize() == count * 4;
+    boolean storedAsTfjsReads = (stored == DataType.DT_FLOAT || stored == DataType.DT_INT32)
+        && entry.getSize() == count * 4;
     return new Weight(name, shape, dtype, out -> {
       try {
         if (storedAsTfjsReads) {
           bundle.copy(key, out);
         } else {
-          out.write(TensorValues.fromRaw(entry.getDtype(), bundle.read(key), count));
+          out.write(TensorValues.fromRaw(stored, bundle.read(key), count));
         }
       } catch (ConversionException e) {
         throw new IOException(e.getMessage(), e);

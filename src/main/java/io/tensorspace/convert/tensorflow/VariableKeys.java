@@ -1,12 +1,11 @@
 package io.tensorspace.convert.tensorflow;
 
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.FunctionDef;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.FunctionDef;
-import org.tensorflow.proto.MetaGraphDef;
-import org.tensorflow.proto.NodeDef;
 
 /**
  * Which checkpoint tensor holds which variable, read from the SavedModel's own restore graph (the
@@ -21,17 +20,21 @@ final class VariableKeys {
     return byVariable.get(variableNode);
   }
 
-  static VariableKeys of(MetaGraphDef meta, TfGraph graph) {
+  /**
+   * @param restoreOpName the saver's restore op ({@code SaverDef.restore_op_name}), may be empty
+   * @param functions the graph's function library
+   */
+  static VariableKeys of(String restoreOpName, List<FunctionDef> functions, TfGraph graph) {
     VariableKeys keys = new VariableKeys();
     Map<String, NodeDef> outer = new HashMap<>(graph.nodes);
     // TF1: save/Assign_k = Assign(variable, save/RestoreV2:k) in the graph itself
     keys.scan(outer, Map.of());
     // TF2: the restore op is a call of a function whose arguments are the variables' handles
     Map<String, FunctionDef> library = new HashMap<>();
-    for (FunctionDef f : meta.getGraphDef().getLibrary().getFunctionList()) {
+    for (FunctionDef f : functions) {
       library.put(f.getSignature().getName(), f);
     }
-    String restoreOp = Tensors.node(meta.getSaverDef().getRestoreOpName());
+    String restoreOp = Tensors.node(restoreOpName);
     for (NodeDef node : outer.values()) {
       boolean call = node.getOp().endsWith("PartitionedCall");
       if (!call || (!restoreOp.isEmpty() && !node.getName().equals(restoreOp))) {

@@ -1,15 +1,15 @@
 package io.tensorspace.convert.tensorflow;
 
+import io.tensorspace.convert.tensorflow.graph.AttrValue;
+import io.tensorspace.convert.tensorflow.graph.FunctionDef;
+import io.tensorspace.convert.tensorflow.graph.NameAttrList;
+import io.tensorspace.convert.tensorflow.graph.NodeDef;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.tensorflow.proto.AttrValue;
-import org.tensorflow.proto.FunctionDef;
-import org.tensorflow.proto.NameAttrList;
-import org.tensorflow.proto.NodeDef;
 
 /**
  * Replaces a functional {@code While} whose trip count is static by one call of its body per

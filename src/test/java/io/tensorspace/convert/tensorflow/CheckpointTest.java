@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import io.tensorspace.testing.ModelCorpus;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.proto.DataType;
 
 /** The pure-Java checkpoint reader on real SavedModel variables, and clear failures. */
 class CheckpointTest {
@@ -27,7 +27,7 @@ class CheckpointTest {
     Path prefix = ModelCorpus.byId("savedmodel/dl4j-saved-model-counter").dir()
         .resolve("00000123/variables/variables");
     TensorBundle bundle = TensorBundle.open(prefix);
-    assertEquals(DataType.DT_FLOAT, bundle.entry("counter").getDtype());
+    assertEquals(org.tensorflow.proto.DataType.DT_FLOAT, bundle.entry("counter").getDtype());
     assertEquals(0f, bundle.read("counter").getFloat(0));
   }
 
@@ -39,9 +39,10 @@ class CheckpointTest {
     int count = 0;
     for (String key : bundle.keys()) {
       var entry = bundle.entry(key);
-      long elements = TensorValues.elements(TensorValues.dims(entry.getShape()));
+      long elements =
+          TensorValues.elements(TensorValues.dims(ProtoGraphs.shape(entry.getShape())));
       ByteBuffer raw = bundle.read(key);
-      assertEquals(elements * TensorValues.storedBytes(entry.getDtype()), raw.remaining(), key);
+      assertEquals(elements * TensorValues.storedBytes(ProtoGraphs.type(entry.getDtype())), raw.remaining(), key);
       count++;
     }
     assertTrue(count >= 10, "weights and Adam slots: " + count);

@@ -194,7 +194,7 @@ class NodeSelectionTest {
     try (GraphModel graph = new GraphConverter().read(copy, List.of())) {
       assertEquals(LENET, graph.outputNodes());
       assertEquals(null, graph.signature());
-      assertFalse(graph.graph().getNodeList().stream()
+      assertFalse(graph.graph().nodes().stream()
           .anyMatch(n -> n.getOp().startsWith("Apply") || n.getName().startsWith("save/")));
     }
   }

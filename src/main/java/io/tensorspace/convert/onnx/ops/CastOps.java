@@ -6,8 +6,8 @@ import io.tensorspace.convert.onnx.ElemType;
 import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * Cast. TensorFlow.js holds float32, int32 and bool only, so every ONNX float type is float32 and

@@ -8,9 +8,9 @@ import io.tensorspace.convert.onnx.OnnxAttribute;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * Shape arithmetic, folded for the fixed input shape: Shape, ConstantOfShape, Unsqueeze,

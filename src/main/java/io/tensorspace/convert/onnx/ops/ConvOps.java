@@ -6,6 +6,7 @@ import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -104,7 +105,7 @@ final class ConvOps {
         ctx.ints(prefix + "_end", 0, 0, 0, 0), ctx.ints(prefix + "_strides",
         Window.nhwc(win.strides()))), Attrs.of().i("begin_mask", 15).i("end_mask", 15)
         .i("ellipsis_mask", 0).i("new_axis_mask", 0).i("shrink_axis_mask", 0)
-        .type("Index", org.tensorflow.proto.DataType.DT_INT32));
+        .type("Index", DataType.DT_INT32));
   }
 
   /** Split the channels into groups, convolve each with its filters, concatenate. */
@@ -122,7 +123,7 @@ final class ConvOps {
     }
     parts.add(ctx.intTensor("concat_axis", new long[0], new long[] {3}));
     return ctx.emit(suffix, "ConcatV2", parts, Attrs.of().i("N", group)
-        .type("Tidx", org.tensorflow.proto.DataType.DT_INT32));
+        .type("Tidx", DataType.DT_INT32));
   }
 
   private static String filter(OpContext ctx, String suffix, OnnxTensor w, long[] k2, long from,

@@ -7,10 +7,10 @@ import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * ConvTranspose, channels-last: a VALID Conv2DBackpropInput gives the full output

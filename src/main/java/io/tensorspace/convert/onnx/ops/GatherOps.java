@@ -7,11 +7,11 @@ import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * Gather: on two (small) constants it is computed while translating; otherwise a

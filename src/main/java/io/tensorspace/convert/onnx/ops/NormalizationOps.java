@@ -6,6 +6,7 @@ import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.List;
 
 /**
@@ -116,7 +117,7 @@ final class NormalizationOps {
   }
 
   private static Attrs keepDims() {
-    return Attrs.of().b("keep_dims", true).type("Tidx", org.tensorflow.proto.DataType.DT_INT32);
+    return Attrs.of().b("keep_dims", true).type("Tidx", DataType.DT_INT32);
   }
 
   /** {@code normed * scale + bias} with ONNX broadcasting; the last node gives the result. */

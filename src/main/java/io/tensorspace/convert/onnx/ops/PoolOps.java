@@ -5,6 +5,7 @@ import io.tensorspace.convert.onnx.Attrs;
 import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.Arrays;
 import java.util.List;
 
@@ -132,7 +133,7 @@ final class PoolOps {
       axes[k] = k + 1;
     }
     String t = ctx.emit(null, op, List.of(x.tf(), ctx.ints("axes", axes)), Attrs.of()
-        .b("keep_dims", true).type("Tidx", org.tensorflow.proto.DataType.DT_INT32));
+        .b("keep_dims", true).type("Tidx", DataType.DT_INT32));
     long[] shape = x.shape();
     for (int k = 2; k < rank; k++) {
       shape[k] = 1;

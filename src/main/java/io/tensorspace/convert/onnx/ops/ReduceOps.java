@@ -5,9 +5,9 @@ import io.tensorspace.convert.onnx.Attrs;
 import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.ArrayList;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * ReduceMean/Max/Min/Sum/Prod over the layout's axes. Axes come from the attribute, or from

@@ -5,9 +5,9 @@ import io.tensorspace.convert.onnx.Attrs;
 import io.tensorspace.convert.onnx.Layout;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * Resize and Upsample, nearest and linear, one axis at a time: the source positions of each

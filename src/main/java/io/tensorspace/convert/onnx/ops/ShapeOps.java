@@ -8,10 +8,10 @@ import io.tensorspace.convert.onnx.OnnxAttribute;
 import io.tensorspace.convert.onnx.OnnxTensor;
 import io.tensorspace.convert.onnx.OpContext;
 import io.tensorspace.convert.onnx.Value;
+import io.tensorspace.convert.tensorflow.graph.DataType;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.tensorflow.proto.DataType;
 
 /**
  * Ops that move elements without computing: Flatten and Reshape (a channels-last image flattened

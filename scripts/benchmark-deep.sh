@@ -59,7 +59,7 @@ if [ ! -f "$in/mobilenet/graph/model.json" ]; then
   node src/test/node/make-deep-models.js "$models" "$in" >>"$log"
   for m in inceptionv3 resnet50 mobilenet; do
     java -cp "$cp" io.tensorspace.bench.DeepModelForms "$in/$m" "$in/$m" >>"$log" 2>&1
-    # the model_config attribute, as Keras writes it with h5py (dense storage above 64 KiB)
+    # the model_config attribute, as Keras writes it with h5py (a variable-length string in the global heap)
     /usr/bin/python3 -c 'import sys, h5py
 with h5py.File(sys.argv[1], "a") as f: f.attrs["model_config"] = open(sys.argv[2], "rb").read()' \
       "$in/$m/model.h5" "$in/$m/model_config.json"

@@ -53,13 +53,17 @@ public final class ModelJsonOutline {
     CRC32 crc = new CRC32();
     crc.update(bytes);
     Path key = file.toAbsolutePath().normalize();
-    Recent recent = RECENT.get(key);
-    if (recent == null || recent.length != bytes.length || recent.crc != crc.getValue()) {
-      if (RECENT.size() >= MAX_RECENT) {
-        RECENT.clear();
+    Recent recent;
+    // looked up and replaced in one step: threads asking at once share one entry and one parse
+    synchronized (RECENT) {
+      recent = RECENT.get(key);
+      if (recent == null || recent.length != bytes.length || recent.crc != crc.getValue()) {
+        if (RECENT.size() >= MAX_RECENT) {
+          RECENT.clear();
+        }
+        recent = new Recent(bytes.length, crc.getValue());
+        RECENT.put(key, recent);
       }
-      recent = new Recent(bytes.length, crc.getValue());
-      RECENT.put(key, recent);
     }
     return recent.outline(bytes);
   }

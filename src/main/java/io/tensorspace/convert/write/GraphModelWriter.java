@@ -65,15 +65,17 @@ public final class GraphModelWriter {
     for (WeightEncoder.Entry entry : entries) {
       total = Math.addExact(total, entry.byteLength());
     }
-    // closing the transfers (after the stream) waits for the last region copy
-    try (RegionTransfers transfers = new RegionTransfers(copied);
-        ShardedOutputStream shards =
-            new ShardedOutputStream(directory, 1, total, shardSizeBytes, transfers)) {
-      for (WeightEncoder.Entry entry : entries) {
-        encoder.write(model.source(), entry, shards);
+    // closing the transfers waits for the last region copy, after model.json is written while
+    // the copies run
+    try (RegionTransfers transfers = new RegionTransfers(copied)) {
+      try (ShardedOutputStream shards =
+          new ShardedOutputStream(directory, 1, total, shardSizeBytes, transfers)) {
+        for (WeightEncoder.Entry entry : entries) {
+          encoder.write(model.source(), entry, shards);
+        }
       }
+      Files.write(directory.resolve(MODEL_JSON), modelJson(model, entries, total));
     }
-    Files.write(directory.resolve(MODEL_JSON), modelJson(model, entries, total));
     return total;
   }
 

@@ -75,14 +75,15 @@ public final class LayersModelWriter {
     List<List<WeightEncoder.Entry>> groups = groups(model);
     long total = 0;
     ArrayNode manifest = JsonNodeFactory.instance.arrayNode();
-    // one set of copying threads for every group; closing it waits for the last copy
+    // one set of copying threads for every group; closing it waits for the last copy, after
+    // model.json is written while the copies run
     try (RegionTransfers transfers = new RegionTransfers(copied)) {
       for (int g = 0; g < groups.size(); g++) {
         total = Math.addExact(total,
             writeGroup(model, groups.get(g), g + 1, directory, transfers, manifest.addObject()));
       }
+      Files.write(directory.resolve(MODEL_JSON), modelJson(model, manifest));
     }
-    Files.write(directory.resolve(MODEL_JSON), modelJson(model, manifest));
     return total;
   }
 

@@ -24,8 +24,9 @@ import java.util.zip.CRC32C;
  * way for the incremental record ({@link CopiedRegions}). One thread copying shard after shard is
  * about half as fast as two copying different shards, and every copy goes to its own place, so the
  * order does not matter. Each copy opens its own channels, whose file positions are private to it.
- * A few copies wait in line at most, so memory and open files stay bounded and progress reports
- * stay close to the truth.
+ * Copies wait in line up to {@link #QUEUED_BYTES} in all, so the writer goes on to model.json while
+ * a model of small tensors copies (a bound of a few copies held it until nearly the last one), and
+ * progress reports, counted as regions are handed over, stay that close to the truth.
  *
  * <p>The bytes pass through a small buffer rather than staying in the kernel (sendfile): the
  * incremental record needs a checksum of every input byte, so checksumming while copying saves
@@ -51,7 +52,10 @@ final class RegionTransfers implements AutoCloseable {
     }
   };
   private final ExecutorService workers;
-  private final Semaphore inFlight = new Semaphore(2 * WORKERS);
+  /** How many bytes may wait for or be in a copy, in units of {@link #QUEUED_UNIT}. */
+  private static final int QUEUED_BYTES = 64 << 20;
+  private static final int QUEUED_UNIT = 1 << 16;
+  private final Semaphore queued = new Semaphore(QUEUED_BYTES / QUEUED_UNIT);
   /** Every channel a thread holds open; each thread uses only its own. */
   private final Set<FileChannel> open = ConcurrentHashMap.newKeySet();
   private final ThreadLocal<Channels> channels = new ThreadLocal<>() {
@@ -81,8 +85,9 @@ final class RegionTransfers implements AutoCloseable {
       transfer(from, position, to, offset, count);
       return;
     }
+    int units = (int) Math.min(QUEUED_BYTES / QUEUED_UNIT, (count + QUEUED_UNIT - 1) / QUEUED_UNIT);
     try {
-      inFlight.acquire();
+      queued.acquire(units);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while copying weights");
@@ -99,7 +104,7 @@ final class RegionTransfers implements AutoCloseable {
           // thread and leave a hole in a shard
           failure.compareAndSet(null, new IOException(e));
         } finally {
-          inFlight.release();
+          queued.release(units);
         }
       }
     });

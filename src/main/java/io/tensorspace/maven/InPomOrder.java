@@ -6,7 +6,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
@@ -77,8 +76,8 @@ final class InPomOrder {
     boolean interrupted = false;
     while (head < slots.size()) {
       Slot slot = slots.get(head);
-      for (Consumer<Log> line : slot.held) {
-        line.accept(log);
+      for (Line line : slot.held) {
+        line.writeTo(log);
       }
       slot.held.clear();
       if (slot.done) {
@@ -127,9 +126,9 @@ final class InPomOrder {
     }
   }
 
-  private synchronized void write(Slot slot, Consumer<Log> line) {
+  private synchronized void write(Slot slot, Line line) {
     if (Thread.currentThread() == mojo && slot.index == head) {
-      line.accept(log); // one thread: the model running is the head
+      line.writeTo(log); // one thread: the model running is the head
       return;
     }
     slot.held.add(line);
@@ -154,7 +153,7 @@ final class InPomOrder {
   /** One model's place in the order: its held-back lines and how its task ended. */
   private final class Slot {
     final int index;
-    final List<Consumer<Log>> held = new ArrayList<>();
+    final List<Line> held = new ArrayList<>();
     boolean done;
     Throwable failure;
 
@@ -173,6 +172,65 @@ final class InPomOrder {
     }
   }
 
+  private enum Level { DEBUG, INFO, WARN, ERROR }
+
+  /**
+   * One log line, held until its model's turn. A class rather than a lambda per log method: each
+   * lambda's first call bootstraps a class, and every conversion logs.
+   */
+  private static final class Line {
+    private final Level level;
+    private final CharSequence content;
+    private final Throwable error;
+
+    Line(Level level, CharSequence content, Throwable error) {
+      this.level = level;
+      this.content = content;
+      this.error = error;
+    }
+
+    void writeTo(Log log) {
+      switch (level) {
+        case DEBUG -> {
+          if (content == null) {
+            log.debug(error);
+          } else if (error == null) {
+            log.debug(content);
+          } else {
+            log.debug(content, error);
+          }
+        }
+        case INFO -> {
+          if (content == null) {
+            log.info(error);
+          } else if (error == null) {
+            log.info(content);
+          } else {
+            log.info(content, error);
+          }
+        }
+        case WARN -> {
+          if (content == null) {
+            log.warn(error);
+          } else if (error == null) {
+            log.warn(content);
+          } else {
+            log.warn(content, error);
+          }
+        }
+        case ERROR -> {
+          if (content == null) {
+            log.error(error);
+          } else if (error == null) {
+            log.error(content);
+          } else {
+            log.error(content, error);
+          }
+        }
+      }
+    }
+  }
+
   /** A model's log: each line goes to the build log now or when its turn comes. */
   private final class SlotLog implements Log {
     private final Slot slot;
@@ -181,21 +239,25 @@ final class InPomOrder {
       this.slot = slot;
     }
 
+    private void write(Level level, CharSequence content, Throwable error) {
+      InPomOrder.this.write(slot, new Line(level, content, error));
+    }
+
     @Override public boolean isDebugEnabled() { return log.isDebugEnabled(); }
-    @Override public void debug(CharSequence content) { write(slot, l -> l.debug(content)); }
-    @Override public void debug(CharSequence content, Throwable e) { write(slot, l -> l.debug(content, e)); }
-    @Override public void debug(Throwable e) { write(slot, l -> l.debug(e)); }
+    @Override public void debug(CharSequence content) { write(Level.DEBUG, content, null); }
+    @Override public void debug(CharSequence content, Throwable e) { write(Level.DEBUG, content, e); }
+    @Override public void debug(Throwable e) { write(Level.DEBUG, null, e); }
     @Override public boolean isInfoEnabled() { return log.isInfoEnabled(); }
-    @Override public void info(CharSequence content) { write(slot, l -> l.info(content)); }
-    @Override public void info(CharSequence content, Throwable e) { write(slot, l -> l.info(content, e)); }
-    @Override public void info(Throwable e) { write(slot, l -> l.info(e)); }
+    @Override public void info(CharSequence content) { write(Level.INFO, content, null); }
+    @Override public void info(CharSequence content, Throwable e) { write(Level.INFO, content, e); }
+    @Override public void info(Throwable e) { write(Level.INFO, null, e); }
     @Override public boolean isWarnEnabled() { return log.isWarnEnabled(); }
-    @Override public void warn(CharSequence content) { write(slot, l -> l.warn(content)); }
-    @Override public void warn(CharSequence content, Throwable e) { write(slot, l -> l.warn(content, e)); }
-    @Override public void warn(Throwable e) { write(slot, l -> l.warn(e)); }
+    @Override public void warn(CharSequence content) { write(Level.WARN, content, null); }
+    @Override public void warn(CharSequence content, Throwable e) { write(Level.WARN, content, e); }
+    @Override public void warn(Throwable e) { write(Level.WARN, null, e); }
     @Override public boolean isErrorEnabled() { return log.isErrorEnabled(); }
-    @Override public void error(CharSequence content) { write(slot, l -> l.error(content)); }
-    @Override public void error(CharSequence content, Throwable e) { write(slot, l -> l.error(content, e)); }
-    @Override public void error(Throwable e) { write(slot, l -> l.error(e)); }
+    @Override public void error(CharSequence content) { write(Level.ERROR, content, null); }
+    @Override public void error(CharSequence content, Throwable e) { write(Level.ERROR, content, e); }
+    @Override public void error(Throwable e) { write(Level.ERROR, null, e); }
   }
 }

@@ -1,5 +1,6 @@
 package io.tensorspace.maven;
 
+import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.ConversionRequest;
 import io.tensorspace.convert.FirstUse;
 import io.tensorspace.convert.ConversionResult;
@@ -96,10 +97,14 @@ public class PreprocessMojo extends AbstractConvertingMojo {
     for (Map.Entry<Model, ConversionRequest> each : requests.entrySet()) {
       Model model = each.getKey();
       ConversionRequest request = each.getValue();
-      tasks.add(log -> {
-        convert(upToDate, model, request, log);
-        if (buildCache.isPresent()) {
-          warnUnseen(buildCache.get(), model, request, log);
+      // an anonymous class rather than a lambda, whose first call bootstraps a class every build
+      tasks.add(new InPomOrder.Task() {
+        @Override
+        public void run(Log log) throws MojoExecutionException, MojoFailureException {
+          convert(upToDate, model, request, log);
+          if (buildCache.isPresent()) {
+            warnUnseen(buildCache.get(), model, request, log);
+          }
         }
       });
     }
@@ -180,32 +185,52 @@ public class PreprocessMojo extends AbstractConvertingMojo {
       throws MojoExecutionException, MojoFailureException {
     String name = model.getName();
     Path target = request.outputDirectory();
-    run(model, () -> {
-      OutputGuard.check(target, projectBase(), protectedFolders());
-      return null;
-    });
     long start = System.nanoTime();
-    if (!force && run(model, () -> upToDate.isUpToDate(request))) {
-      log.info("TensorSpace model '" + name + "' is up to date ("
-          + (System.nanoTime() - start) / 1_000_000 + " ms) -> " + target);
+    ConversionResult result = run(model, new Conversion(upToDate, name, request, log));
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    if (result == null) {
+      log.info("TensorSpace model '" + name + "' is up to date (" + ms + " ms) -> " + target);
       return;
     }
-    if (request.artifact() == null) {
-      FirstUse.start(request.source(), request.weights());
-    }
-    ConversionResult result = run(model, () -> {
-      UpToDateCheck.Recording recording = upToDate.begin(request);
-      Converter converter = new Converter(
-          new ProgressLog(log, name, System::nanoTime), recording);
-      ConversionResult converted = converter.convert(request);
-      recording.finish();
-      return converted;
-    });
     log.info("TensorSpace model '" + name + "' from " + request.source() + ": "
         + result.outputs().size() + " outputs, " + GroupedDigits.of(result.weightBytes())
-        + " weight bytes, " + (System.nanoTime() - start) / 1_000_000 + " ms -> " + target);
+        + " weight bytes, " + ms + " ms -> " + target);
     for (String warning : result.warnings()) {
       log.warn("TensorSpace model '" + name + "': " + warning);
+    }
+  }
+
+  /**
+   * One model's conversion, unless it is up to date (then null). A class rather than lambdas:
+   * each lambda's first call bootstraps a class, and every build runs this.
+   */
+  private final class Conversion implements Work<ConversionResult> {
+    private final UpToDateCheck upToDate;
+    private final String name;
+    private final ConversionRequest request;
+    private final Log log;
+
+    Conversion(UpToDateCheck upToDate, String name, ConversionRequest request, Log log) {
+      this.upToDate = upToDate;
+      this.name = name;
+      this.request = request;
+      this.log = log;
+    }
+
+    @Override
+    public ConversionResult run() throws ConversionException, IOException {
+      OutputGuard.check(request.outputDirectory(), projectBase(), protectedFolders());
+      if (!force && upToDate.isUpToDate(request)) {
+        return null;
+      }
+      if (request.artifact() == null) {
+        FirstUse.start(request.source(), request.weights());
+      }
+      UpToDateCheck.Recording recording = upToDate.begin(request);
+      ConversionResult converted =
+          new Converter(new ProgressLog(log, name), recording).convert(request);
+      recording.finish();
+      return converted;
     }
   }
 

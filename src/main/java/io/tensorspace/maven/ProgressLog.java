@@ -17,21 +17,31 @@ final class ProgressLog implements ProgressListener {
   private final LongSupplier clock;
   private long last;
 
+  ProgressLog(Log log, String model) {
+    this(log, model, null);
+  }
+
+  /** @param clock nanoseconds, for tests; null for {@link System#nanoTime} */
   ProgressLog(Log log, String model, LongSupplier clock) {
     this.log = log;
     this.model = model;
     this.clock = clock;
-    this.last = clock.getAsLong();
+    this.last = now();
   }
 
   @Override
   public synchronized void weightsWritten(String layer, long written, long total) {
-    long now = clock.getAsLong();
+    long now = now();
     if (total < LARGE_MODEL_BYTES || written >= total || now - last < INTERVAL_NANOS) {
       return;
     }
     last = now;
     log.info("TensorSpace model '" + model + "': " + written * 100 / total + "% of "
         + GroupedDigits.of(total) + " weight bytes (layer " + layer + ")");
+  }
+
+  /** Not a method reference: its first call would bootstrap a class in every conversion. */
+  private long now() {
+    return clock == null ? System.nanoTime() : clock.getAsLong();
   }
 }

@@ -47,6 +47,9 @@ public final class FirstUse {
   /** The formats whose lists were loaded in this class loader: several models of a POM share one. */
   private static final Set<InputFormat> LISTED = ConcurrentHashMap.newKeySet();
 
+  /** Enough for a model.json's {@code format}, which tfjs writes first; a GraphDef's first node. */
+  static final int HEAD_BYTES = 512;
+
   private FirstUse() {}
 
   /** Starts loading what converting {@code source} needs; returns at once. */
@@ -68,23 +71,47 @@ public final class FirstUse {
    * tensorflowjs_model.pb). A wrong guess only costs the second core some work.
    */
   static boolean looksLikeProtobufGraph(Path source) {
-    if (Files.isDirectory(source)) {
-      return true;
-    }
+    return Files.isDirectory(source) || looksLikeProtobufGraph(source, head(source));
+  }
+
+  private static boolean looksLikeProtobufGraph(Path source, String head) {
     Path name = source.getFileName();
-    if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+    if (head == null
+        || name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
       return false;
     }
-    byte[] head;
-    try (InputStream in = Files.newInputStream(source)) {
-      head = in.readNBytes(512);
-    } catch (IOException | RuntimeException e) {
-      return false;
-    }
-    String text = new String(head, StandardCharsets.ISO_8859_1);
-    String start = text.strip();
+    String start = head.strip();
     return !start.isEmpty() && !start.startsWith("{") && !start.startsWith("[")
-        && !text.startsWith("\u0089HDF") && !text.startsWith("PK");
+        && !head.startsWith("\u0089HDF") && !head.startsWith("PK");
+  }
+
+  /** The first bytes of a file as ISO-8859-1 text, or null when they cannot be read. */
+  static String head(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return new String(in.readNBytes(HEAD_BYTES), StandardCharsets.ISO_8859_1);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The format a TensorFlow.js model.json declares in its first bytes ({@code "format":
+   * "graph-model"} or {@code "layers-model"}, where tfjs and its converter write it), or null.
+   * Found without the tokenizer pass of format detection, which a graph's model.json makes long.
+   */
+  static InputFormat declaredTfjsFormat(String head) {
+    int key = head.indexOf("\"format\"");
+    if (key < 0 || !head.stripLeading().startsWith("{")) {
+      return null;
+    }
+    int at = key + "\"format\"".length();
+    while (at < head.length() && (head.charAt(at) == ':' || Character.isWhitespace(head.charAt(at)))) {
+      at++;
+    }
+    if (head.startsWith("\"graph-model\"", at)) {
+      return InputFormat.TFJS_GRAPH;
+    }
+    return head.startsWith("\"layers-model\"", at) ? InputFormat.TFJS_LAYERS : null;
   }
 
   private static void initialize(List<String> names, ClassLoader loader) {
@@ -99,16 +126,20 @@ public final class FirstUse {
 
   private static void load(Path source, Path weights) {
     ClassLoader loader = FirstUse.class.getClassLoader();
+    boolean folder = Files.isDirectory(source);
+    String head = folder ? null : head(source);
     // before detecting the format, whose first JSON parse costs the time the first node waits
-    boolean protos = looksLikeProtobufGraph(source);
+    boolean protos = folder || looksLikeProtobufGraph(source, head);
     if (protos) {
       initialize(GRAPH_PROTOS, loader);
     }
-    InputFormat format;
-    try {
-      format = ModelSources.locate(source, weights).format();
-    } catch (ConversionException | RuntimeException e) {
-      return; // the conversion reports it
+    InputFormat format = weights == null && head != null ? declaredTfjsFormat(head) : null;
+    if (format == null) {
+      try {
+        format = ModelSources.locate(source, weights).format();
+      } catch (ConversionException | RuntimeException e) {
+        return; // the conversion reports it
+      }
     }
     if (!LISTED.add(format)) {
       return; // another model of this format had its classes loaded already

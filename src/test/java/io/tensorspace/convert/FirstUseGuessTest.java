@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tensorspace.convert.FirstUseLists.Isolated;
 import io.tensorspace.testing.ModelCorpus;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * in its first bytes; the guess must be the format detection's answer whenever it is made.
  */
 class FirstUseGuessTest {
+  private static Method locate;
+
   @TempDir Path work;
 
   @Test
@@ -75,8 +80,25 @@ class FirstUseGuessTest {
     assertNull(FirstUse.declaredTfjsFormat("\u0089HDF\r\n\"format\":\"graph-model\""));
   }
 
+  /**
+   * Format detection in a class loader of its own: asking {@code ModelSources} in this one for
+   * hundreds of files would fill and clear the outline cache other tests rely on.
+   */
   private static InputFormat detected(Path file) throws Exception {
-    return ModelSources.locate(file, null).format();
+    if (locate == null) {
+      Isolated loader = new Isolated();
+      locate = Class.forName(ModelSources.class.getName(), true, loader)
+          .getMethod("locate", Path.class, Path.class);
+    }
+    Object located;
+    try {
+      located = locate.invoke(null, file, null);
+    } catch (InvocationTargetException e) {
+      throw (Exception) e.getCause();
+    }
+    Method format = located.getClass().getMethod("format");
+    format.setAccessible(true);
+    return InputFormat.valueOf(format.invoke(located).toString());
   }
 
   /** The detected format, or null for a file that is no model (a reference, a config...). */

@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugin.logging.Log;
@@ -76,8 +77,8 @@ final class InPomOrder {
     boolean interrupted = false;
     while (head < slots.size()) {
       Slot slot = slots.get(head);
-      for (Line line : slot.held) {
-        line.writeTo(log);
+      for (Consumer<Log> line : slot.held) {
+        line.accept(log);
       }
       slot.held.clear();
       if (slot.done) {
@@ -126,11 +127,16 @@ final class InPomOrder {
     }
   }
 
-  private synchronized void write(Slot slot, Line line) {
-    if (Thread.currentThread() == mojo && slot.index == head) {
-      line.writeTo(log); // one thread: the model running is the head
-      return;
-    }
+  /**
+   * Whether a line of this slot goes to the build log now: on the mojo's thread, whose model is
+   * the head (only that thread moves the head, so the answer holds while it writes).
+   */
+  private synchronized boolean writesNow(Slot slot) {
+    return Thread.currentThread() == mojo && slot.index == head;
+  }
+
+  /** Holds a line until its slot's turn. */
+  private synchronized void hold(Slot slot, Consumer<Log> line) {
     slot.held.add(line);
     notifyAll();
   }
@@ -153,7 +159,7 @@ final class InPomOrder {
   /** One model's place in the order: its held-back lines and how its task ended. */
   private final class Slot {
     final int index;
-    final List<Line> held = new ArrayList<>();
+    final List<Consumer<Log>> held = new ArrayList<>();
     boolean done;
     Throwable failure;
 
@@ -172,66 +178,10 @@ final class InPomOrder {
     }
   }
 
-  private enum Level { DEBUG, INFO, WARN, ERROR }
-
   /**
-   * One log line, held until its model's turn. A class rather than a lambda per log method: each
-   * lambda's first call bootstraps a class, and every conversion logs.
+   * A model's log: each line goes to the build log now or when its turn comes. A line written now
+   * makes no lambda: each lambda's first call bootstraps a class, and every conversion logs.
    */
-  private static final class Line {
-    private final Level level;
-    private final CharSequence content;
-    private final Throwable error;
-
-    Line(Level level, CharSequence content, Throwable error) {
-      this.level = level;
-      this.content = content;
-      this.error = error;
-    }
-
-    void writeTo(Log log) {
-      switch (level) {
-        case DEBUG -> {
-          if (content == null) {
-            log.debug(error);
-          } else if (error == null) {
-            log.debug(content);
-          } else {
-            log.debug(content, error);
-          }
-        }
-        case INFO -> {
-          if (content == null) {
-            log.info(error);
-          } else if (error == null) {
-            log.info(content);
-          } else {
-            log.info(content, error);
-          }
-        }
-        case WARN -> {
-          if (content == null) {
-            log.warn(error);
-          } else if (error == null) {
-            log.warn(content);
-          } else {
-            log.warn(content, error);
-          }
-        }
-        case ERROR -> {
-          if (content == null) {
-            log.error(error);
-          } else if (error == null) {
-            log.error(content);
-          } else {
-            log.error(content, error);
-          }
-        }
-      }
-    }
-  }
-
-  /** A model's log: each line goes to the build log now or when its turn comes. */
   private final class SlotLog implements Log {
     private final Slot slot;
 
@@ -239,25 +189,25 @@ final class InPomOrder {
       this.slot = slot;
     }
 
-    private void write(Level level, CharSequence content, Throwable error) {
-      InPomOrder.this.write(slot, new Line(level, content, error));
+    private boolean now() {
+      return writesNow(slot);
     }
 
     @Override public boolean isDebugEnabled() { return log.isDebugEnabled(); }
-    @Override public void debug(CharSequence content) { write(Level.DEBUG, content, null); }
-    @Override public void debug(CharSequence content, Throwable e) { write(Level.DEBUG, content, e); }
-    @Override public void debug(Throwable e) { write(Level.DEBUG, null, e); }
+    @Override public void debug(CharSequence c) { if (now()) log.debug(c); else hold(slot, l -> l.debug(c)); }
+    @Override public void debug(CharSequence c, Throwable e) { if (now()) log.debug(c, e); else hold(slot, l -> l.debug(c, e)); }
+    @Override public void debug(Throwable e) { if (now()) log.debug(e); else hold(slot, l -> l.debug(e)); }
     @Override public boolean isInfoEnabled() { return log.isInfoEnabled(); }
-    @Override public void info(CharSequence content) { write(Level.INFO, content, null); }
-    @Override public void info(CharSequence content, Throwable e) { write(Level.INFO, content, e); }
-    @Override public void info(Throwable e) { write(Level.INFO, null, e); }
+    @Override public void info(CharSequence c) { if (now()) log.info(c); else hold(slot, l -> l.info(c)); }
+    @Override public void info(CharSequence c, Throwable e) { if (now()) log.info(c, e); else hold(slot, l -> l.info(c, e)); }
+    @Override public void info(Throwable e) { if (now()) log.info(e); else hold(slot, l -> l.info(e)); }
     @Override public boolean isWarnEnabled() { return log.isWarnEnabled(); }
-    @Override public void warn(CharSequence content) { write(Level.WARN, content, null); }
-    @Override public void warn(CharSequence content, Throwable e) { write(Level.WARN, content, e); }
-    @Override public void warn(Throwable e) { write(Level.WARN, null, e); }
+    @Override public void warn(CharSequence c) { if (now()) log.warn(c); else hold(slot, l -> l.warn(c)); }
+    @Override public void warn(CharSequence c, Throwable e) { if (now()) log.warn(c, e); else hold(slot, l -> l.warn(c, e)); }
+    @Override public void warn(Throwable e) { if (now()) log.warn(e); else hold(slot, l -> l.warn(e)); }
     @Override public boolean isErrorEnabled() { return log.isErrorEnabled(); }
-    @Override public void error(CharSequence content) { write(Level.ERROR, content, null); }
-    @Override public void error(CharSequence content, Throwable e) { write(Level.ERROR, content, e); }
-    @Override public void error(Throwable e) { write(Level.ERROR, null, e); }
+    @Override public void error(CharSequence c) { if (now()) log.error(c); else hold(slot, l -> l.error(c)); }
+    @Override public void error(CharSequence c, Throwable e) { if (now()) log.error(c, e); else hold(slot, l -> l.error(c, e)); }
+    @Override public void error(Throwable e) { if (now()) log.error(e); else hold(slot, l -> l.error(e)); }
   }
 }

@@ -35,18 +35,29 @@ public final class FirstUseLists {
     }
   }
 
-  /** The first corpus model of each input format, copied into {@code work}. */
+  /**
+   * Samples taken before the first corpus model of their format: CNNs as (tf.)Keras 2 writes
+   * them, in one HDF5 file and as a topology JSON with a weights file, since the corpus' first of
+   * both formats are Keras 1 files, whose translation classes a Keras 2 file never loads.
+   */
+  private static final List<String> PREFERRED = List.of("tfkeras-h5/tensorspace-tf-keras-mnist",
+      "keras2-h5/tensorspace-keras-mnist-separated");
+
+  /** The first corpus model of each input format (or a preferred one), copied into {@code work}. */
   static Map<InputFormat, Sample> samples(Path work) throws ConversionException {
     Map<InputFormat, Sample> samples = new LinkedHashMap<>();
+    List<CorpusCase> cases = new ArrayList<>();
+    PREFERRED.forEach(id -> cases.add(ModelCorpus.byId(id)));
     for (String format : ModelCorpus.formats()) {
-      for (CorpusCase c : ModelCorpus.cases(format)) {
-        if (c.expectsError() || !c.hasReference()) {
-          continue;
-        }
-        Sample sample = Sample.of(c, work.resolve("in-" + c.id()));
-        samples.putIfAbsent(ModelSources.locate(sample.source(), sample.weights()).format(),
-            sample);
+      cases.addAll(ModelCorpus.cases(format));
+    }
+    for (CorpusCase c : cases) {
+      if (c.expectsError() || !c.hasReference()) {
+        continue;
       }
+      Sample sample = Sample.of(c, work.resolve("in-" + c.id()));
+      samples.putIfAbsent(ModelSources.locate(sample.source(), sample.weights()).format(),
+          sample);
     }
     OnnxCorpus.Case onnx = OnnxCorpus.cases().get(0);
     samples.put(InputFormat.ONNX, new Sample(onnx.id(), onnx.model(), null));

@@ -157,7 +157,9 @@ public final class Hdf5File implements AutoCloseable {
   /** Checks the lookup3 checksum that follows {@code length} bytes at {@code address}. */
   void checksum(long address, int length) {
     ByteBuffer bytes = at(address, length + 4L);
-    expect(Lookup3.hash(bytes, 0, length) == bytes.getInt(length), "a checksum that does not match");
+    byte[] checked = new byte[length];
+    bytes.get(0, checked);
+    expect(Lookup3.hash(checked) == bytes.getInt(length), "a checksum that does not match");
   }
 
   /** Reads {@code size} bytes as an unsigned little-endian number; all bits set gives -1. */

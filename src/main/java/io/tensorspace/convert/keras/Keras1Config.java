@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -21,11 +19,6 @@ import java.util.function.UnaryOperator;
  */
 final class Keras1Config {
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-
-  /** Keys that only Keras 1 writes; one of them in any layer marks a Keras 1 config. */
-  private static final Set<String> KERAS1_KEYS = Set.of(
-      "output_dim", "nb_filter", "nb_row", "init", "inner_init", "border_mode", "subsample",
-      "dim_ordering", "W_regularizer", "input_dtype", "consume_less", "pool_length");
 
   private static final Set<String> RECURRENT = Set.of("LSTM", "GRU", "SimpleRNN");
 
@@ -44,34 +37,6 @@ final class Keras1Config {
       Map.entry("normal", "RandomNormal"));
 
   private Keras1Config() {}
-
-  /** Whether the config was written by Keras 1 ({@code keras_version 1.x}, or Keras 1 keys). */
-  static boolean isKeras1(String kerasVersion, JsonNode modelConfig) {
-    if (kerasVersion != null && !kerasVersion.isBlank()) {
-      return kerasVersion.trim().startsWith("1.");
-    }
-    for (JsonNode layer : layersOf(modelConfig)) {
-      JsonNode config = layer.path("config");
-      for (String key : KERAS1_KEYS) {
-        if (config.has(key)) {
-          return true;
-        }
-      }
-      if (layer.path("class_name").asText().equals("TimeDistributedDense")
-          || layer.path("class_name").asText().equals("Merge")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static List<JsonNode> layersOf(JsonNode modelConfig) {
-    JsonNode config = modelConfig.path("config");
-    JsonNode layers = config.isArray() ? config : config.path("layers");
-    List<JsonNode> list = new ArrayList<>();
-    layers.forEach(list::add);
-    return list;
-  }
 
   /** A translated deep copy of a whole {@code model_config} (Sequential or functional Model). */
   static JsonNode translateModel(Path file, JsonNode modelConfig) throws ConversionException {

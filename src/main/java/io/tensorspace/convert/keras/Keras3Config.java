@@ -32,31 +32,6 @@ final class Keras3Config {
 
   private Keras3Config() {}
 
-  /** Whether the config was written by Keras 3 ({@code keras_version 3.x}, or Keras 3 markers). */
-  static boolean isKeras3(String kerasVersion, JsonNode modelConfig) {
-    if (kerasVersion != null && kerasVersion.trim().matches("3(\\..*)?")) {
-      return true;
-    }
-    return modelConfig.has("module") || modelConfig.has("registered_name")
-        || hasKeras3Markers(modelConfig.path("config"));
-  }
-
-  private static boolean hasKeras3Markers(JsonNode config) {
-    JsonNode layers = config.isArray() ? config : config.path("layers");
-    for (JsonNode layer : layers) {
-      if (layer.has("module") || layer.path("config").has("batch_shape")
-          || layer.path("config").path("dtype").isObject()) {
-        return true;
-      }
-      for (JsonNode node : layer.path("inbound_nodes")) {
-        if (node.isObject()) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
   /**
    * A normalised deep copy. A model that is neither Sequential nor functional (a subclassed
    * {@code keras.Model}) has no layer graph in its config and is refused.

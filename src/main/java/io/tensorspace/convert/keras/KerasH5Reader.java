@@ -121,10 +121,10 @@ public final class KerasH5Reader {
    */
   static JsonNode kerasTwoConfig(Path file, String kerasVersion, JsonNode modelConfig)
       throws ConversionException {
-    if (Keras1Config.isKeras1(kerasVersion, modelConfig)) {
+    if (KerasGeneration.isKeras1(kerasVersion, modelConfig)) {
       return Keras1Config.translateModel(file, modelConfig);
     }
-    if (Keras3Config.isKeras3(kerasVersion, modelConfig)) {
+    if (KerasGeneration.isKeras3(kerasVersion, modelConfig)) {
       return Keras3Config.normalise(file, modelConfig);
     }
     return modelConfig;
@@ -132,7 +132,7 @@ public final class KerasH5Reader {
 
   static LayersModel build(Path file, AutoCloseable hdf, JsonNode modelConfig,
       Version version, WeightsGroup weightsGroup) throws ConversionException {
-    boolean keras1 = Keras1Config.isKeras1(version.keras(), modelConfig);
+    boolean keras1 = KerasGeneration.isKeras1(version.keras(), modelConfig);
     JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
     ObjectNode functional = KerasTopology.toFunctional(file, config);
     Map<String, ObjectNode> layersByName = new LinkedHashMap<>();

@@ -160,9 +160,9 @@ class Keras1Test {
     JsonNode config = JSON.readTree("""
         {"class_name": "Sequential", "config": [{"class_name": "Dense",
          "config": {"name": "d", "output_dim": 2}}]}""");
-    assertTrue(Keras1Config.isKeras1("1.2.2", config));
-    assertTrue(Keras1Config.isKeras1(null, config));
-    assertFalse(Keras1Config.isKeras1("2.1.6", config));
+    assertTrue(KerasGeneration.isKeras1("1.2.2", config));
+    assertTrue(KerasGeneration.isKeras1(null, config));
+    assertFalse(KerasGeneration.isKeras1("2.1.6", config));
   }
 
   private static Weight weight(String name, long[] shape, float... values) {

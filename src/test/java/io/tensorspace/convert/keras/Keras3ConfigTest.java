@@ -57,8 +57,8 @@ class Keras3ConfigTest {
   @Test
   void normalisesAKeras3LegacyH5Config() throws Exception {
     JsonNode original = JSON.readTree(LEGACY_H5_CONFIG);
-    assertTrue(Keras3Config.isKeras3("3.4.1", original));
-    assertTrue(Keras3Config.isKeras3(null, original), "recognised by its markers alone");
+    assertTrue(KerasGeneration.isKeras3("3.4.1", original));
+    assertTrue(KerasGeneration.isKeras3(null, original), "recognised by its markers alone");
     ObjectNode model = Keras3Config.normalise(FILE, original);
     String text = model.toString();
     assertEquals("Model", model.path("class_name").asText(), "Functional -> Model");
@@ -92,8 +92,8 @@ class Keras3ConfigTest {
         {"class_name": "Sequential", "config": {"name": "s", "layers": [
           {"class_name": "Dense", "config": {"name": "d", "units": 1, "dtype": "float32",
             "batch_input_shape": [null, 2]}}]}}""");
-    assertFalse(Keras3Config.isKeras3("2.2.4", keras2));
-    assertFalse(Keras3Config.isKeras3(null, keras2));
+    assertFalse(KerasGeneration.isKeras3("2.2.4", keras2));
+    assertFalse(KerasGeneration.isKeras3(null, keras2));
   }
 
   @Test

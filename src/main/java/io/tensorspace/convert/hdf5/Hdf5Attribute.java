@@ -35,7 +35,7 @@ public final class Hdf5Attribute {
 
   static Hdf5Attribute read(Hdf5File file, ByteBuffer in) {
     int version = in.get();
-    expect(version >= 1 && version <= 3, "attribute message version " + version);
+    expect(version >= 1 && version <= 3, "attribute message version ", version);
     expect((in.get() & 0x03) == 0, "a shared datatype or dataspace");
     int nameSize = in.getShort() & 0xffff;
     int typeSize = in.getShort() & 0xffff;
@@ -47,10 +47,10 @@ public final class Hdf5Attribute {
     in.get(name);
     in.position(in.position() + 1);
     align(in, version, nameSize);
-    Hdf5Type type = Hdf5Type.read(Hdf5File.little(in.slice(in.position(), typeSize)));
+    Hdf5Type type = Hdf5Type.read(Hdf5File.slice(in, in.position(), typeSize));
     in.position(in.position() + typeSize);
     align(in, version, typeSize);
-    ByteBuffer space = Hdf5File.little(in.slice(in.position(), spaceSize));
+    ByteBuffer space = Hdf5File.slice(in, in.position(), spaceSize);
     in.position(in.position() + spaceSize);
     align(in, version, spaceSize);
     boolean nullSpace = space.get(0) == 2 && space.get(3) == NULL_SPACE;
@@ -60,7 +60,7 @@ public final class Hdf5Attribute {
       empty |= dim == 0;
     }
     return new Hdf5Attribute(file, Hdf5File.ascii(name), type, shape, empty,
-        Hdf5File.little(in.slice()));
+        Hdf5File.slice(in, in.position(), in.remaining()));
   }
 
   /** A dataspace message's dimensions (empty for a scalar or null dataspace). */
@@ -68,7 +68,7 @@ public final class Hdf5Attribute {
     int version = in.get();
     int rank = in.get() & 0xff;
     int flags = in.get();
-    expect(version == 1 || version == 2, "dataspace version " + version);
+    expect(version == 1 || version == 2, "dataspace version ", version);
     expect(rank <= 32 && (flags & 0x02) == 0, "a dataspace of permuted dimensions");
     if (version == 2) {
       int spaceType = in.get();
@@ -102,7 +102,7 @@ public final class Hdf5Attribute {
       expect(count <= data.remaining() / type.size(), "more strings than bytes");
       List<String> strings = new ArrayList<>((int) count);
       for (int i = 0; i < count; i++) {
-        ByteBuffer element = Hdf5File.little(data.slice(i * type.size(), type.size()));
+        ByteBuffer element = Hdf5File.slice(data, i * type.size(), type.size());
         strings.add(type.typeClass() == Hdf5Type.STRING ? fixed(element) : variable(element));
       }
       return strings;

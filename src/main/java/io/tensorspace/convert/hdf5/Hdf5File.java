@@ -57,7 +57,7 @@ public final class Hdf5File implements AutoCloseable {
       lengthSize = sizeField(sb.get());
       int size = 12 + 4 * offsetSize;
       ByteBuffer rest = at(12, 4L * offsetSize + 4);
-      checksum(0, size);
+      checked(0, size);
       expect(offset(rest) == 0, "a base address other than 0");
       expect(offset(rest) == UNDEFINED, "a superblock extension");
       checkEnd(offset(rest));
@@ -134,6 +134,11 @@ public final class Hdf5File implements AutoCloseable {
     return bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
   }
 
+  /** A little-endian view of {@code length} bytes of {@code bytes} from {@code index}. */
+  static ByteBuffer slice(ByteBuffer bytes, int index, int length) {
+    return bytes.slice(index, length).order(ByteOrder.LITTLE_ENDIAN);
+  }
+
   /** An address field read from {@code in}; {@link #UNDEFINED} when all its bits are set. */
   long offset(ByteBuffer in) {
     return unsigned(in, offsetSize);
@@ -154,12 +159,17 @@ public final class Hdf5File implements AutoCloseable {
     return lengthSize;
   }
 
-  /** Checks the lookup3 checksum that follows {@code length} bytes at {@code address}. */
-  void checksum(long address, int length) {
+  /**
+   * The {@code length} bytes at {@code address}, once the lookup3 checksum that follows them is
+   * checked, copied to the heap: a header is parsed there, where the interpreter reads a byte
+   * with fewer calls than from the map.
+   */
+  ByteBuffer checked(long address, int length) {
     ByteBuffer bytes = at(address, length + 4L);
     byte[] checked = new byte[length];
     bytes.get(0, checked);
     expect(Lookup3.hash(checked) == bytes.getInt(length), "a checksum that does not match");
+    return ByteBuffer.wrap(checked).order(ByteOrder.LITTLE_ENDIAN);
   }
 
   /** Reads {@code size} bytes as an unsigned little-endian number; all bits set gives -1. */
@@ -177,6 +187,13 @@ public final class Hdf5File implements AutoCloseable {
   static void expect(boolean condition, String otherwise) {
     if (!condition) {
       throw new Hdf5Unsupported(otherwise);
+    }
+  }
+
+  /** As {@link #expect(boolean, String)}, the message ending in {@code value} (written on failure). */
+  static void expect(boolean condition, String otherwise, int value) {
+    if (!condition) {
+      throw new Hdf5Unsupported(otherwise + value);
     }
   }
 

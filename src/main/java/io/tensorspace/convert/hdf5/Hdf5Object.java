@@ -40,6 +40,13 @@ public final class Hdf5Object {
 
   private record Message(int type, ByteBuffer data) {}
 
+  /** A block of a header's messages: read from the map when reached, or already checksummed. */
+  private record Chunk(long address, long size, ByteBuffer checked) {
+    ByteBuffer read(Hdf5File file) {
+      return checked != null ? checked : file.at(address, size);
+    }
+  }
+
   Hdf5Object(Hdf5File file, long address) {
     this.file = file;
     this.address = address;
@@ -101,12 +108,12 @@ public final class Hdf5Object {
     expect(find(FILTERS) == null && find(EXTERNAL_FILES) == null, "filters or external files");
     ByteBuffer layout = required(LAYOUT);
     int version = layout.get();
-    expect(version == 3 || version == 4, "data layout version " + version);
+    expect(version == 3 || version == 4, "data layout version ", version);
     int layoutClass = layout.get();
     if (layoutClass == 0) {
       int size = layout.getShort() & 0xffff;
       expect(size >= bytes, "compact data shorter than its shape");
-      return Hdf5File.little(layout.slice(layout.position(), (int) bytes));
+      return Hdf5File.slice(layout, layout.position(), (int) bytes);
     }
     expect(layoutClass == 1, "a chunked or virtual dataset");
     long at = file.offset(layout);
@@ -127,7 +134,7 @@ public final class Hdf5Object {
 
   private ByteBuffer required(int type) {
     ByteBuffer data = find(type);
-    expect(data != null, "no message " + type);
+    expect(data != null, "no message ", type);
     return Hdf5File.little(data);
   }
 
@@ -136,7 +143,7 @@ public final class Hdf5Object {
     ByteBuffer found = null;
     for (Message message : messages) {
       if (message.type() == type) {
-        expect(found == null, "several messages " + type);
+        expect(found == null, "several messages ", type);
         found = message.data();
       }
     }
@@ -225,10 +232,11 @@ public final class Hdf5Object {
     expect(prefix.get() == 1, "object header version");
     int count = prefix.getShort(2) & 0xffff;
     long size = prefix.getInt(8) & 0xffffffffL;
-    List<long[]> chunks = new ArrayList<>(List.of(new long[] {address + 16, size}));
+    List<Chunk> chunks = new ArrayList<>();
+    chunks.add(new Chunk(address + 16, size, null));
     for (int c = 0; c < chunks.size() && messages.size() < count; c++) {
       expect(c < Hdf5File.MAX_LINKS, "too many header continuations");
-      ByteBuffer in = file.at(chunks.get(c)[0], chunks.get(c)[1]);
+      ByteBuffer in = chunks.get(c).read(file);
       while (in.remaining() >= 8 && messages.size() < count) {
         int type = in.getShort() & 0xffff;
         int length = in.getShort() & 0xffff;
@@ -250,12 +258,14 @@ public final class Hdf5Object {
     long size = Hdf5File.unsigned(file.at(address + at, sizeBytes), sizeBytes);
     long start = address + at + sizeBytes;
     expect(size >= 0 && size < Integer.MAX_VALUE - 64, "a header chunk too large");
-    file.checksum(address, (int) (start - address + size));
+    int prefixSize = (int) (start - address);
+    ByteBuffer first = file.checked(address, prefixSize + (int) size);
     boolean ordered = (flags & 0x04) != 0;
-    List<long[]> chunks = new ArrayList<>(List.of(new long[] {start, size}));
+    List<Chunk> chunks = new ArrayList<>();
+    chunks.add(new Chunk(start, size, Hdf5File.slice(first, prefixSize, (int) size)));
     for (int c = 0; c < chunks.size(); c++) {
       expect(c < Hdf5File.MAX_LINKS, "too many header continuations");
-      ByteBuffer in = file.at(chunks.get(c)[0], chunks.get(c)[1]);
+      ByteBuffer in = chunks.get(c).read(file);
       int header = ordered ? 6 : 4;
       while (in.remaining() >= header) {
         int type = in.get() & 0xff;
@@ -269,7 +279,7 @@ public final class Hdf5Object {
     }
   }
 
-  private void add(int type, int flags, ByteBuffer data, List<long[]> chunks) {
+  private void add(int type, int flags, ByteBuffer data, List<Chunk> chunks) {
     if (type == 0) {
       return; // NIL: free space
     }
@@ -280,10 +290,10 @@ public final class Hdf5Object {
       expect(continuations.add(at), "a header continued twice at one address");
       if (file.at(at, 4).getInt(0) == 0x4b48434f) { // "OCHK"
         expect(length >= 8 && length < Integer.MAX_VALUE, "a continuation block's length");
-        file.checksum(at, (int) length - 4);
-        chunks.add(new long[] {at + 4, length - 8});
+        ByteBuffer block = file.checked(at, (int) length - 4);
+        chunks.add(new Chunk(at + 4, length - 8, Hdf5File.slice(block, 4, (int) length - 8)));
       } else {
-        chunks.add(new long[] {at, length});
+        chunks.add(new Chunk(at, length, null));
       }
       return;
     }
@@ -292,7 +302,7 @@ public final class Hdf5Object {
 
   private static ByteBuffer slice(ByteBuffer in, int length) {
     expect(length <= in.remaining(), "a message past its header");
-    ByteBuffer data = Hdf5File.little(in.slice(in.position(), length));
+    ByteBuffer data = Hdf5File.slice(in, in.position(), length);
     in.position(in.position() + length);
     return data;
   }

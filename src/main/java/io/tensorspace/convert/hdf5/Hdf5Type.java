@@ -27,7 +27,7 @@ public record Hdf5Type(int typeClass, int bits, int size) {
     int typeClass = classAndVersion & 0x0f;
     int bits = (in.get() & 0xff) | (in.get() & 0xff) << 8 | (in.get() & 0xff) << 16;
     int size = in.getInt();
-    expect(version >= 1 && version <= 3 && size > 0, "datatype version " + version);
+    expect(version >= 1 && version <= 3 && size > 0, "datatype version ", version);
     switch (typeClass) {
       case FIXED_POINT -> in.position(in.position() + 4);
       case FLOATING_POINT -> {

@@ -4,7 +4,8 @@ package io.tensorspace.convert.hdf5;
  * The checksum of HDF5's version 2 structures: Bob Jenkins' lookup3 {@code hashlittle} with an
  * initial value of 0, over bytes in little-endian order. It reads an array, not the file's map:
  * a header is hashed once, before the JIT compiles this, and the interpreter's calls per byte
- * into a direct buffer were a quarter of finding a dataset.
+ * into a direct buffer were a quarter of finding a dataset. The rotations are written out for
+ * the same reason ({@code Integer.rotateLeft} is a call until compiled).
  */
 final class Lookup3 {
   private Lookup3() {}
@@ -21,12 +22,12 @@ final class Lookup3 {
       a += word(bytes, at, 4);
       b += word(bytes, at + 4, 4);
       c += word(bytes, at + 8, 4);
-      a -= c; a ^= Integer.rotateLeft(c, 4); c += b;
-      b -= a; b ^= Integer.rotateLeft(a, 6); a += c;
-      c -= b; c ^= Integer.rotateLeft(b, 8); b += a;
-      a -= c; a ^= Integer.rotateLeft(c, 16); c += b;
-      b -= a; b ^= Integer.rotateLeft(a, 19); a += c;
-      c -= b; c ^= Integer.rotateLeft(b, 4); b += a;
+      a -= c; a ^= (c << 4 | c >>> 28); c += b;
+      b -= a; b ^= (a << 6 | a >>> 26); a += c;
+      c -= b; c ^= (b << 8 | b >>> 24); b += a;
+      a -= c; a ^= (c << 16 | c >>> 16); c += b;
+      b -= a; b ^= (a << 19 | a >>> 13); a += c;
+      c -= b; c ^= (b << 4 | b >>> 28); b += a;
       at += 12;
       left -= 12;
     }
@@ -36,13 +37,13 @@ final class Lookup3 {
     a += word(bytes, at, Math.min(left, 4));
     b += left > 4 ? word(bytes, at + 4, Math.min(left - 4, 4)) : 0;
     c += left > 8 ? word(bytes, at + 8, left - 8) : 0;
-    c ^= b; c -= Integer.rotateLeft(b, 14);
-    a ^= c; a -= Integer.rotateLeft(c, 11);
-    b ^= a; b -= Integer.rotateLeft(a, 25);
-    c ^= b; c -= Integer.rotateLeft(b, 16);
-    a ^= c; a -= Integer.rotateLeft(c, 4);
-    b ^= a; b -= Integer.rotateLeft(a, 14);
-    c ^= b; c -= Integer.rotateLeft(b, 24);
+    c ^= b; c -= (b << 14 | b >>> 18);
+    a ^= c; a -= (c << 11 | c >>> 21);
+    b ^= a; b -= (a << 25 | a >>> 7);
+    c ^= b; c -= (b << 16 | b >>> 16);
+    a ^= c; a -= (c << 4 | c >>> 28);
+    b ^= a; b -= (a << 14 | a >>> 18);
+    c ^= b; c -= (b << 24 | b >>> 8);
     return c;
   }
 

@@ -141,7 +141,8 @@ public final class Hdf5Object {
   /** The one message of {@code type}, null when none; several are not what Keras writes. */
   private ByteBuffer find(int type) {
     ByteBuffer found = null;
-    for (Message message : messages) {
+    for (int i = 0; i < messages.size(); i++) { // no iterator: called for every dataset, interpreted
+      Message message = messages.get(i);
       if (message.type() == type) {
         expect(found == null, "several messages ", type);
         found = message.data();

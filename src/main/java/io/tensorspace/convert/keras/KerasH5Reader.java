@@ -80,7 +80,8 @@ public final class KerasH5Reader {
       if (!PlainWeights.has(root, "layer_names") && child != null && !child.isDataset()) {
         weights = child;
       }
-      return build(weightsFile, hdf, topology, version(topology, versionOf(root)),
+      // a copy: build takes over its config's nodes, and jHDF's path may need the topology again
+      return build(weightsFile, hdf, topology.deepCopy(), version(topology, versionOf(root)),
           new PlainWeights(weightsFile, weights));
     } catch (ConversionException | IOException | RuntimeException e) {
       return JhdfKerasFiles.readSeparated(topology, weightsFile);
@@ -130,11 +131,12 @@ public final class KerasH5Reader {
     return modelConfig;
   }
 
+  /** The model of {@code modelConfig} (whose nodes it takes over) and its weights. */
   static LayersModel build(Path file, AutoCloseable hdf, JsonNode modelConfig,
       Version version, WeightsGroup weightsGroup) throws ConversionException {
     boolean keras1 = KerasGeneration.isKeras1(version.keras(), modelConfig);
     JsonNode config = kerasTwoConfig(file, version.keras(), modelConfig);
-    ObjectNode functional = KerasTopology.toFunctional(file, config);
+    ObjectNode functional = KerasTopology.toFunctionalReusing(file, config);
     Map<String, ObjectNode> layersByName = new LinkedHashMap<>();
     for (JsonNode layer : functional.path("config").path("layers")) {
       layersByName.put(layer.path("name").asText(), (ObjectNode) layer);

@@ -37,6 +37,9 @@ final class WeightNames {
    */
   private static String tfjsName(String stored) {
     String name = stored.endsWith(":0") ? stored.substring(0, stored.length() - 2) : stored;
+    if (name.indexOf('/') == name.lastIndexOf('/')) {
+      return name; // one scope at most, so no cell scope: no split, a cost per weight
+    }
     String[] parts = name.split("/");
     if (parts.length >= 3 && isCellScope(parts[parts.length - 2])) {
       StringBuilder joined = new StringBuilder();

@@ -59,8 +59,11 @@ public final class Json {
     return first == null ? NODES.missingNode() : value(tokens, first);
   }
 
-  /** The value starting at {@code token}; a repeated key keeps its first position, last value. */
-  private static JsonNode value(JsonTokenizer tokens, Token token) throws JsonSyntaxException {
+  /**
+   * The tree of the value starting at {@code token}, the tokenizer's current token, as
+   * {@code readTree} builds it; a repeated key keeps its first position, last value.
+   */
+  public static JsonNode value(JsonTokenizer tokens, Token token) throws JsonSyntaxException {
     // tests rather than a switch, whose enum lookup costs the interpreter a call per token
     if (token == Token.START_OBJECT) {
       ObjectNode object = NODES.objectNode();

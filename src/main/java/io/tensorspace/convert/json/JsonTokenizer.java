@@ -23,6 +23,14 @@ public final class JsonTokenizer {
     public boolean isScalar() {
       return ordinal() >= STRING.ordinal();
     }
+
+    public boolean isNumber() {
+      return this == INT || this == FLOAT;
+    }
+
+    public boolean isBoolean() {
+      return this == TRUE || this == FALSE;
+    }
   }
 
   static final int MAX_DEPTH = 1000;
@@ -52,6 +60,14 @@ public final class JsonTokenizer {
   private String text;
   private int numberStart;
   private int numberEnd;
+  /** What {@link #mark()} saved: position, line, nesting and the current token. */
+  private int markPos;
+  private int markLine;
+  private int markLineStart;
+  private int markDepth;
+  private boolean markInObject;
+  private boolean markHasEntry;
+  private Token markCurrent;
 
   private JsonTokenizer(byte[] in, int start, boolean fromText) {
     this.in = in;
@@ -137,6 +153,34 @@ public final class JsonTokenizer {
       return current = Token.NAME;
     }
     return current = value(c);
+  }
+
+  /**
+   * Remembers where the tokenizer is, for {@link #reset()}: a reader that finds a value it does not
+   * read itself comes back to read it again another way. One mark at a time.
+   */
+  public void mark() {
+    markPos = pos;
+    markLine = line;
+    markLineStart = lineStart;
+    markDepth = depth;
+    markInObject = inObject;
+    markHasEntry = hasEntry;
+    markCurrent = current;
+  }
+
+  /**
+   * Goes back to the last {@link #mark()}, which must lie inside the container the tokenizer is
+   * in (or in one it has opened since), so that the nesting it recorded still holds.
+   */
+  public void reset() {
+    pos = markPos;
+    line = markLine;
+    lineStart = markLineStart;
+    depth = markDepth;
+    inObject = markInObject;
+    hasEntry = markHasEntry;
+    current = markCurrent;
   }
 
   /** Skips the current container's remaining tokens when at its start; else does nothing. */

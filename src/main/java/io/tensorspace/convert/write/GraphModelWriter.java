@@ -81,13 +81,8 @@ public final class GraphModelWriter {
     return total;
   }
 
-  /**
-   * model.json, written as it goes rather than built as a tree first (the graph's nodes are most
-   * of it); the bytes are those of the tree the writer built before, with model.metadata()'s
-   * entries set into userDefinedMetadata last, replacing any of the same name in its place.
-   */
-  private byte[] modelJson(GraphModel model, List<WeightEncoder.Entry> entries, long totalBytes)
-      throws IOException {
+  /** model.json, written as it goes rather than built as a tree first (the nodes are most of it). */
+  private byte[] modelJson(GraphModel model, List<WeightEncoder.Entry> entries, long totalBytes) {
     JsonWriter out = JsonWriter.compactUtf8(64 + 256 * model.graph().nodes().size());
     out.startObject().name("format").value("graph-model")
         .name("generatedBy").value(model.generatedBy())
@@ -96,35 +91,7 @@ public final class GraphModelWriter {
       GraphJson.signature(out.name("signature"), model.signature());
     }
     GraphJson.graph(out.name("modelTopology"), model.graph());
-    ObjectNode extra = model.metadata();
-    out.name("userDefinedMetadata").startObject();
-    if (model.signature() != null) {
-      out.name("signature");
-      if (extra != null && extra.has("signature")) {
-        out.tree(extra.get("signature"));
-      } else {
-        GraphJson.signature(out, model.signature());
-      }
-    }
-    out.name("outputNodes");
-    if (extra != null && extra.has("outputNodes")) {
-      out.tree(extra.get("outputNodes"));
-    } else {
-      out.startArray();
-      for (String node : model.outputNodes()) {
-        out.value(node);
-      }
-      out.endArray();
-    }
-    if (extra != null) {
-      for (Map.Entry<String, JsonNode> e : extra.properties()) {
-        String key = e.getKey();
-        if (!key.equals("outputNodes") && !(key.equals("signature") && model.signature() != null)) {
-          out.name(key).tree(e.getValue());
-        }
-      }
-    }
-    out.endObject();
+    userDefinedMetadata(out.name("userDefinedMetadata"), model);
     ObjectNode group = JsonNodeFactory.instance.objectNode();
     ArrayNode paths = group.putArray("paths");
     ShardedOutputStream.names(1, totalBytes, shardSizeBytes).forEach(paths::add);
@@ -134,5 +101,40 @@ public final class GraphModelWriter {
     }
     out.name("weightsManifest").startArray().tree(group).endArray();
     return out.endObject().utf8Bytes();
+  }
+
+  /**
+   * The signature (for tfjs 1.x) and the selected nodes, then model.metadata()'s entries, which
+   * replace an entry of the same name in its place (as {@code ObjectNode.setAll} did).
+   */
+  private static void userDefinedMetadata(JsonWriter out, GraphModel model) {
+    ObjectNode extra = model.metadata() == null ? JsonNodeFactory.instance.objectNode()
+        : model.metadata();
+    out.startObject();
+    if (model.signature() != null) {
+      out.name("signature");
+      if (extra.has("signature")) {
+        out.tree(extra.get("signature"));
+      } else {
+        GraphJson.signature(out, model.signature());
+      }
+    }
+    out.name("outputNodes");
+    if (extra.has("outputNodes")) {
+      out.tree(extra.get("outputNodes"));
+    } else {
+      out.startArray();
+      for (String node : model.outputNodes()) {
+        out.value(node);
+      }
+      out.endArray();
+    }
+    for (Map.Entry<String, JsonNode> e : extra.properties()) {
+      String key = e.getKey();
+      if (!key.equals("outputNodes") && !(key.equals("signature") && model.signature() != null)) {
+        out.name(key).tree(e.getValue());
+      }
+    }
+    out.endObject();
   }
 }

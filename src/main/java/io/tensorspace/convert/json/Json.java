@@ -8,7 +8,6 @@ import io.tensorspace.convert.json.JsonTokenizer.Token;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -27,15 +26,7 @@ public final class Json {
 
   /** A tokenizer over {@code file}'s bytes. */
   public static JsonTokenizer tokens(Path file) throws IOException {
-    return JsonTokenizer.of(fileBytes(file));
-  }
-
-  /** The bytes of a JSON file, refused when over what this reader reads. */
-  public static byte[] fileBytes(Path file) throws IOException {
-    if (Files.size(file) > Integer.MAX_VALUE - 16) {
-      throw new JsonSyntaxException("a JSON file over 2 GiB, more than this reader reads", 1, 1);
-    }
-    return Files.readAllBytes(file);
+    return JsonTokenizer.of(JsonTokenizer.fileBytes(file));
   }
 
   /** The tree of {@code file}, as {@code ObjectMapper.readTree(File)} gives it. */
@@ -59,8 +50,11 @@ public final class Json {
     return first == null ? NODES.missingNode() : value(tokens, first);
   }
 
-  /** The value starting at {@code token}; a repeated key keeps its first position, last value. */
-  private static JsonNode value(JsonTokenizer tokens, Token token) throws JsonSyntaxException {
+  /**
+   * The tree of the value starting at {@code token}, the tokenizer's current token, as
+   * {@code readTree} builds it; a repeated key keeps its first position, last value.
+   */
+  public static JsonNode value(JsonTokenizer tokens, Token token) throws JsonSyntaxException {
     // tests rather than a switch, whose enum lookup costs the interpreter a call per token
     if (token == Token.START_OBJECT) {
       ObjectNode object = NODES.objectNode();

@@ -1,6 +1,9 @@
 package io.tensorspace.convert.json;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * A pull tokenizer over JSON bytes that accepts and refuses what Jackson 2.20's default parser
@@ -22,6 +25,14 @@ public final class JsonTokenizer {
 
     public boolean isScalar() {
       return ordinal() >= STRING.ordinal();
+    }
+
+    public boolean isNumber() {
+      return this == INT || this == FLOAT;
+    }
+
+    public boolean isBoolean() {
+      return this == TRUE || this == FALSE;
     }
   }
 
@@ -48,10 +59,20 @@ public final class JsonTokenizer {
   /** Whether the innermost container has an entry already, so a comma must come first. */
   private boolean hasEntry;
   private Token current;
-  /** The current name or string. */
+  /** The current name or string; null while {@link #skipChildren()} skips. */
   private String text;
+  /** Whether {@link #skipChildren()} is skipping: strings are checked, not kept. */
+  private boolean skipping;
   private int numberStart;
   private int numberEnd;
+  /** What {@link #mark()} saved: position, line, nesting and the current token. */
+  private int markPos;
+  private int markLine;
+  private int markLineStart;
+  private int markDepth;
+  private boolean markInObject;
+  private boolean markHasEntry;
+  private Token markCurrent;
 
   private JsonTokenizer(byte[] in, int start, boolean fromText) {
     this.in = in;
@@ -59,6 +80,17 @@ public final class JsonTokenizer {
     this.end = in.length;
     this.pos = start;
     this.lineStart = start;
+  }
+
+  /**
+   * The bytes of a JSON file, refused when over what this reader reads. Here rather than in
+   * {@link Json}, whose first use loads Jackson's tree classes, which a reader of tokens needs not.
+   */
+  public static byte[] fileBytes(Path file) throws IOException {
+    if (Files.size(file) > Integer.MAX_VALUE - 16) {
+      throw new JsonSyntaxException("a JSON file over 2 GiB, more than this reader reads", 1, 1);
+    }
+    return Files.readAllBytes(file);
   }
 
   /** The tokens of a file's bytes, in the encoding Jackson detects (UTF-8 unless zero bytes say otherwise). */
@@ -139,14 +171,47 @@ public final class JsonTokenizer {
     return current = value(c);
   }
 
+  /**
+   * Remembers where the tokenizer is, for {@link #reset()}: a reader that finds a value it does not
+   * read itself comes back to read it again another way. One mark at a time.
+   */
+  public void mark() {
+    markPos = pos;
+    markLine = line;
+    markLineStart = lineStart;
+    markDepth = depth;
+    markInObject = inObject;
+    markHasEntry = hasEntry;
+    markCurrent = current;
+  }
+
+  /**
+   * Goes back to the last {@link #mark()}, which must lie inside the container the tokenizer is
+   * in (or in one it has opened since), so that the nesting it recorded still holds.
+   */
+  public void reset() {
+    pos = markPos;
+    line = markLine;
+    lineStart = markLineStart;
+    depth = markDepth;
+    inObject = markInObject;
+    hasEntry = markHasEntry;
+    current = markCurrent;
+  }
+
   /** Skips the current container's remaining tokens when at its start; else does nothing. */
   public void skipChildren() throws JsonSyntaxException {
     if (current == null || !current.isStructStart()) {
       return;
     }
     int level = depth;
-    while (depth >= level) {
-      next();
+    skipping = true;
+    try {
+      while (depth >= level) {
+        next();
+      }
+    } finally {
+      skipping = false;
     }
   }
 
@@ -367,8 +432,11 @@ public final class JsonTokenizer {
     while (p < end) {
       byte b = in[p];
       if (b == '"') {
-        String s = new String(in, start, p - start, StandardCharsets.ISO_8859_1);
         pos = p + 1;
+        if (skipping && p - start <= MAX_NAME_BYTES) {
+          return null; // a skipped ASCII string within both limits: nothing to check or keep
+        }
+        String s = new String(in, start, p - start, StandardCharsets.ISO_8859_1);
         // ASCII: as many chars as bytes, and within both limits unless longer than a name's
         return s.length() > MAX_NAME_BYTES ? checkLength(s, name, s.length()) : s;
       }

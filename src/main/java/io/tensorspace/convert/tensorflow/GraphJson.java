@@ -1,9 +1,7 @@
 package io.tensorspace.convert.tensorflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.tensorspace.convert.json.JsonWriter;
 import io.tensorspace.convert.tensorflow.graph.AttrValue;
 import io.tensorspace.convert.tensorflow.graph.ByteString;
 import io.tensorspace.convert.tensorflow.graph.DataType;
@@ -30,238 +28,257 @@ import java.util.TreeMap;
  * key order so the same graph always gives the same bytes.
  */
 public final class GraphJson {
-  private static final JsonNodeFactory F = JsonNodeFactory.instance;
-
   private GraphJson() {}
 
   // ------------------------------------------------------------------ writing
 
-  public static ObjectNode graph(GraphDef graph) {
-    ObjectNode out = F.objectNode();
-    ArrayNode nodes = out.putArray("node");
+  /** Writes {@code graph} as a model.json's {@code modelTopology}. */
+  public static void graph(JsonWriter out, GraphDef graph) {
+    out.startObject().name("node").startArray();
     for (NodeDef node : graph.nodes()) {
-      nodes.add(node(node));
+      node(out, node);
     }
-    ObjectNode versions = out.putObject("versions");
+    out.endArray().name("versions").startObject();
     VersionDef v = graph.versions();
     if (v.producer() != 0) {
-      versions.put("producer", v.producer());
+      out.name("producer").value(v.producer());
     }
     if (v.minConsumer() != 0) {
-      versions.put("minConsumer", v.minConsumer());
+      out.name("minConsumer").value(v.minConsumer());
     }
     if (!v.badConsumers().isEmpty()) {
-      ArrayNode bad = versions.putArray("badConsumers");
+      out.name("badConsumers").startArray();
       for (Integer b : v.badConsumers()) {
-        bad.add(b);
+        out.value(b.intValue());
       }
+      out.endArray();
     }
-    return out;
+    out.endObject().endObject();
   }
 
-  static ObjectNode node(NodeDef node) {
-    ObjectNode out = F.objectNode();
-    out.put("name", node.getName());
-    out.put("op", node.getOp());
+  private static void node(JsonWriter out, NodeDef node) {
+    out.startObject().name("name").value(node.getName()).name("op").value(node.getOp());
     if (node.getInputCount() > 0) {
-      ArrayNode inputs = out.putArray("input");
+      out.name("input").startArray();
       for (String input : node.getInputList()) {
-        inputs.add(input);
+        out.value(input);
       }
+      out.endArray();
     }
     if (!node.getDevice().isEmpty()) {
-      out.put("device", node.getDevice());
+      out.name("device").value(node.getDevice());
     }
     if (node.getAttrCount() > 0) {
-      out.set("attr", attrs(node.getAttrMap()));
+      out.name("attr");
+      attrs(out, node.getAttrMap());
     }
-    return out;
+    out.endObject();
   }
 
-  private static ObjectNode attrs(Map<String, AttrValue> attrs) {
-    ObjectNode out = F.objectNode();
+  private static void attrs(JsonWriter out, Map<String, AttrValue> attrs) {
+    out.startObject();
     for (Map.Entry<String, AttrValue> e : new TreeMap<>(attrs).entrySet()) {
-      out.set(e.getKey(), attr(e.getValue()));
+      out.name(e.getKey());
+      attr(out, e.getValue());
     }
-    return out;
+    out.endObject();
   }
 
-  static ObjectNode attr(AttrValue value) {
-    ObjectNode out = F.objectNode();
+  private static void attr(JsonWriter out, AttrValue value) {
+    out.startObject();
     switch (value.getValueCase()) {
-      case S -> out.put("s", base64(value.getS()));
-      case I -> out.put("i", Long.toString(value.getI()));
-      case F -> putFloat(out, "f", value.getF());
-      case B -> out.put("b", value.getB());
-      case TYPE -> out.put("type", typeName(value.getType()));
-      case SHAPE -> out.set("shape", shape(value.getShape()));
-      case TENSOR -> out.set("tensor", tensor(value.getTensor()));
-      case PLACEHOLDER -> out.put("placeholder", value.getPlaceholder());
-      case FUNC -> out.set("func", func(value.getFunc()));
-      case LIST -> {
-        ObjectNode list = out.putObject("list");
-        AttrValue.ListValue l = value.getList();
-        if (l.getSCount() > 0) {
-          ArrayNode a = list.putArray("s");
-          for (ByteString s : l.getSList()) {
-            a.add(base64(s));
-          }
-        }
-        if (l.getICount() > 0) {
-          ArrayNode a = list.putArray("i");
-          for (Long i : l.getIList()) {
-            a.add(Long.toString(i));
-          }
-        }
-        if (l.getFCount() > 0) {
-          ArrayNode a = list.putArray("f");
-          for (Float f : l.getFList()) {
-            addFloat(a, f);
-          }
-        }
-        if (l.getBCount() > 0) {
-          ArrayNode a = list.putArray("b");
-          for (Boolean b : l.getBList()) {
-            a.add(b);
-          }
-        }
-        if (l.getTypeCount() > 0) {
-          ArrayNode a = list.putArray("type");
-          for (DataType t : l.getTypeList()) {
-            a.add(typeName(t));
-          }
-        }
-        if (l.getShapeCount() > 0) {
-          ArrayNode a = list.putArray("shape");
-          for (TensorShapeProto s : l.getShapeList()) {
-            a.add(shape(s));
-          }
-        }
-        if (l.getTensorCount() > 0) {
-          ArrayNode a = list.putArray("tensor");
-          for (TensorProto t : l.getTensorList()) {
-            a.add(tensor(t));
-          }
-        }
-        if (l.getFuncCount() > 0) {
-          ArrayNode a = list.putArray("func");
-          for (NameAttrList fn : l.getFuncList()) {
-            a.add(func(fn));
-          }
-        }
-      }
+      case S -> out.name("s").value(base64(value.getS()));
+      case I -> out.name("i").value(Long.toString(value.getI()));
+      case F -> float32(out.name("f"), value.getF());
+      case B -> out.name("b").value(value.getB());
+      case TYPE -> out.name("type").value(typeName(value.getType()));
+      case SHAPE -> shape(out.name("shape"), value.getShape());
+      case TENSOR -> tensor(out.name("tensor"), value.getTensor());
+      case PLACEHOLDER -> out.name("placeholder").value(value.getPlaceholder());
+      case FUNC -> func(out.name("func"), value.getFunc());
+      case LIST -> list(out.name("list"), value.getList());
       case VALUE_NOT_SET -> { }
       default -> { }
     }
-    return out;
+    out.endObject();
   }
 
-  private static ObjectNode func(NameAttrList func) {
-    ObjectNode out = F.objectNode();
-    out.put("name", func.getName());
-    if (func.getAttrCount() > 0) {
-      out.set("attr", attrs(func.getAttrMap()));
-    }
-    return out;
-  }
-
-  static ObjectNode shape(TensorShapeProto shape) {
-    ObjectNode out = F.objectNode();
-    if (shape.getDimCount() > 0) {
-      ArrayNode dims = out.putArray("dim");
-      for (TensorShapeProto.Dim d : shape.getDimList()) {
-        ObjectNode dim = dims.addObject();
-        // always written: tfjs parses a missing size as NaN, not 0
-        dim.put("size", Long.toString(d.getSize()));
-        if (!d.getName().isEmpty()) {
-          dim.put("name", d.getName());
-        }
+  private static void list(JsonWriter out, AttrValue.ListValue l) {
+    out.startObject();
+    if (l.getSCount() > 0) {
+      out.name("s").startArray();
+      for (ByteString s : l.getSList()) {
+        out.value(base64(s));
       }
+      out.endArray();
+    }
+    if (l.getICount() > 0) {
+      out.name("i").startArray();
+      for (Long i : l.getIList()) {
+        out.value(Long.toString(i));
+      }
+      out.endArray();
+    }
+    if (l.getFCount() > 0) {
+      out.name("f").startArray();
+      for (Float f : l.getFList()) {
+        float32(out, f);
+      }
+      out.endArray();
+    }
+    if (l.getBCount() > 0) {
+      out.name("b").startArray();
+      for (Boolean b : l.getBList()) {
+        out.value(b.booleanValue());
+      }
+      out.endArray();
+    }
+    if (l.getTypeCount() > 0) {
+      out.name("type").startArray();
+      for (DataType t : l.getTypeList()) {
+        out.value(typeName(t));
+      }
+      out.endArray();
+    }
+    if (l.getShapeCount() > 0) {
+      out.name("shape").startArray();
+      for (TensorShapeProto s : l.getShapeList()) {
+        shape(out, s);
+      }
+      out.endArray();
+    }
+    if (l.getTensorCount() > 0) {
+      out.name("tensor").startArray();
+      for (TensorProto t : l.getTensorList()) {
+        tensor(out, t);
+      }
+      out.endArray();
+    }
+    if (l.getFuncCount() > 0) {
+      out.name("func").startArray();
+      for (NameAttrList fn : l.getFuncList()) {
+        func(out, fn);
+      }
+      out.endArray();
+    }
+    out.endObject();
+  }
+
+  private static void func(JsonWriter out, NameAttrList func) {
+    out.startObject().name("name").value(func.getName());
+    if (func.getAttrCount() > 0) {
+      out.name("attr");
+      attrs(out, func.getAttrMap());
+    }
+    out.endObject();
+  }
+
+  private static void shape(JsonWriter out, TensorShapeProto shape) {
+    out.startObject();
+    if (shape.getDimCount() > 0) {
+      out.name("dim").startArray();
+      for (TensorShapeProto.Dim d : shape.getDimList()) {
+        // always written: tfjs parses a missing size as NaN, not 0
+        out.startObject().name("size").value(Long.toString(d.getSize()));
+        if (!d.getName().isEmpty()) {
+          out.name("name").value(d.getName());
+        }
+        out.endObject();
+      }
+      out.endArray();
     }
     if (shape.getUnknownRank()) {
-      out.put("unknownRank", true);
+      out.name("unknownRank").value(true);
     }
-    return out;
+    out.endObject();
   }
 
   /** A tensor as tfjs reads Const values; only the fields a value-less Const or a small attr use. */
-  static ObjectNode tensor(TensorProto t) {
-    ObjectNode out = F.objectNode();
+  private static void tensor(JsonWriter out, TensorProto t) {
+    out.startObject();
     if (t.getDtype() != DataType.DT_INVALID) {
-      out.put("dtype", typeName(t.getDtype()));
+      out.name("dtype").value(typeName(t.getDtype()));
     }
     if (t.hasTensorShape()) {
-      out.set("tensorShape", shape(t.getTensorShape()));
+      shape(out.name("tensorShape"), t.getTensorShape());
     }
     if (!t.getTensorContent().isEmpty()) {
-      out.put("tensorContent", base64(t.getTensorContent()));
+      out.name("tensorContent").value(base64(t.getTensorContent()));
     }
     if (t.getFloatValCount() > 0) {
-      ArrayNode a = out.putArray("floatVal");
+      out.name("floatVal").startArray();
       for (Float f : t.getFloatValList()) {
-        addFloat(a, f);
+        float32(out, f);
       }
+      out.endArray();
     }
     if (t.getDoubleValCount() > 0) {
-      ArrayNode a = out.putArray("doubleVal");
+      out.name("doubleVal").startArray();
       for (Double d : t.getDoubleValList()) {
-        a.add(d);
+        out.value(d.doubleValue());
       }
+      out.endArray();
     }
     if (t.getIntValCount() > 0) {
-      ArrayNode a = out.putArray("intVal");
+      out.name("intVal").startArray();
       for (Integer i : t.getIntValList()) {
-        a.add(i);
+        out.value(i.intValue());
       }
+      out.endArray();
     }
     if (t.getStringValCount() > 0) {
-      ArrayNode a = out.putArray("stringVal");
+      out.name("stringVal").startArray();
       for (ByteString s : t.getStringValList()) {
-        a.add(base64(s));
+        out.value(base64(s));
       }
+      out.endArray();
     }
     if (t.getInt64ValCount() > 0) {
-      ArrayNode a = out.putArray("int64Val");
+      out.name("int64Val").startArray();
       for (Long i : t.getInt64ValList()) {
-        a.add(Long.toString(i));
+        out.value(Long.toString(i));
       }
+      out.endArray();
     }
     if (t.getBoolValCount() > 0) {
-      ArrayNode a = out.putArray("boolVal");
+      out.name("boolVal").startArray();
       for (Boolean b : t.getBoolValList()) {
-        a.add(b);
+        out.value(b.booleanValue());
       }
+      out.endArray();
     }
-    return out;
+    out.endObject();
   }
 
-  public static ObjectNode signature(SignatureDef signature) {
-    ObjectNode out = F.objectNode();
+  /** Writes {@code signature} as model.json holds it. */
+  public static void signature(JsonWriter out, SignatureDef signature) {
+    out.startObject();
     if (signature.getInputsCount() > 0) {
-      out.set("inputs", tensorInfos(signature.getInputsMap()));
+      tensorInfos(out.name("inputs"), signature.getInputsMap());
     }
     if (signature.getOutputsCount() > 0) {
-      out.set("outputs", tensorInfos(signature.getOutputsMap()));
+      tensorInfos(out.name("outputs"), signature.getOutputsMap());
     }
     if (!signature.getMethodName().isEmpty()) {
-      out.put("methodName", signature.getMethodName());
+      out.name("methodName").value(signature.getMethodName());
     }
-    return out;
+    out.endObject();
   }
 
-  private static ObjectNode tensorInfos(Map<String, TensorInfo> infos) {
-    ObjectNode out = F.objectNode();
-    new TreeMap<>(infos).forEach((key, info) -> {
-      ObjectNode i = out.putObject(key);
-      i.put("name", info.getName());
+  private static void tensorInfos(JsonWriter out, Map<String, TensorInfo> infos) {
+    out.startObject();
+    for (Map.Entry<String, TensorInfo> e : new TreeMap<>(infos).entrySet()) {
+      TensorInfo info = e.getValue();
+      out.name(e.getKey()).startObject().name("name").value(info.getName());
       if (info.getDtype() != DataType.DT_INVALID) {
-        i.put("dtype", typeName(info.getDtype()));
+        out.name("dtype").value(typeName(info.getDtype()));
       }
       if (info.hasTensorShape()) {
-        i.set("tensorShape", shape(info.getTensorShape()));
+        shape(out.name("tensorShape"), info.getTensorShape());
       }
-    });
-    return out;
+      out.endObject();
+    }
+    out.endObject();
   }
 
   private static String typeName(DataType type) {
@@ -273,19 +290,11 @@ public final class GraphJson {
   }
 
   /** proto3 JSON spells non-finite floats as strings. */
-  private static void putFloat(ObjectNode out, String key, float f) {
+  private static void float32(JsonWriter out, float f) {
     if (Float.isFinite(f)) {
-      out.put(key, f);
+      out.value(f);
     } else {
-      out.put(key, Float.isNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
-    }
-  }
-
-  private static void addFloat(ArrayNode out, float f) {
-    if (Float.isFinite(f)) {
-      out.add(f);
-    } else {
-      out.add(Float.isNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
+      out.value(Float.isNaN(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity");
     }
   }
 
@@ -297,17 +306,20 @@ public final class GraphJson {
     for (JsonNode n : field(json, "node")) {
       nodes.add(readNode(n));
     }
-    JsonNode versions = field(json, "versions");
-    VersionDef v = VersionDef.NONE;
-    if (versions.isObject()) {
-      List<Integer> bad = new ArrayList<>();
-      for (JsonNode b : field(versions, "badConsumers")) {
-        bad.add((int) longValue(b));
-      }
-      v = new VersionDef((int) longValue(field(versions, "producer")),
-          (int) longValue(field(versions, "minConsumer")), bad);
+    return new GraphDef(nodes, readVersions(field(json, "versions")));
+  }
+
+  /** A GraphDef's {@code versions}; none when it is no object. */
+  static VersionDef readVersions(JsonNode versions) {
+    if (!versions.isObject()) {
+      return VersionDef.NONE;
     }
-    return new GraphDef(nodes, v);
+    List<Integer> bad = new ArrayList<>();
+    for (JsonNode b : field(versions, "badConsumers")) {
+      bad.add((int) longValue(b));
+    }
+    return new VersionDef((int) longValue(field(versions, "producer")),
+        (int) longValue(field(versions, "minConsumer")), bad);
   }
 
   static NodeDef readNode(JsonNode json) {
@@ -535,28 +547,42 @@ public final class GraphJson {
     if (v.isMissingNode() || v.isNull()) {
       return 0;
     }
-    return v.isNumber() ? v.asLong() : Long.parseLong(v.asText().trim());
+    return v.isNumber() ? v.asLong() : longOf(v.asText());
+  }
+
+  /** An int64 written as text, as proto3 JSON writes it. */
+  static long longOf(String text) {
+    return Long.parseLong(text.trim());
   }
 
   private static double doubleValue(JsonNode v) {
-    if (v.isNumber()) {
-      return v.asDouble();
-    }
-    return switch (v.asText()) {
+    return v.isNumber() ? v.asDouble() : doubleOf(v.asText());
+  }
+
+  /** A float or double written as text: proto3 JSON spells the non-finite ones so. */
+  static double doubleOf(String text) {
+    return switch (text) {
       case "NaN" -> Double.NaN;
       case "Infinity" -> Double.POSITIVE_INFINITY;
       case "-Infinity" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(v.asText());
+      default -> Double.parseDouble(text);
     };
   }
 
   private static DataType type(JsonNode v) {
-    if (v.isNumber()) {
-      DataType t = DataType.forNumber(v.asInt());
-      return t == null ? DataType.DT_INVALID : t;
-    }
+    return v.isNumber() ? typeOf(v.asInt()) : typeOf(v.asText());
+  }
+
+  /** A data type by its enum number, as older converters wrote it; DT_INVALID if unknown. */
+  static DataType typeOf(int number) {
+    DataType t = DataType.forNumber(number);
+    return t == null ? DataType.DT_INVALID : t;
+  }
+
+  /** A data type by its enum name; DT_INVALID for a name this model does not know. */
+  static DataType typeOf(String name) {
     try {
-      return DataType.valueOf(v.asText());
+      return DataType.valueOf(name);
     } catch (IllegalArgumentException e) {
       return DataType.DT_INVALID;
     }
@@ -571,7 +597,12 @@ public final class GraphJson {
       }
       return ByteString.ofFresh(b);
     }
-    return ByteString.ofFresh(Base64.getDecoder().decode(v.asText()));
+    return bytesOf(v.asText());
+  }
+
+  /** Bytes written as base64 text; IllegalArgumentException when it is not base64. */
+  static ByteString bytesOf(String base64) {
+    return ByteString.ofFresh(Base64.getDecoder().decode(base64));
   }
 
   static List<String> texts(JsonNode array) {

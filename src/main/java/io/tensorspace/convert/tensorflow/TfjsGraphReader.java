@@ -1,8 +1,13 @@
 package io.tensorspace.convert.tensorflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConversionException;
 import io.tensorspace.convert.json.Json;
+import io.tensorspace.convert.json.JsonTokenizer;
+import io.tensorspace.convert.json.JsonTokenizer.Token;
 import io.tensorspace.convert.model.ConcatenatedFiles;
 import io.tensorspace.convert.model.DType;
 import io.tensorspace.convert.model.Quantization;
@@ -24,8 +29,28 @@ import java.util.List;
 final class TfjsGraphReader {
 
   TfGraph readJson(Path modelJson) throws ConversionException, IOException {
-    JsonNode root = Json.read(modelJson);
-    GraphDef graph = GraphJson.readGraph(root.path("modelTopology"));
+    // the topology is read from the tokens, the rest as trees: what readTree gives less the topology
+    JsonTokenizer tokens = Json.tokens(modelJson);
+    Token first = tokens.next();
+    JsonNode root = first == null ? MissingNode.getInstance() : null;
+    GraphTokens topology = null;
+    if (first == Token.START_OBJECT) {
+      ObjectNode rest = JsonNodeFactory.instance.objectNode();
+      for (Token next = tokens.next(); next == Token.NAME; next = tokens.next()) {
+        String key = tokens.text();
+        Token value = tokens.next();
+        if (key.equals("modelTopology")) {
+          topology = GraphTokens.read(tokens, value);
+        } else {
+          rest.replace(key, Json.value(tokens, value));
+        }
+      }
+      root = rest;
+    } else if (first != null) {
+      root = Json.value(tokens, first);
+    }
+    GraphDef graph = topology != null ? topology.graph()
+        : GraphJson.readGraph(root.path("modelTopology"));
     String generatedBy = root.path("generatedBy").asText("");
     TfGraph out = new TfGraph(modelJson, generatedBy.isEmpty()
         ? "TensorFlow.js graph-model" : generatedBy);

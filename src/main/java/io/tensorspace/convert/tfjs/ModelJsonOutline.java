@@ -46,7 +46,7 @@ public final class ModelJsonOutline {
   public static ModelJsonOutline read(Path file) throws IOException {
     byte[] bytes;
     try {
-      bytes = Json.fileBytes(file);
+      bytes = JsonTokenizer.fileBytes(file);
     } catch (JsonSyntaxException e) {
       return null; // over 2 GiB: no model.json, whatever it is
     }
@@ -235,15 +235,21 @@ public final class ModelJsonOutline {
     return token == Token.END_ARRAY || token == Token.END_OBJECT ? null : index;
   }
 
-  /** A scalar as a tree's {@code asText} gives it, null for JSON null; "" for a container. */
+  /**
+   * A scalar as a tree's {@code asText} gives it, null for JSON null; "" for a container. A string
+   * is its text as it is, so that an outline of strings needs none of Jackson's tree classes.
+   */
   private static String text(JsonTokenizer parser, Token value) throws IOException {
-    return switch (value) {
-      case NULL -> null;
-      case STRING, TRUE, FALSE, INT, FLOAT -> Json.scalar(parser, value).asText();
-      default -> {
-        parser.skipChildren();
-        yield "";
-      }
-    };
+    if (value == Token.STRING) {
+      return parser.text();
+    }
+    if (value == Token.NULL) {
+      return null;
+    }
+    if (value.isScalar()) {
+      return Json.scalar(parser, value).asText();
+    }
+    parser.skipChildren();
+    return "";
   }
 }

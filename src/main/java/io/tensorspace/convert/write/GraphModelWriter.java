@@ -1,17 +1,19 @@
 package io.tensorspace.convert.write;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
 import io.tensorspace.convert.CopiedRegions;
-import io.tensorspace.convert.json.Json;
+import io.tensorspace.convert.json.JsonWriter;
 import io.tensorspace.convert.model.GraphModel;
 import io.tensorspace.convert.tensorflow.GraphJson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a TensorFlow.js graph-model: {@code model.json} (GraphDef as proto3 JSON, every Const a
@@ -79,35 +81,60 @@ public final class GraphModelWriter {
     return total;
   }
 
-  private byte[] modelJson(GraphModel model, List<WeightEncoder.Entry> entries, long totalBytes)
-      throws IOException {
-    JsonNodeFactory f = JsonNodeFactory.instance;
-    ObjectNode root = f.objectNode();
-    root.put("format", "graph-model");
-    root.put("generatedBy", model.generatedBy());
-    root.put("convertedBy", "tensorspace-maven-plugin " + ConverterVersion.get());
-    ObjectNode signature = model.signature() == null ? null : GraphJson.signature(model.signature());
-    if (signature != null) {
-      root.set("signature", signature);
+  /** model.json, written as it goes rather than built as a tree first (the nodes are most of it). */
+  private byte[] modelJson(GraphModel model, List<WeightEncoder.Entry> entries, long totalBytes) {
+    JsonWriter out = JsonWriter.compactUtf8(64 + 256 * model.graph().nodes().size());
+    out.startObject().name("format").value("graph-model")
+        .name("generatedBy").value(model.generatedBy())
+        .name("convertedBy").value("tensorspace-maven-plugin " + ConverterVersion.get());
+    if (model.signature() != null) {
+      GraphJson.signature(out.name("signature"), model.signature());
     }
-    root.set("modelTopology", GraphJson.graph(model.graph()));
-    ObjectNode metadata = root.putObject("userDefinedMetadata");
-    if (signature != null) {
-      metadata.set("signature", signature.deepCopy());
-    }
-    ArrayNode outputs = metadata.putArray("outputNodes");
-    model.outputNodes().forEach(outputs::add);
-    if (model.metadata() != null) {
-      metadata.setAll(model.metadata().deepCopy());
-    }
-    ArrayNode manifest = root.putArray("weightsManifest");
-    ObjectNode group = manifest.addObject();
+    GraphJson.graph(out.name("modelTopology"), model.graph());
+    userDefinedMetadata(out.name("userDefinedMetadata"), model);
+    ObjectNode group = JsonNodeFactory.instance.objectNode();
     ArrayNode paths = group.putArray("paths");
     ShardedOutputStream.names(1, totalBytes, shardSizeBytes).forEach(paths::add);
     ArrayNode specs = group.putArray("weights");
     for (WeightEncoder.Entry entry : entries) {
       WeightEncoder.spec(specs.addObject(), entry);
     }
-    return Json.bytes(root);
+    out.name("weightsManifest").startArray().tree(group).endArray();
+    return out.endObject().utf8Bytes();
+  }
+
+  /**
+   * The signature (for tfjs 1.x) and the selected nodes, then model.metadata()'s entries, which
+   * replace an entry of the same name in its place (as {@code ObjectNode.setAll} did).
+   */
+  private static void userDefinedMetadata(JsonWriter out, GraphModel model) {
+    ObjectNode extra = model.metadata() == null ? JsonNodeFactory.instance.objectNode()
+        : model.metadata();
+    out.startObject();
+    if (model.signature() != null) {
+      out.name("signature");
+      if (extra.has("signature")) {
+        out.tree(extra.get("signature"));
+      } else {
+        GraphJson.signature(out, model.signature());
+      }
+    }
+    out.name("outputNodes");
+    if (extra.has("outputNodes")) {
+      out.tree(extra.get("outputNodes"));
+    } else {
+      out.startArray();
+      for (String node : model.outputNodes()) {
+        out.value(node);
+      }
+      out.endArray();
+    }
+    for (Map.Entry<String, JsonNode> e : extra.properties()) {
+      String key = e.getKey();
+      if (!key.equals("outputNodes") && !(key.equals("signature") && model.signature() != null)) {
+        out.name(key).tree(e.getValue());
+      }
+    }
+    out.endObject();
   }
 }

@@ -106,6 +106,44 @@ class GraphModelWriterTest {
         GraphJson.texts(root.path("userDefinedMetadata").path("outputNodes")));
   }
 
+  /**
+   * model.json, written as it goes, holds what the mapper writes of its own tree of it, byte for
+   * byte, and reads back alike from the tokens and from the tree: graphs with a signature, without, read from a tfjs
+   * graph-model, and an ONNX model's (whose metadata joins userDefinedMetadata).
+   */
+  @Test
+  void modelJsonIsWhatTheMapperWritesOfItsTree() throws Exception {
+    List<Path> sources = new ArrayList<>(List.of(
+        ModelCorpus.byId("savedmodel/tfjs-node-int64-multiply").dir(),
+        ModelCorpus.byId("frozen-pb/tsc-test-lenet-frozen").mainPath(),
+        ModelCorpus.byId("golden/tsc-tf-graph-lenet").mainPath()));
+    for (io.tensorspace.testing.CorpusCase c : ModelCorpus.cases("tfjs-graph")) {
+      if (!c.expectsError()) {
+        sources.add(c.mainPath());
+      }
+    }
+    int onnx = 0;
+    for (io.tensorspace.testing.OnnxCorpus.Case c : io.tensorspace.testing.OnnxCorpus.cases()) {
+      if (onnx < 3 && !Files.exists(c.dir().resolve("expect-error.json"))) {
+        sources.add(c.model());
+        onnx++;
+      }
+    }
+    int checked = 0;
+    for (Path source : sources) {
+      Path out = tmp.resolve("mapper-" + checked++);
+      new io.tensorspace.convert.Converter().convert(new ConversionRequest(source, null, out,
+          List.of(), List.of(), ConversionRequest.DEFAULT_SHARD_SIZE));
+      byte[] written = Files.readAllBytes(out.resolve("model.json"));
+      JsonNode tree = JSON.readTree(written);
+      assertArrayEquals(JSON.writeValueAsBytes(tree), written, source.toString());
+      TfGraph read = new TfjsGraphReader().readJson(out.resolve("model.json"));
+      assertEquals(GraphJson.readGraph(tree.path("modelTopology")).nodes(),
+          List.copyOf(read.nodes.values()), source.toString());
+    }
+    assertTrue(checked >= 8 && onnx == 3, checked + " models, " + onnx + " ONNX");
+  }
+
   private static Set<String> fieldNames(JsonNode node) {
     Set<String> out = new HashSet<>();
     node.fieldNames().forEachRemaining(out::add);

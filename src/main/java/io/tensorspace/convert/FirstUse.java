@@ -153,9 +153,9 @@ public final class FirstUse {
       }
       List<String> names =
           new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines().toList();
-      // last needed first: the converting thread loads its first classes itself, and the two
-      // meet midway instead of queueing for the same class
-      for (int i = names.size() - 1; i >= 0; i--) {
+      // in the order they are needed: the converting thread also runs code between its classes,
+      // so this one soon runs ahead (last needed first left the first half to that thread)
+      for (int i = 0; i < names.size(); i++) {
         try {
           Class.forName(names.get(i), false, loader);
         } catch (ClassNotFoundException | LinkageError e) {

@@ -1,7 +1,6 @@
 package io.tensorspace.convert.write;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tensorspace.convert.ConverterVersion;
@@ -63,10 +62,7 @@ public final class GraphModelWriter {
    */
   public long write(GraphModel model, Path directory, CopiedRegions copied) throws IOException {
     List<WeightEncoder.Entry> entries = encoder.plan(model.source(), model.weights());
-    long total = 0;
-    for (WeightEncoder.Entry entry : entries) {
-      total = Math.addExact(total, entry.byteLength());
-    }
+    long total = WeightEncoder.byteLength(entries);
     // closing the transfers waits for the last region copy, after model.json is written while
     // the copies run
     try (RegionTransfers transfers = new RegionTransfers(copied)) {
@@ -93,12 +89,7 @@ public final class GraphModelWriter {
     GraphJson.graph(out.name("modelTopology"), model.graph());
     userDefinedMetadata(out.name("userDefinedMetadata"), model);
     ObjectNode group = JsonNodeFactory.instance.objectNode();
-    ArrayNode paths = group.putArray("paths");
-    ShardedOutputStream.names(1, totalBytes, shardSizeBytes).forEach(paths::add);
-    ArrayNode specs = group.putArray("weights");
-    for (WeightEncoder.Entry entry : entries) {
-      WeightEncoder.spec(specs.addObject(), entry);
-    }
+    WeightEncoder.manifestGroup(group, 1, totalBytes, shardSizeBytes, entries);
     out.name("weightsManifest").startArray().tree(group).endArray();
     return out.endObject().utf8Bytes();
   }

@@ -90,24 +90,14 @@ public final class LayersModelWriter {
   /** Writes one weight group's shards and describes them in {@code groupNode}; returns its bytes. */
   private long writeGroup(LayersModel model, List<WeightEncoder.Entry> group, int groupNumber,
       Path directory, RegionTransfers transfers, ObjectNode groupNode) throws IOException {
-    long groupBytes = 0;
-    for (WeightEncoder.Entry entry : group) {
-      groupBytes = Math.addExact(groupBytes, entry.byteLength());
-    }
+    long groupBytes = WeightEncoder.byteLength(group);
     try (ShardedOutputStream shards =
         new ShardedOutputStream(directory, groupNumber, groupBytes, shardSizeBytes, transfers)) {
       for (WeightEncoder.Entry entry : group) {
         encoder.write(model.source(), entry, shards);
       }
     }
-    ArrayNode paths = groupNode.putArray("paths");
-    for (String name : ShardedOutputStream.names(groupNumber, groupBytes, shardSizeBytes)) {
-      paths.add(name);
-    }
-    ArrayNode specs = groupNode.putArray("weights");
-    for (WeightEncoder.Entry entry : group) {
-      WeightEncoder.spec(specs.addObject(), entry);
-    }
+    WeightEncoder.manifestGroup(groupNode, groupNumber, groupBytes, shardSizeBytes, group);
     return groupBytes;
   }
 

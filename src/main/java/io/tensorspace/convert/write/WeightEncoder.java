@@ -147,8 +147,33 @@ final class WeightEncoder {
     }
   }
 
+  /** The bytes the entries take in their shards, together. */
+  static long byteLength(List<Entry> entries) {
+    long total = 0;
+    for (Entry entry : entries) {
+      total = Math.addExact(total, entry.byteLength());
+    }
+    return total;
+  }
+
+  /**
+   * A weightsManifest group as tfjs reads it: the shard files of group {@code number}, holding
+   * {@code bytes} in shards of {@code shardSize}, then the specs of its weights in order.
+   */
+  static void manifestGroup(ObjectNode group, int number, long bytes, long shardSize,
+      List<Entry> entries) {
+    ArrayNode paths = group.putArray("paths");
+    for (String name : ShardedOutputStream.names(number, bytes, shardSize)) {
+      paths.add(name);
+    }
+    ArrayNode specs = group.putArray("weights");
+    for (Entry entry : entries) {
+      spec(specs.addObject(), entry);
+    }
+  }
+
   /** The manifest entry of a written weight: name, shape, dtype and how it is stored. */
-  static void spec(ObjectNode spec, Entry entry) {
+  private static void spec(ObjectNode spec, Entry entry) {
     Weight weight = entry.source;
     spec.put("name", weight.name());
     ArrayNode shape = spec.putArray("shape");
